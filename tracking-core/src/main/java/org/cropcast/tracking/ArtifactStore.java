@@ -1,0 +1,55 @@
+package org.cropcast.tracking;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Uploads and reads the artifacts of runs, by the run's artifact root URI
+ * ({@link RunInfo#artifactUri()}). Implementations are named {@code <Technology>ArtifactStore}
+ * and each serves the URI schemes it {@link #supports}; {@code SwitchingArtifactStore} picks
+ * one by scheme.
+ *
+ * <p>Artifact paths are relative, '/'-separated, validated by {@link ArtifactPaths#validate}:
+ * no '..', no absolute path, no encoded traversal, nothing outside the run's artifact root.
+ * An empty artifact path means the root itself.
+ */
+public interface ArtifactStore {
+    /** True if this store serves artifact roots of this URI (by scheme). */
+    boolean supports(String artifactUri);
+
+    /**
+     * Uploads a local file, or a directory recursively, under {@code artifactPath}: a file
+     * {@code f} lands at {@code artifactPath/f.name}, a directory's contents land under
+     * {@code artifactPath/dir.name/...} (MLflow's {@code log_artifact} / {@code log_artifacts}
+     * differ here: see {@link #logDirectoryContents}). Uploads stream; they never hold a file in
+     * memory.
+     */
+    void logFile(String artifactUri, Path localFile, String artifactPath);
+
+    /** Uploads the contents of a local directory under {@code artifactPath} (MLflow's {@code log_artifacts}). */
+    void logDirectoryContents(String artifactUri, Path localDirectory, String artifactPath);
+
+    /** Lists the direct children of {@code path} (empty for the root). Empty when nothing is there. */
+    List<ArtifactEntry> list(String artifactUri, String path);
+
+    /** Opens one artifact file for reading; {@link TrackingErrorCode#LOCATION_NOT_FOUND} if absent. */
+    InputStream open(String artifactUri, String path);
+
+    /**
+     * True if this store can copy {@code source} into the artifact root without the bytes passing
+     * through this process (for example S3 to S3 server-side copy). The default is false.
+     */
+    default boolean canCopyDirectly(Location source, String artifactUri) {
+        return false;
+    }
+
+    /**
+     * Copies an object-store file or prefix directly under {@code artifactPath} of the root; only
+     * called when {@link #canCopyDirectly} returned true.
+     */
+    default void copyDirectly(Location source, String artifactUri, String artifactPath) {
+        throw new CropcastException(TrackingErrorCode.INTERNAL_ERROR,
+                getClass().getSimpleName() + " cannot copy directly from " + source);
+    }
+}

@@ -1,0 +1,36 @@
+package org.cropcast.tracking;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials from text before it reaches a tag, param, YAML file, log line or error
+ * message: user-info in URIs ({@code https://user:pass@host}, {@code s3://key:secret@bucket}),
+ * and the values of secret-looking query parameters ({@code ?token=...}, {@code X-Amz-Signature=...}).
+ */
+public final class Redactor {
+    public static final String MASK = "***";
+    private static final int MESSAGE_LIMIT = 300;
+
+    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s?#]*@)");
+    private static final Pattern SECRET_QUERY = Pattern.compile(
+            "(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|signature|credential|key|auth|session)[a-z0-9_.-]*)=)([^&#\\s]*)");
+
+    private Redactor() {}
+
+    /** The text with credentials masked; null stays null. */
+    public static String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = USER_INFO.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
+        out = SECRET_QUERY.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        return out;
+    }
+
+    /** Shortens text quoted in a one-line message, and puts it on one line. */
+    public static String truncateForMessage(String text) {
+        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= MESSAGE_LIMIT ? oneLine : oneLine.substring(0, MESSAGE_LIMIT) + "...";
+    }
+}

@@ -1,0 +1,44 @@
+package org.cropcast.tracking;
+
+import static org.cropcast.tracking.ErrorCategory.EXTERNAL_SYSTEM;
+import static org.cropcast.tracking.ErrorCategory.INTERNAL;
+import static org.cropcast.tracking.ErrorCategory.USER_INPUT;
+
+/** The error codes of the tracking layer's core (range 0-999). */
+public enum TrackingErrorCode implements ErrorCode {
+    INVALID_ARGUMENT(1, USER_INPUT),
+    INVALID_KEY(2, USER_INPUT),
+    VALUE_TOO_LONG(3, USER_INPUT),
+    PARAM_CONFLICT(4, USER_INPUT),
+    INVALID_URI(5, USER_INPUT),
+    UNKNOWN_SCHEME(6, USER_INPUT),
+    INVALID_ARTIFACT_PATH(7, USER_INPUT),
+    RUN_NOT_FOUND(8, USER_INPUT),
+    EXPERIMENT_NOT_FOUND(9, USER_INPUT),
+    INVALID_RUN_STATE(10, USER_INPUT),
+    LOCATION_NOT_FOUND(11, USER_INPUT),
+    INVALID_LOCATION(12, USER_INPUT),
+    INVALID_RUN_DIRECTORY(13, USER_INPUT),
+    STORAGE_FAILURE(100, EXTERNAL_SYSTEM),
+    TRACKING_BACKEND_FAILURE(101, EXTERNAL_SYSTEM),
+    ACCESS_DENIED(102, EXTERNAL_SYSTEM),
+    INTERNAL_ERROR(900, INTERNAL);
+
+    private final int number;
+    private final ErrorCategory category;
+
+    TrackingErrorCode(int number, ErrorCategory category) {
+        this.number = number;
+        this.category = category;
+    }
+
+    @Override
+    public int number() {
+        return number;
+    }
+
+    @Override
+    public ErrorCategory category() {
+        return category;
+    }
+}
