@@ -1,0 +1,91 @@
+package org.cropcast.pipeline.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One experiment's configuration, bound from YAML (snake_case keys). Unknown keys are rejected.
+ * Validation beyond types lives in {@code ConfigValidator}; every field is documented in
+ * {@code docs/CONFIGURATION.md}.
+ */
+public record PipelineConfig(
+        @JsonProperty("experiment_name") String experimentName,
+        @JsonProperty("experiment_key") String experimentKey,
+        @JsonProperty("random_seed") Long randomSeed,
+        /** From the file, or the INPUT_DATA_DIR environment variable when absent. */
+        @JsonProperty("data_root") String dataRoot,
+        @JsonProperty("feature_start_year") Integer featureStartYear,
+        @JsonProperty("feature_end_year") Integer featureEndYear,
+        /** none, linear or quadratic. */
+        @JsonProperty("detrend") String detrend,
+        /** none (trend only), ols or ridge. */
+        @JsonProperty("regression") String regression,
+        /** Ridge penalty on standardised features (regression: ridge). */
+        @JsonProperty("ridge_alpha") Double ridgeAlpha,
+        /** In (0, 1]: the largest producers whose cumulative production share reaches it. */
+        @JsonProperty("production_cumulative_threshold") Double productionCumulativeThreshold,
+        /** leave_one_year_out or expanding_window. */
+        @JsonProperty("cv_scheme") String cvScheme,
+        /** Minimum training years of a fold (expanding window starts here). */
+        @JsonProperty("min_train_years") Integer minTrainYears,
+        @JsonProperty("mlflow_tracking_uri") String mlflowTrackingUri,
+        @JsonProperty("target") TargetSpec target,
+        @JsonProperty("features") FeatureSpec features,
+        @JsonProperty("reference_data") List<ReferenceSpec> referenceData) {
+
+    /** The region x year panel: the target (yield) and optional weights. */
+    public record TargetSpec(
+            /** CSV or Parquet, relative to data_root or absolute. */
+            @JsonProperty("path") String path,
+            @JsonProperty("region_column") String regionColumn,
+            @JsonProperty("year_column") String yearColumn,
+            @JsonProperty("yield_column") String yieldColumn,
+            @JsonProperty("area_column") String areaColumn,
+            @JsonProperty("production_column") String productionColumn,
+            /** Optional row filter: only rows whose filter_column equals filter_value. */
+            @JsonProperty("filter_column") String filterColumn,
+            @JsonProperty("filter_value") String filterValue,
+            /** Unit of the target for plot axes, e.g. "t/ha" or "bu/acre". */
+            @JsonProperty("unit") String unit) {
+        public Optional<String> area() {
+            return Optional.ofNullable(areaColumn);
+        }
+
+        public Optional<String> production() {
+            return Optional.ofNullable(productionColumn);
+        }
+    }
+
+    /** Features: wide (one column per feature) or long (region, year, period, variables). */
+    public record FeatureSpec(
+            @JsonProperty("path") String path,
+            /** wide or long. */
+            @JsonProperty("layout") String layout,
+            @JsonProperty("region_column") String regionColumn,
+            @JsonProperty("year_column") String yearColumn,
+            /** long layout: the period column (e.g. month 1-12). */
+            @JsonProperty("period_column") String periodColumn,
+            /** wide: feature columns; long: variable columns pivoted per period. */
+            @JsonProperty("variables") List<String> variables,
+            /** long layout: which periods to pivot (e.g. [5, 6, 7, 8]); features named {variable}_m{period:02}. */
+            @JsonProperty("periods") List<Integer> periods) {}
+
+    /** Official estimates to compare against. */
+    public record ReferenceSpec(
+            /** Unique; artefacts land under datasets/{name}/. */
+            @JsonProperty("name") String name,
+            @JsonProperty("path") String path,
+            /** long (one row per issue) or wide (one column per issue). */
+            @JsonProperty("layout") String layout,
+            @JsonProperty("region_column") String regionColumn,
+            @JsonProperty("year_column") String yearColumn,
+            /** long: the estimate column. */
+            @JsonProperty("value_column") String valueColumn,
+            /** long: the issue column (CONAB's levantamento 1-12). */
+            @JsonProperty("issue_column") String issueColumn,
+            /** wide: the estimate columns, in issue order (NASS fcst_aug ... fcst_nov). */
+            @JsonProperty("value_columns") List<String> valueColumns,
+            @JsonProperty("filter_column") String filterColumn,
+            @JsonProperty("filter_value") String filterValue) {}
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the pinned reference MLflow (Python) into a virtual environment, once.
+# Called by the Maven build (exec-maven-plugin, phase generate-test-resources) with:
+#   ensure-venv.sh VENV_DIR MLFLOW_VERSION
+# Idempotent: a venv whose marker names the same version is reused.
+set -euo pipefail
+venv="$1"
+version="$2"
+marker="$venv/.cropcast-mlflow-$version"
+if [[ -f "$marker" ]]; then
+  exit 0
+fi
+mkdir -p "$(dirname "$venv")"
+# several builds may start at once (parallel worktrees, CI): one installs, the others wait
+exec 9>"$venv.lock"
+flock 9
+if [[ -f "$marker" ]]; then
+  exit 0
+fi
+python="${CROPCAST_PYTHON:-python3}"
+echo "[cropcast] installing mlflow==$version into $venv (once; a few minutes)" >&2
+rm -rf "$venv"
+mkdir -p "$(dirname "$venv")"
+"$python" -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" "psycopg2-binary" "boto3"
+"$venv/bin/python" -c "import mlflow, sys; assert mlflow.__version__ == sys.argv[1], mlflow.__version__" "$version"
+touch "$marker"
