@@ -85,12 +85,12 @@ public final class RunScope {
         RunInfo info = request.mode() == RunMode.CREATE ? create(request) : resume(request, params);
         TrackedRun run = new TrackedRun(this, info, request);
         try {
+            run.start();
             runStore.logBatch(info.runId(), List.of(), params, tags(request, info));
             new RunRecord(request.stage(), info.runId(), info.experimentId(), settings.trackingUri(),
                     Instant.now(clock).toString()).write(storage, documents, request.runDirectory());
             writeAndUpload(run, CONFIG_FILE, request.configDocument());
             writeAndUpload(run, METADATA_FILE, metadata(request, info));
-            run.start();
         } catch (Throwable t) {
             failKeepingCause(run, t);
             throw t;
