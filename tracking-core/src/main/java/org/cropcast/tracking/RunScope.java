@@ -168,6 +168,7 @@ public final class RunScope {
         doc.put("config_path", request.configPath());
         doc.put("seed", request.params().randomSeed());
         doc.put("created_at", Instant.now(clock).toString());
+        doc.put("run_started_at", Instant.ofEpochMilli(info.startTimeMillis()).toString());
         Map<String, Object> git = new LinkedHashMap<>();
         git.put("commit", settings.git().commit());
         git.put("short", settings.git().shortCommit());

@@ -112,7 +112,7 @@ class TestRunScope {
 
         Map<String, Object> metadata = documents.read(storage, runDir.resolve("metadata.yaml"));
         assertThat(metadata).containsEntry("seed", 42L).containsEntry("stage", "hindcast")
-                .containsEntry("created_at", "2025-06-15T15:06:40Z");
+                .containsEntry("created_at", "2025-06-15T15:06:40Z").containsEntry("run_started_at", "2025-06-15T15:06:40Z");
         assertThat(SerializingDocumentWriter.map(metadata.get("git"))).containsEntry("commit", GIT.commit()).containsEntry("dirty", "false");
         assertThat(SerializingDocumentWriter.map(SerializingDocumentWriter.map(metadata.get("environment")).get("libraries")))
                 .containsEntry("slf4j-api", "2.0.17");
