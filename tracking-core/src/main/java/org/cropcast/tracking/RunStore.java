@@ -12,6 +12,8 @@ import java.util.Optional;
  * <ul>
  *   <li>keys: at most 250 characters of letters, digits, '_', '-', '.', ' ', '/'; no '..' segment,
  *       not absolute ({@link TrackingLimits});</li>
+ *   <li>values: params at most 6000 characters, tags 8000; longer values fail with
+ *       {@link TrackingErrorCode#VALUE_TOO_LONG} (never truncated);</li>
  *   <li>params are write-once: logging the same value again is a no-op, a different value fails
  *       with {@link TrackingErrorCode#PARAM_CONFLICT} <em>before anything of the batch is written</em>;</li>
  *   <li>a batch is written all or nothing; exact duplicate metric rows are ignored;</li>
@@ -40,7 +42,8 @@ public interface RunStore extends AutoCloseable {
     RunInfo createRun(CreateRunRequest request);
 
     /**
-     * Resumes an existing run: status back to RUNNING, end time cleared. Fails with
+     * Resumes an existing run: status back to RUNNING; the previous end time is kept until the run
+     * ends again, as MLflow's {@code start_run(run_id=...)} does (an MLflow server cannot clear it). Fails with
      * {@link TrackingErrorCode#RUN_NOT_FOUND} for an unknown run and
      * {@link TrackingErrorCode#INVALID_RUN_STATE} for a deleted one.
      */

@@ -42,6 +42,16 @@ public interface Storage {
         }
     }
 
+    /**
+     * True if {@link #copy copy(source, target)} runs inside the storage service, without the bytes
+     * passing through this process (an S3 server-side copy between two {@code s3://} locations).
+     * {@code StorageArtifactStore} uses it to offer {@link ArtifactStore#canCopyDirectly}. The
+     * default is false.
+     */
+    default boolean copiesServerSide(Location source, Location target) {
+        return false;
+    }
+
     /** Deletes a file; no-op if absent. */
     void delete(Location location);
 

@@ -1,0 +1,160 @@
+package org.cropcast.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every {@link ArtifactStore} keeps. Shipped in core's test-jar; an adapter's test
+ * extends it, implements {@link #createArtifactStore()} and {@link #newArtifactRoot()}.
+ */
+public abstract class AbstractArtifactStoreContractTest {
+    /** Every path here must be rejected with {@link TrackingErrorCode#INVALID_ARTIFACT_PATH}. */
+    public static final List<String> HOSTILE_PATHS = List.of(
+            "../escape", "a/../../escape", "..", "..\\escape", "a\\..\\b",
+            "%2e%2e%2fescape", "%2E%2E/escape", "a/%2e%2e/b", "%252e%252e%252fescape", "%25252e%25252e%25252fescape",
+            "/etc/passwd", "C:/Windows", "c:\\x", "//host/share", "\\\\host\\share",
+            "a?b=c", "a#frag", "a;param", "nul\0byte", "%00nul", "line\nfeed",
+            "x".repeat(ArtifactPaths.MAX_LENGTH + 1));
+
+    protected ArtifactStore store;
+    protected String root;
+
+    @TempDir
+    protected Path localDir;
+
+    protected abstract ArtifactStore createArtifactStore();
+
+    /** A fresh, empty artifact root URI served by the store under test. */
+    protected abstract String newArtifactRoot();
+
+    @BeforeEach
+    final void createStoreUnderTest() {
+        store = createArtifactStore();
+        root = newArtifactRoot();
+    }
+
+    protected Path localFile(String relative, byte[] content) throws IOException {
+        Path file = localDir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.write(file, content);
+        return file;
+    }
+
+    protected byte[] read(String path) throws IOException {
+        try (InputStream in = store.open(root, path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    protected static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    public void supportsItsRoot() {
+        assertThat(store.supports(root)).isTrue();
+    }
+
+    @Test
+    public void logFileLandsUnderArtifactPathAndReadsBackByteIdentical() throws IOException {
+        byte[] content = randomBytes(1_048_577, 1);
+        Path file = localFile("src/model.bin", content);
+        store.logFile(root, file, "models/v1");
+        assertThat(read("models/v1/model.bin")).isEqualTo(content);
+        assertThat(store.list(root, "")).containsExactly(new ArtifactEntry("models", true, Optional.empty()));
+        assertThat(store.list(root, "models")).containsExactly(new ArtifactEntry("models/v1", true, Optional.empty()));
+        assertThat(store.list(root, "models/v1"))
+                .containsExactly(new ArtifactEntry("models/v1/model.bin", false, Optional.of((long) content.length)));
+    }
+
+    @Test
+    public void logFileAtRootAndReplace() throws IOException {
+        Path file = localFile("config_resolved.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8));
+        store.logFile(root, file, "");
+        Files.writeString(file, "a: 2\n");
+        store.logFile(root, file, "");
+        assertThat(new String(read("config_resolved.yaml"), StandardCharsets.UTF_8)).isEqualTo("a: 2\n");
+        assertThat(store.list(root, "")).extracting(ArtifactEntry::path).containsExactly("config_resolved.yaml");
+    }
+
+    @Test
+    public void logFileOfDirectoryUploadsItUnderItsName() throws IOException {
+        localFile("tree/a.txt", "A".getBytes(StandardCharsets.UTF_8));
+        localFile("tree/sub/b.txt", "B".getBytes(StandardCharsets.UTF_8));
+        store.logFile(root, localDir.resolve("tree"), "out");
+        assertThat(read("out/tree/a.txt")).isEqualTo("A".getBytes(StandardCharsets.UTF_8));
+        assertThat(read("out/tree/sub/b.txt")).isEqualTo("B".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void logDirectoryContentsUploadsTheTree() throws IOException {
+        byte[] png = randomBytes(4_096, 2);
+        localFile("reports/folds/2019/fold.png", png);
+        localFile("reports/summary.csv", "x,y\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        localFile("reports/empty.txt", new byte[0]);
+        store.logDirectoryContents(root, localDir.resolve("reports"), "reports");
+        assertThat(read("reports/folds/2019/fold.png")).isEqualTo(png);
+        assertThat(read("reports/empty.txt")).isEmpty();
+        assertThat(store.list(root, "reports")).containsExactly(
+                new ArtifactEntry("reports/empty.txt", false, Optional.of(0L)),
+                new ArtifactEntry("reports/folds", true, Optional.empty()),
+                new ArtifactEntry("reports/summary.csv", false, Optional.of(8L)));
+        assertThat(store.list(root, "reports/folds/2019"))
+                .containsExactly(new ArtifactEntry("reports/folds/2019/fold.png", false, Optional.of(4_096L)));
+    }
+
+    @Test
+    public void listOfMissingPathIsEmpty() {
+        assertThat(store.list(root, "")).isEmpty();
+        assertThat(store.list(root, "nothing/here")).isEmpty();
+    }
+
+    @Test
+    public void openMissingArtifactIsLocationNotFound() {
+        assertThatThrownBy(() -> read("missing.txt"))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.LOCATION_NOT_FOUND));
+    }
+
+    @Test
+    public void logFileOfMissingLocalFileFails() {
+        assertThatThrownBy(() -> store.logFile(root, localDir.resolve("absent.txt"), ""))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.category()).isEqualTo(ErrorCategory.USER_INPUT));
+    }
+
+    @Test
+    public void hostileArtifactPathsAreRejectedAndWriteNothing() throws IOException {
+        Path file = localFile("payload.txt", "x".getBytes(StandardCharsets.UTF_8));
+        for (String path : HOSTILE_PATHS) {
+            assertInvalidPath(() -> store.logFile(root, file, path), path);
+            assertInvalidPath(() -> store.logDirectoryContents(root, localDir, path), path);
+            assertInvalidPath(() -> store.open(root, path), path);
+            assertInvalidPath(() -> store.list(root, path), path);
+        }
+        assertThat(store.list(root, "")).isEmpty();
+    }
+
+    private static void assertInvalidPath(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String path) {
+        assertThatThrownBy(call)
+                .as("artifact path %s", path.replace("\0", "\\0"))
+                .isInstanceOfSatisfying(CropcastException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARTIFACT_PATH);
+                    assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("\0");
+                });
+    }
+}
