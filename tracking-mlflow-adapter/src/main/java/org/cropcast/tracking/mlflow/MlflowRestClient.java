@@ -213,22 +213,26 @@ final class MlflowRestClient {
 
     // ---- raw calls (artifacts) ----
 
-    /** Sends a request built fresh for each attempt; a non-2xx answer becomes a {@link CropcastException}. */
-    InputStream openStream(String operation, Supplier<HttpRequest.Builder> request) {
-        Reply reply = send(operation, request);
-        if (!reply.success()) {
-            throw failure(operation, checkedError(operation, reply));
+    /** An open 2xx answer: its body (to close) and headers. */
+    record Opened(InputStream body, java.net.http.HttpHeaders headers) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            body.close();
         }
-        return reply.body().orElseThrow();
     }
 
-    /** Like {@link #openStream} but returns the server's error for the caller to interpret. */
-    Result<InputStream> tryOpenStream(String operation, Supplier<HttpRequest.Builder> request) {
+    /** Sends a request built fresh for each attempt; a non-2xx answer becomes a {@link CropcastException}. */
+    Opened open(String operation, Supplier<HttpRequest.Builder> request) {
+        return orThrow(operation, tryOpen(operation, request));
+    }
+
+    /** Like {@link #open} but returns the server's error for the caller to interpret. */
+    Result<Opened> tryOpen(String operation, Supplier<HttpRequest.Builder> request) {
         Reply reply = send(operation, request);
         if (!reply.success()) {
             return Result.failed(checkedError(operation, reply));
         }
-        return Result.ok(reply.body().orElseThrow());
+        return Result.ok(new Opened(reply.body().orElseThrow(), reply.headers()));
     }
 
     /** A request to a path under the tracking URI ({@code /api/2.0/...}), with the credentials. */
