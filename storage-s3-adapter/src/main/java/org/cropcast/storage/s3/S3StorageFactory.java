@@ -62,7 +62,7 @@ public final class S3StorageFactory {
 
     /** The SDK client, configured as {@link S3StorageConfig} says. */
     public S3Client createClient() {
-        Region region = config.region().map(Region::of).orElseGet(S3StorageFactory::defaultRegion);
+        Region region = resolveRegion(config.region(), () -> new DefaultAwsRegionProviderChain().getRegion());
         RetryStrategy retryStrategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(config.maxAttempts())
                 .backoffStrategy(BackoffStrategy.exponentialDelay(config.retryBaseDelay(), java.time.Duration.ofSeconds(20)))
@@ -92,9 +92,13 @@ public final class S3StorageFactory {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
 
-    private static Region defaultRegion() {
+    /** The configured region, else the SDK's region chain (profile, instance metadata...), else {@value S3StorageConfig#FALLBACK_REGION}. */
+    static Region resolveRegion(java.util.Optional<String> configured, Supplier<Region> sdkChain) {
+        if (configured.isPresent()) {
+            return Region.of(configured.get());
+        }
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
+            return sdkChain.get();
         } catch (SdkClientException e) {
             log.info("no AWS region configured (AWS_REGION, profile); using {}", S3StorageConfig.FALLBACK_REGION);
             return Region.of(S3StorageConfig.FALLBACK_REGION);

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts the bytes in each direction, and on demand it injects faults:
  * <ul>
  *   <li>{@link #slowDownNext}: the next requests are answered {@code 503 SlowDown} without
- *       reaching the server (S3's throttling answer);</li>
+ *       reaching the server (S3's throttling answer); {@link #answerNext} for other errors
+ *       (for example {@code 403 AccessDenied}, which S3Mock never answers);</li>
  *   <li>{@link #dropNext}: the next requests of one method reach the server, which handles them,
  *       but the connection is reset after a given number of response bytes (0: before any).</li>
  * </ul>
@@ -45,7 +46,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final AtomicLong bytesFromClient = new AtomicLong();
     private final AtomicLong bytesToClient = new AtomicLong();
     private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicInteger slowDownsLeft = new AtomicInteger();
+    private final AtomicInteger errorsLeft = new AtomicInteger();
+    private volatile int errorStatus;
+    private volatile String errorCode = "";
     private final AtomicInteger dropsLeft = new AtomicInteger();
     private final AtomicInteger faultsInjected = new AtomicInteger();
     private volatile String dropMethod = "";
@@ -75,7 +78,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     /** The next {@code count} requests get {@code 503 SlowDown}. */
     public void slowDownNext(int count) {
-        slowDownsLeft.set(count);
+        answerNext(count, 503, "SlowDown");
+    }
+
+    /** The next {@code count} requests get an S3 error answer with this status and code, without reaching the server. */
+    public void answerNext(int count, int status, String code) {
+        errorStatus = status;
+        errorCode = code;
+        errorsLeft.set(count);
     }
 
     /** The next {@code count} requests with this method are handled by the server, then their connection is reset after {@code afterResponseBytes} bytes of response. */
@@ -138,9 +148,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
             bytesFromClient.addAndGet(head.length);
             String text = new String(head, StandardCharsets.ISO_8859_1);
             String method = text.substring(0, Math.max(0, text.indexOf(' ')));
-            if (take(slowDownsLeft)) {
+            if (take(errorsLeft)) {
                 faultsInjected.incrementAndGet();
-                writeSlowDown(clientOut);
+                writeError(clientOut);
                 return;
             }
             boolean drop = method.equalsIgnoreCase(dropMethod) && take(dropsLeft);
@@ -227,11 +237,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return out.append("Connection: close\r\n\r\n").toString();
     }
 
-    private void writeSlowDown(OutputStream out) throws IOException {
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
-                + "<Message>Please reduce your request rate.</Message><RequestId>fault-proxy</RequestId></Error>")
+    private void writeError(OutputStream out) throws IOException {
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + errorCode + "</Code>"
+                + "<Message>injected by the test proxy</Message><RequestId>fault-proxy</RequestId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
+        byte[] head = ("HTTP/1.1 " + errorStatus + " Injected\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
                 + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         out.write(head);
         out.write(body);
