@@ -10,7 +10,7 @@ import org.cropcast.pipeline.model.FittedModel;
 /** The hindcast's PNGs: a per-fold detrend plot and the summary of predicted against observed. */
 public final class HindcastPlots {
     /** At most this many regions (the largest producers) are drawn per fold, as small multiples. */
-    public static final int MAX_PANELS = 9;
+    public static final int MAX_PANELS = 6;
     private static final Color OBSERVED = new Color(31, 119, 180);
     private static final Color TEST = new Color(214, 39, 40);
     private static final Color TREND = new Color(255, 127, 14);
