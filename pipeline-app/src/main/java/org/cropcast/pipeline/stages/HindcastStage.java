@@ -166,6 +166,11 @@ public final class HindcastStage implements Stage {
             int firstFeature = fFirstFeature;
             PredColumns pred = new PredColumns(references);
             int p = panel.featureCount();
+            // fit every fold first: bad input (too few years, a singular design) fails before anything is written
+            List<FittedModel> models = new ArrayList<>();
+            for (StageSettings.Fold fold : folds) {
+                models.add(fitter.fit(fold.trainYears(), fold.label()));
+            }
             context.progress().start("hindcast", folds.size());
             try {
                 Location predLocation = outputs.location("datasets/pred.parquet");
@@ -174,10 +179,12 @@ public final class HindcastStage implements Stage {
                     outputs.write("datasets/fit.parquet", fitOut -> {
                         try (ParquetTable fitTable = fitSchema.open(fitOut)) {
                             ParquetTable.Row row = fitTable.row();
-                            for (StageSettings.Fold fold : folds) {
+                            for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
+                                StageSettings.Fold fold = folds.get(foldIndex);
+                                FittedModel model = models.get(foldIndex);
                                 row.strings[fFold] = fold.key();
                                 row.ints[fTestYear] = fold.testYear();
-                                FittedModel model = fitter.fit(fold.trainYears(), fold.label(), (r, year, target, trend, anomaly) -> {
+                                fitter.trainingRows(fold.trainYears(), model, (r, year, target, trend, anomaly) -> {
                                     row.strings[fRegion] = panel.regions().get(r);
                                     row.ints[fYear] = year;
                                     row.doubles[fTarget] = target;
@@ -195,7 +202,11 @@ public final class HindcastStage implements Stage {
                         }
                     });
                 } catch (IOException e) {
+                    context.storage().delete(predLocation);
                     throw new UncheckedIOException(e);
+                } catch (RuntimeException e) {
+                    context.storage().delete(predLocation);
+                    throw e;
                 }
                 outputs.log("datasets/pred.parquet");
                 plots.awaitAll();
@@ -316,9 +327,22 @@ public final class HindcastStage implements Stage {
 
             String relative = "reports/folds/" + fold.key() + "/detrend.png";
             Path png = outputs.scratch(relative);
+            List<Integer> shown = top;
+            String selection = "largest producers";
+            if (weights.basis() == NationalWeights.Basis.EQUAL) {
+                // no production or area: show the regions the fold got most wrong
+                shown = new ArrayList<>(top);
+                shown.sort(java.util.Comparator.comparingDouble((Integer r) -> {
+                    double error = Math.abs(predictedByRegion[r] - panel.target(r, year));
+                    return Double.isNaN(error) ? 0 : -error;
+                }));
+                selection = "largest errors";
+            }
+            List<Integer> plotted = shown;
+            String plottedSelection = selection;
             plots.submit(() -> {
-                HindcastPlots.fold(png, panel, model, top, year, fold.trainYears(), settings.startYear(), settings.endYear(),
-                        predictedByRegion, unit);
+                HindcastPlots.fold(png, panel, model, plotted, year, fold.trainYears(), settings.startYear(), settings.endYear(),
+                        predictedByRegion, unit, plottedSelection);
                 context.storage().copy(Location.local(png), outputs.location(relative));
                 context.run().foldReportLogger().reportSaved(fold.key(), png);
             });
