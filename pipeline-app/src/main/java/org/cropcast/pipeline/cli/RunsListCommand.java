@@ -37,6 +37,11 @@ public final class RunsListCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N runs (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
+            description = "A RUNNING run whose heartbeat is older than this is stale (default: ${DEFAULT-VALUE}; "
+                    + "runs send a heartbeat every 30s).")
+    java.time.Duration staleAfter;
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -56,7 +61,7 @@ public final class RunsListCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (RunsReader.Session session = reader.open(tracking.trackingUri(), tracking.config())) {
-            List<RunView> runs = session.list(Optional.ofNullable(experiment), Optional.ofNullable(status), limit);
+            List<RunView> runs = session.list(Optional.ofNullable(experiment), Optional.ofNullable(status), limit, staleAfter);
             if (json) {
                 out.println(RunFormats.toJson(runs.stream().map(v -> RunFormats.json(v, clock)).toList()));
                 out.flush();

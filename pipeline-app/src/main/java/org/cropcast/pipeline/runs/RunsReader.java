@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,7 +40,6 @@ public final class RunsReader {
     private final ArtifactStore artifacts;
     private final CliContext context;
     private final Clock clock;
-    private final java.time.Duration staleAfter = RunHealth.DEFAULT_STALE_AFTER;
 
     @Inject
     public RunsReader(TrackingBackends backends, ArtifactStore artifacts, CliContext context, Clock clock) {
@@ -72,7 +72,7 @@ public final class RunsReader {
         }
 
         /** Active runs, newest first: of one experiment (by name) or of all. */
-        public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, int max) {
+        public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, int max, Duration staleAfter) {
             List<Experiment> experiments;
             if (experimentName.isPresent()) {
                 Experiment experiment = store.findExperiment(experimentName.get()).orElseThrow(() -> {
@@ -89,7 +89,7 @@ public final class RunsReader {
             for (Experiment experiment : experiments) {
                 experimentNames.put(experiment.id(), experiment.name());
                 for (Run run : store.searchRuns(new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT)))) {
-                    views.add(view(run));
+                    views.add(view(run, staleAfter));
                 }
             }
             views.sort(Comparator.comparingLong((RunView v) -> v.run().info().startTimeMillis()).reversed()
@@ -101,7 +101,7 @@ public final class RunsReader {
             RunId id = RunId.of(runId);
             Run run = store.getRun(id).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                     "run " + id + " not found in " + target.display()));
-            return view(run);
+            return view(run, RunHealth.DEFAULT_STALE_AFTER);
         }
 
         /** The run's artifacts, recursively, files and directories, at most {@link #MAX_ARTIFACTS}. */
@@ -123,7 +123,7 @@ public final class RunsReader {
             }
         }
 
-        private RunView view(Run run) {
+        private RunView view(Run run, Duration staleAfter) {
             String name = experimentNames.computeIfAbsent(run.info().experimentId(),
                     id -> store.getExperiment(id).map(Experiment::name).orElse(id.value()));
             return new RunView(run, name, RunHealth.of(run, clock.instant(), staleAfter));

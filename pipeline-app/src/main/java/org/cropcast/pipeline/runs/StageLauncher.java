@@ -2,9 +2,7 @@ package org.cropcast.pipeline.runs;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Inject;
-import com.google.inject.Injector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +10,12 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.Cropcast;
 import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
@@ -33,7 +29,6 @@ import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.DocumentWriter;
-import org.cropcast.tracking.EnvironmentInfo;
 import org.cropcast.tracking.GitInfo;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.RunHealth;
@@ -132,11 +127,6 @@ public final class StageLauncher {
     }
 
     private RunScopeSettings settings(TrackingTarget tracking, Launch launch) {
-        Map<String, Class<?>> libraries = new LinkedHashMap<>();
-        libraries.put("cropcast", Cropcast.class);
-        libraries.put("picocli", picocli.CommandLine.class);
-        libraries.put("jackson-databind", ObjectMapper.class);
-        libraries.put("guice", Injector.class);
         java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
                 .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
                 .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
@@ -144,7 +134,7 @@ public final class StageLauncher {
                 .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
                 .orElse(System.getProperty("user.name", "unknown"));
         GitInfo git = launch.configDirectory().map(GitInfo::probe).orElseGet(GitInfo::unknown);
-        return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), EnvironmentInfo.current(libraries), git);
+        return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
     }
 
     static BoundedParams boundedParams(PipelineConfig c) {

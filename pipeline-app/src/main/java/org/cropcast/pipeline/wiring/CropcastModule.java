@@ -18,6 +18,7 @@ import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
+import org.cropcast.storage.s3.S3Storage;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
@@ -28,27 +29,33 @@ import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.SwitchingStorage;
+import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
+import org.cropcast.tracking.mlflow.MlflowRestConnections;
+import org.cropcast.tracking.mlflow.SqliteArtifactStore;
 
 /**
- * The composition root: everything the command line uses, in one place.
+ * The composition root: what the command line uses, by scheme, in one place.
  * <ul>
  *   <li>tracking backends by tracking-URI scheme ({@link TrackingBackends} over a
- *       {@code MapBinder<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} and
- *       {@code http}/{@code https} from the adapter modules;</li>
- *   <li>storage by location scheme ({@link SwitchingStorage} over a {@code MapBinder<String, Storage>}):
- *       {@code file} and {@code memory} here, {@code s3} from the S3 module;</li>
- *   <li>artifact stores by artifact-root scheme ({@link SwitchingArtifactStore} over a
- *       {@code MapBinder<String, ArtifactStore>});</li>
+ *       {@code MapBinder<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} from
+ *       {@code SqliteTrackingModule}, {@code http}/{@code https} from {@code MlflowRestTrackingModule};</li>
+ *   <li>storage by location scheme ({@link SwitchingStorage}): {@code file} (local paths),
+ *       {@code memory}, and {@code s3} (the {@link S3Storage} of {@code S3StorageModule});</li>
+ *   <li>artifact stores by artifact-root scheme ({@link SwitchingArtifactStore}): {@code file}
+ *       (the embedded store's layout, as MLflow's local repository), {@code memory}, {@code s3},
+ *       and {@code mlflow-artifacts} (a tracking server's artifact proxy);</li>
  *   <li>the stages by name ({@link StageRegistry} over a {@code MapBinder<String, Stage>});</li>
  *   <li>the process's clock, environment and randomness ({@link CliContext}).</li>
  * </ul>
- * Adapter modules add their own bindings to the same map binders.
+ * An unknown scheme is an error listing the known ones (each switch says so).
  */
 public final class CropcastModule extends AbstractModule {
     private final CliContext context;
+    private final MlflowRestConnections restConnections;
 
-    public CropcastModule(CliContext context) {
+    public CropcastModule(CliContext context, MlflowRestConnections restConnections) {
         this.context = requireNonNull(context, "context is null");
+        this.restConnections = requireNonNull(restConnections, "restConnections is null");
     }
 
     @Override
@@ -56,40 +63,29 @@ public final class CropcastModule extends AbstractModule {
         bind(CliContext.class).toInstance(context);
         bind(Clock.class).toInstance(context.clock());
         bind(DocumentWriter.class).to(JacksonYamlDocumentWriter.class).in(Singleton.class);
+        bind(LocalStorage.class).in(Singleton.class);
         bind(MemoryStorage.class).in(Singleton.class);
         bind(TrackingBackends.class).in(Singleton.class);
 
-        MapBinder<String, RunStoreFactory> backends = runStoreFactories(binder());
+        MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
 
-        MapBinder<String, Storage> storages = storages(binder());
-        bind(LocalStorage.class).in(Singleton.class);
+        MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class, Names.named("by-scheme"));
         storages.addBinding(LocalStorage.SCHEME).to(LocalStorage.class);
         storages.addBinding(MemoryStorage.SCHEME).to(MemoryStorage.class);
+        storages.addBinding(S3Storage.SCHEME).to(S3Storage.class);
 
-        MapBinder<String, ArtifactStore> artifactStores = artifactStores(binder());
-        artifactStores.addBinding(LocalStorage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(LocalStorage.SCHEME)));
+        MapBinder<String, ArtifactStore> artifactStores = MapBinder.newMapBinder(binder(), String.class, ArtifactStore.class,
+                Names.named("by-scheme"));
+        artifactStores.addBinding(LocalStorage.SCHEME).to(SqliteArtifactStore.class);
         artifactStores.addBinding(MemoryStorage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(MemoryStorage.SCHEME)));
+        artifactStores.addBinding(S3Storage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(S3Storage.SCHEME)));
+        artifactStores.addBinding(MlflowArtifactsArtifactStore.SCHEME).to(MlflowArtifactsArtifactStore.class);
 
         MapBinder<String, Stage> stages = MapBinder.newMapBinder(binder(), String.class, Stage.class);
         stages.addBinding("hindcast").to(HindcastStage.class);
         stages.addBinding("fit-production").to(FitProductionStage.class);
         stages.addBinding("forecast").to(ForecastStage.class);
-    }
-
-    /** The map binder adapter modules add their tracking backends to, keyed by URI scheme. */
-    public static MapBinder<String, RunStoreFactory> runStoreFactories(com.google.inject.Binder binder) {
-        return MapBinder.newMapBinder(binder, String.class, RunStoreFactory.class);
-    }
-
-    /** The map binder adapter modules add their storages to, keyed by location scheme. */
-    public static MapBinder<String, Storage> storages(com.google.inject.Binder binder) {
-        return MapBinder.newMapBinder(binder, String.class, Storage.class);
-    }
-
-    /** The map binder adapter modules add their artifact stores to, keyed by artifact-root scheme. */
-    public static MapBinder<String, ArtifactStore> artifactStores(com.google.inject.Binder binder) {
-        return MapBinder.newMapBinder(binder, String.class, ArtifactStore.class);
     }
 
     @Provides
@@ -106,7 +102,7 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SwitchingStorage storage(Map<String, Storage> byScheme) {
+    SwitchingStorage storage(@Named("by-scheme") Map<String, Storage> byScheme) {
         return new SwitchingStorage(byScheme);
     }
 
@@ -118,7 +114,7 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SwitchingArtifactStore artifactStore(Map<String, ArtifactStore> byScheme) {
+    SwitchingArtifactStore artifactStore(@Named("by-scheme") Map<String, ArtifactStore> byScheme) {
         return new SwitchingArtifactStore(byScheme);
     }
 
@@ -135,15 +131,27 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    @Named(LocalStorage.SCHEME)
-    ArtifactStore localArtifacts(LocalStorage storage) {
-        return new StorageArtifactStore(storage);
+    SqliteArtifactStore sqliteArtifacts() {
+        return new SqliteArtifactStore();
+    }
+
+    @Provides
+    @Singleton
+    MlflowArtifactsArtifactStore proxiedArtifacts() {
+        return new MlflowArtifactsArtifactStore(restConnections);
     }
 
     @Provides
     @Singleton
     @Named(MemoryStorage.SCHEME)
     ArtifactStore memoryArtifacts(MemoryStorage storage) {
+        return new StorageArtifactStore(storage);
+    }
+
+    @Provides
+    @Singleton
+    @Named(S3Storage.SCHEME)
+    ArtifactStore s3Artifacts(S3Storage storage) {
         return new StorageArtifactStore(storage);
     }
 }

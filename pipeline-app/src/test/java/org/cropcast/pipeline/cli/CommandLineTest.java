@@ -220,7 +220,7 @@ class CommandLineTest {
                 new Case("experiment_name: [unclosed\n", "bad.yaml:1:"),
                 new Case(valid.replace("target.csv", "missing.csv"), "key 'target.path': input file not found"),
                 new Case(valid.replace("mlflow_tracking_uri: memory:cli", "mlflow_tracking_uri: ftp://x"),
-                        "tracking URI 'ftp://x' has the unknown scheme 'ftp'; known schemes: memory"))) {
+                        "tracking URI 'ftp://x' has the unknown scheme 'ftp'; known schemes: http, https, memory, sqlite"))) {
             Files.writeString(file, c.yaml());
             Result result = fails(2, "run", "hindcast", "--config", file.toString());
             assertThat(result.err()).as(c.yaml()).contains(c.expected());
@@ -306,7 +306,7 @@ class CommandLineTest {
     @Test
     void unknownTrackingSchemesListTheKnownOnes() {
         assertThat(fails(2, "runs", "list", "--tracking-uri", "mongodb://user:secret@host/db").err())
-                .contains("unknown scheme 'mongodb'", "known schemes: memory", "***")
+                .contains("unknown scheme 'mongodb'", "known schemes: http, https, memory, sqlite", "***")
                 .doesNotContain("secret");
         assertThat(fails(2, "runs", "list", "--tracking-uri", "mlruns").err()).contains("has no scheme");
     }
