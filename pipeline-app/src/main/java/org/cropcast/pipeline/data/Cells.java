@@ -7,7 +7,7 @@ import org.cropcast.tracking.CropcastException;
 
 /** Parses cells into numbers and years, naming file, column and row when a cell is not one. */
 public final class Cells {
-    private static final Set<String> MISSING = Set.of("", "na", "nan", "null", "none", "n/a", "-");
+    private static final Set<String> MISSING = Set.of("", "na", "nan", "null", "none", "n/a", "-", "inf", "-inf", "+inf");
 
     private Cells() {}
 
@@ -16,17 +16,17 @@ public final class Cells {
         return cell == null || MISSING.contains(cell.trim().toLowerCase(Locale.ROOT));
     }
 
-    /** The cell as a number; NaN when missing. */
+    /**
+     * The cell as a number; NaN when missing. Infinite values ("inf", as a division by a zero area
+     * writes them) are missing too: they are not measurements.
+     */
     public static double number(String cell, String file, String column, long row) {
         if (isMissing(cell)) {
             return Double.NaN;
         }
         try {
             double value = Double.parseDouble(cell.trim());
-            if (Double.isInfinite(value)) {
-                throw notNumeric(cell, file, column, row, "a number");
-            }
-            return value;
+            return Double.isInfinite(value) ? Double.NaN : value;
         } catch (NumberFormatException e) {
             throw notNumeric(cell, file, column, row, "a number");
         }

@@ -8,7 +8,9 @@ import org.cropcast.pipeline.stages.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
@@ -110,11 +112,17 @@ public final class FoldFitter {
         }
     }
 
-    /**
-     * Fits on {@code trainYears}. {@code foldLabel} names the fold in errors; {@code sink} (may be
-     * null) receives each training row.
-     */
-    public FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink) {
+    /** Fits on {@code trainYears}; {@code foldLabel} names the fold in errors. */
+    public FittedModel fit(int[] trainYears, String foldLabel) {
+        return fit(trainYears, foldLabel, null);
+    }
+
+    /** Hands every training row of a fit (years with a target, selected regions) to the sink. */
+    public void trainingRows(int[] trainYears, FittedModel model, TrainingRowSink sink) {
+        emitRows(trainYears, model, sink);
+    }
+
+    private FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink) {
         int k = detrend.coefficients();
         double[] coefficients = new double[panel.regionCount() * k];
         Arrays.fill(coefficients, Double.NaN);
@@ -260,7 +268,7 @@ public final class FoldFitter {
         // scale to correlations so that the singularity check does not depend on n
         DMatrixRMaj scaled = zz.copy();
         CommonOps_DDRM.scale(1.0 / n, scaled);
-        if (!solver.setA(scaled) || solver.quality() < 1e-10) {
+        if (reciprocalCondition(scaled) < 1e-10 || !solver.setA(scaled)) {
             throw singular(foldLabel, "the features are collinear");
         }
         CommonOps_DDRM.scale(1.0 / n, za);
@@ -271,6 +279,22 @@ public final class FoldFitter {
         }
         return new FittedModel(detrend, regression, origin, panel.regions(), trend.trendCoefficients(),
                 panel.featureNames(), sumA / n, beta.data.clone(), originalMean, sd, n);
+    }
+
+    /** Smallest over largest eigenvalue of a symmetric matrix (0 when singular). */
+    private static double reciprocalCondition(DMatrixRMaj symmetric) {
+        EigenDecomposition_F64<DMatrixRMaj> eigen = DecompositionFactory_DDRM.eig(symmetric.numRows, false, true);
+        if (!eigen.decompose(symmetric.copy())) {
+            return 0;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (int i = 0; i < eigen.getNumberOfEigenvalues(); i++) {
+            double value = eigen.getEigenvalue(i).getReal();
+            min = Math.min(min, value);
+            max = Math.max(max, Math.abs(value));
+        }
+        return max == 0 ? 0 : min / max;
     }
 
     private CropcastException singular(String foldLabel, String why) {

@@ -26,7 +26,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Charts {
     private static final int PANEL_WIDTH = 360;
     private static final int PANEL_HEIGHT = 250;
-    private static final int TITLE_HEIGHT = 44;
+    private static final int TITLE_HEIGHT = 64;
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -63,8 +63,17 @@ public final class Charts {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
             int textWidth = g.getFontMetrics().stringWidth(title);
             g.drawString(title, Math.max(8, (width - textWidth) / 2), 28);
+            if (legend && !panels.isEmpty()) {
+                java.util.Map<String, Series> distinct = new java.util.LinkedHashMap<>();
+                for (Panel panel : panels) {
+                    for (Series series : panel.series()) {
+                        distinct.putIfAbsent(series.name(), series);
+                    }
+                }
+                drawLegend(g, List.copyOf(distinct.values()), width);
+            }
             for (int i = 0; i < panels.size(); i++) {
-                XYChart chart = chart(panels.get(i), legend && i == 0, panelWidth, panelHeight);
+                XYChart chart = chart(panels.get(i), false, panelWidth, panelHeight);
                 Graphics2D cell = (Graphics2D) g.create((i % cols) * panelWidth, TITLE_HEIGHT + (i / cols) * panelHeight,
                         panelWidth, panelHeight);
                 try {
@@ -83,6 +92,30 @@ public final class Charts {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One line of legend entries, centred under the title. */
+    private static void drawLegend(Graphics2D g, List<Series> series, int width) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int gap = 24;
+        int total = 0;
+        for (Series s : series) {
+            total += 22 + g.getFontMetrics().stringWidth(s.name()) + gap;
+        }
+        int x = Math.max(8, (width - total + gap) / 2);
+        int y = 50;
+        for (Series s : series) {
+            g.setColor(s.color());
+            if (s.line()) {
+                g.setStroke(new BasicStroke(2f));
+                g.drawLine(x, y - 4, x + 16, y - 4);
+            } else {
+                g.fillOval(x + 4, y - 8, 8, 8);
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(s.name(), x + 22, y);
+            x += 22 + g.getFontMetrics().stringWidth(s.name()) + gap;
         }
     }
 

@@ -10,7 +10,7 @@ import org.cropcast.pipeline.model.FittedModel;
 /** The hindcast's PNGs: a per-fold detrend plot and the summary of predicted against observed. */
 public final class HindcastPlots {
     /** At most this many regions (the largest producers) are drawn per fold, as small multiples. */
-    public static final int MAX_PANELS = 9;
+    public static final int MAX_PANELS = 6;
     private static final Color OBSERVED = new Color(31, 119, 180);
     private static final Color TEST = new Color(214, 39, 40);
     private static final Color TREND = new Color(255, 127, 14);
@@ -23,7 +23,7 @@ public final class HindcastPlots {
      * observation and prediction, for the top producers.
      */
     public static void fold(Path file, Panel panel, FittedModel model, List<Integer> topRegions, int testYear,
-            int[] trainYears, int startYear, int endYear, double[] predictedByRegion, String unit) {
+            int[] trainYears, int startYear, int endYear, double[] predictedByRegion, String unit, String selection) {
         List<Charts.Panel> panels = new ArrayList<>();
         for (int r : topRegions.subList(0, Math.min(MAX_PANELS, topRegions.size()))) {
             double[] tx = new double[trainYears.length];
@@ -42,13 +42,13 @@ public final class HindcastPlots {
             panels.add(new Charts.Panel(panel.regions().get(r), "year", "yield (" + unit + ")", List.of(
                     new Charts.Series("observed (training)", tx, ty, false, OBSERVED),
                     new Charts.Series("fitted trend", lx, ly, true, TREND),
-                    new Charts.Series("observed " + testYear + " (held out)", new double[] {testYear},
+                    new Charts.Series("observed in " + testYear + " (held out)", new double[] {testYear},
                             new double[] {panel.target(r, testYear)}, false, TEST),
-                    new Charts.Series("predicted " + testYear, new double[] {testYear},
+                    new Charts.Series("predicted for " + testYear, new double[] {testYear},
                             new double[] {predictedByRegion[r]}, false, PREDICTED))));
         }
         Charts.writeGrid(file, "Fold " + testYear + ": yield and " + model.detrend().configName()
-                + " trend fitted on the training years (" + unit + ")", panels, 3, true);
+                + " trend fitted on the training years (" + unit + "), " + selection, panels, 3, true);
     }
 
     /** National predicted, trend-only and observed yield by test year, and region-years predicted vs observed. */

@@ -35,7 +35,7 @@ public final class FitProductionStage implements Stage {
             try {
                 FoldFitter fitter = new FoldFitter(data.panel(), data.selected(), settings.detrend(), settings.regression(),
                         settings.ridgeAlpha(), settings.startYear());
-                fitted = fitter.fit(years, "fit-production (years " + settings.startYear() + "-" + settings.endYear() + ")", null);
+                fitted = fitter.fit(years, "fit-production (years " + settings.startYear() + "-" + settings.endYear() + ")");
                 context.progress().step("fitted on " + years.length + " years");
             } finally {
                 context.progress().finish();

@@ -18,6 +18,7 @@ import org.cropcast.pipeline.model.Skill;
 import org.cropcast.pipeline.report.HindcastPlots;
 import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
+import org.cropcast.pipeline.report.PlotQueue;
 import org.cropcast.pipeline.report.SkillTable;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Metric;
@@ -44,17 +45,28 @@ public final class HindcastStage implements Stage {
     @Override
     public StageResult run(StageContext context) {
         PipelineConfig config = context.config();
-        try (StageInputs inputs = new StageInputs(context)) {
+        try (StageInputs inputs = new StageInputs(context); PlotQueue plots = new PlotQueue()) {
+            plots.warmUp();
             StageData data = StageData.load(config, inputs);
             List<ReferenceTable> references = data.references(config, inputs);
             Run run = new Run(context, data, references, unit(config));
+            run.plots = plots;
             run.execute();
             RunOutputs outputs = new RunOutputs(context);
             for (PipelineConfig.ReferenceSpec spec : Optional.ofNullable(config.referenceData()).orElse(List.of())) {
                 Location source = inputs.location(spec.path());
                 outputs.copy(source, "datasets/" + spec.name() + "/" + source.fileName());
             }
-            return new StageResult(run.table.lines());
+            StageSettings settings = data.settings();
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format(java.util.Locale.ROOT,
+                    "hindcast %d-%d: %s, %d folds, %d regions, detrend %s, regression %s%s; national %s-weighted; unit %s",
+                    settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.summaryYears.size(),
+                    data.regions().length, settings.detrend().configName(), settings.regression().configName(),
+                    settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
+                    run.weights.basis().name().toLowerCase(java.util.Locale.ROOT), run.unit));
+            lines.addAll(run.table.lines());
+            return new StageResult(lines);
         }
     }
 
@@ -87,6 +99,7 @@ public final class HindcastStage implements Stage {
         final NationalWeights weights;
         final RunOutputs outputs;
         final SkillTable table = new SkillTable();
+        PlotQueue plots;
 
         final Skill.Accumulator modelAll = new Skill.Accumulator();
         final Skill.Accumulator trendAll = new Skill.Accumulator();
@@ -153,6 +166,11 @@ public final class HindcastStage implements Stage {
             int firstFeature = fFirstFeature;
             PredColumns pred = new PredColumns(references);
             int p = panel.featureCount();
+            // fit every fold first: bad input (too few years, a singular design) fails before anything is written
+            List<FittedModel> models = new ArrayList<>();
+            for (StageSettings.Fold fold : folds) {
+                models.add(fitter.fit(fold.trainYears(), fold.label()));
+            }
             context.progress().start("hindcast", folds.size());
             try {
                 Location predLocation = outputs.location("datasets/pred.parquet");
@@ -161,10 +179,12 @@ public final class HindcastStage implements Stage {
                     outputs.write("datasets/fit.parquet", fitOut -> {
                         try (ParquetTable fitTable = fitSchema.open(fitOut)) {
                             ParquetTable.Row row = fitTable.row();
-                            for (StageSettings.Fold fold : folds) {
+                            for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
+                                StageSettings.Fold fold = folds.get(foldIndex);
+                                FittedModel model = models.get(foldIndex);
                                 row.strings[fFold] = fold.key();
                                 row.ints[fTestYear] = fold.testYear();
-                                FittedModel model = fitter.fit(fold.trainYears(), fold.label(), (r, year, target, trend, anomaly) -> {
+                                fitter.trainingRows(fold.trainYears(), model, (r, year, target, trend, anomaly) -> {
                                     row.strings[fRegion] = panel.regions().get(r);
                                     row.ints[fYear] = year;
                                     row.doubles[fTarget] = target;
@@ -182,9 +202,14 @@ public final class HindcastStage implements Stage {
                         }
                     });
                 } catch (IOException e) {
+                    context.storage().delete(predLocation);
                     throw new UncheckedIOException(e);
+                } catch (RuntimeException e) {
+                    context.storage().delete(predLocation);
+                    throw e;
                 }
                 outputs.log("datasets/pred.parquet");
+                plots.awaitAll();
             } finally {
                 context.progress().finish();
             }
@@ -302,10 +327,25 @@ public final class HindcastStage implements Stage {
 
             String relative = "reports/folds/" + fold.key() + "/detrend.png";
             Path png = outputs.scratch(relative);
-            HindcastPlots.fold(png, panel, model, top, year, fold.trainYears(), settings.startYear(), settings.endYear(),
-                    predictedByRegion, unit);
-            context.storage().copy(Location.local(png), outputs.location(relative));
-            context.run().foldReportLogger().reportSaved(fold.key(), png);
+            List<Integer> shown = top;
+            String selection = "largest producers";
+            if (weights.basis() == NationalWeights.Basis.EQUAL) {
+                // no production or area: show the regions the fold got most wrong
+                shown = new ArrayList<>(top);
+                shown.sort(java.util.Comparator.comparingDouble((Integer r) -> {
+                    double error = Math.abs(predictedByRegion[r] - panel.target(r, year));
+                    return Double.isNaN(error) ? 0 : -error;
+                }));
+                selection = "largest errors";
+            }
+            List<Integer> plotted = shown;
+            String plottedSelection = selection;
+            plots.submit(() -> {
+                HindcastPlots.fold(png, panel, model, plotted, year, fold.trainYears(), settings.startYear(), settings.endYear(),
+                        predictedByRegion, unit, plottedSelection);
+                context.storage().copy(Location.local(png), outputs.location(relative));
+                context.run().foldReportLogger().reportSaved(fold.key(), png);
+            });
         }
 
         void finish() {
@@ -324,15 +364,18 @@ public final class HindcastStage implements Stage {
             for (int s = 0; s < references.size(); s++) {
                 ReferenceTable reference = references.get(s);
                 for (int k = 0; k < reference.issues().size(); k++) {
-                    String label = reference.name() + " " + reference.issues().get(k);
                     String key = "ref." + Names.metricSegment(reference.name()) + "." + Names.metricSegment(reference.issues().get(k));
-                    String[] sources = {label, "model on " + label, "trend on " + label};
                     String[] keys = {key, key + ".model", key + ".trend"};
-                    for (int j = 0; j < 3; j++) {
-                        addRow(metrics, sources[j], "regions", refRegions[s][k][j].skill(), keys[j] + ".regions", timestamp);
-                    }
-                    for (int j = 0; j < 3; j++) {
-                        addRow(metrics, sources[j], "national", refNational[s][k][j].skill(), keys[j] + ".national", timestamp);
+                    String[] scopes = {"regions", "national"};
+                    Skill.Accumulator[][][][] sources = {refRegions, refNational};
+                    for (int scope = 0; scope < 2; scope++) {
+                        Skill[] skills = new Skill[3];
+                        for (int j = 0; j < 3; j++) {
+                            skills[j] = sources[scope][s][k][j].skill();
+                            addSkill(metrics, keys[j] + "." + scopes[scope], skills[j], timestamp, 0);
+                            metrics.add(new Metric(keys[j] + "." + scopes[scope] + ".n", skills[j].n(), timestamp, 0));
+                        }
+                        table.addComparison(reference.name(), reference.issues().get(k), scopes[scope], skills[0], skills[1], skills[2]);
                     }
                 }
             }

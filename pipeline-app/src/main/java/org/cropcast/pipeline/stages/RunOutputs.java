@@ -34,10 +34,15 @@ final class RunOutputs {
         try (OutputStream out = context.storage().newOutputStream(target)) {
             writer.write(out);
         } catch (IOException e) {
+            context.storage().delete(target);
             throw new CropcastException(PipelineErrorCode.OUTPUT_FAILURE, "cannot write " + target + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
+            context.storage().delete(target);
             throw new CropcastException(PipelineErrorCode.OUTPUT_FAILURE,
                     "cannot write " + target + ": " + e.getCause().getMessage(), e);
+        } catch (RuntimeException e) {
+            context.storage().delete(target);
+            throw e;
         }
         log(relativePath);
         return target;

@@ -165,7 +165,7 @@ public final class MlflowRestRunStore implements RunStore {
                 .setStatus(Service.RunStatus.RUNNING);
         var result = client.tryPost(API + "runs/update", message, Service.UpdateRun.Response.newBuilder());
         requireRunWritable(runId, "reopen", result);
-        return getRun(runId).map(Run::info).orElseThrow(() -> RunStores.runNotFound(runId));
+        return getRun(runId).map(Run::info).orElseThrow(() -> runNotFound(runId));
     }
 
     @Override
@@ -173,10 +173,17 @@ public final class MlflowRestRunStore implements RunStore {
         requireNonNull(runId, "runId is null");
         TrackingLimits.validateBatch(metrics, params, tags);
         List<Service.LogBatch> requests = MlflowRestBatches.split(runId.value(), metrics, params, tags);
-        if (requests.size() > 1 && !params.isEmpty()) {
-            Run run = getRun(runId).orElseThrow(() -> RunStores.runNotFound(runId));
+        if (requests.isEmpty()) {
+            Run run = getRun(runId).orElseThrow(() -> runNotFound(runId));
             if (run.info().lifecycleStage() != LifecycleStage.ACTIVE) {
-                throw RunStores.runNotActive(runId);
+                throw runNotActive(runId);
+            }
+            return;
+        }
+        if (requests.size() > 1 && !params.isEmpty()) {
+            Run run = getRun(runId).orElseThrow(() -> runNotFound(runId));
+            if (run.info().lifecycleStage() != LifecycleStage.ACTIVE) {
+                throw runNotActive(runId);
             }
             RunStores.checkParamConflicts(runId, run.data().params(), params);
         }
@@ -227,14 +234,14 @@ public final class MlflowRestRunStore implements RunStore {
             }
             var result = client.tryGet(API + "metrics/get-history", query, Service.GetMetricHistory.Response.newBuilder());
             if (isNotFound(result)) {
-                throw RunStores.runNotFound(runId);
+                throw runNotFound(runId);
             }
             Service.GetMetricHistory.Response.Builder page = client.orThrow("get metric history of run " + runId, result);
             page.getMetricsList().forEach(m -> history.add(toMetric(m)));
             pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty());
         if (history.isEmpty() && getRun(runId).isEmpty()) {
-            throw RunStores.runNotFound(runId);
+            throw runNotFound(runId);
         }
         history.sort(Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestampMillis));
         return List.copyOf(history);
@@ -268,7 +275,7 @@ public final class MlflowRestRunStore implements RunStore {
         var result = client.tryPost(API + "runs/delete", Service.DeleteRun.newBuilder().setRunId(runId.value()),
                 Service.DeleteRun.Response.newBuilder());
         if (isNotFound(result)) {
-            throw RunStores.runNotFound(runId);
+            throw runNotFound(runId);
         }
         client.orThrow("delete run " + runId, result);
     }
@@ -286,12 +293,21 @@ public final class MlflowRestRunStore implements RunStore {
         }
         MlflowRestClient.ApiError error = result.error().get();
         if (error.errorCode().equals("RESOURCE_DOES_NOT_EXIST")) {
-            throw RunStores.runNotFound(runId);
+            throw runNotFound(runId);
         }
         if (error.message().contains(NOT_ACTIVE)) {
-            throw RunStores.runNotActive(runId);
+            throw runNotActive(runId);
         }
         throw client.failure(action + " run " + runId, error);
+    }
+
+    private CropcastException runNotFound(RunId runId) {
+        return new CropcastException(TrackingErrorCode.RUN_NOT_FOUND, "run " + runId + " does not exist on " + client.shownUri());
+    }
+
+    private CropcastException runNotActive(RunId runId) {
+        return new CropcastException(TrackingErrorCode.INVALID_RUN_STATE,
+                "run " + runId + " on " + client.shownUri() + " must be in the 'active' state; it is deleted");
     }
 
     private static boolean isNotFound(MlflowRestClient.Result<?> result) {

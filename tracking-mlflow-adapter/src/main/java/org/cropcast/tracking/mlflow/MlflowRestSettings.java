@@ -17,7 +17,8 @@ import org.cropcast.tracking.CropcastException;
  *       password are set, as in Python);</li>
  *   <li>{@code MLFLOW_TRACKING_INSECURE_TLS}: {@code true} skips certificate and host-name checks;</li>
  *   <li>{@code MLFLOW_HTTP_REQUEST_TIMEOUT} (seconds, default 120) and
- *       {@code MLFLOW_HTTP_REQUEST_MAX_RETRIES} (default 10);</li>
+ *       {@code MLFLOW_HTTP_REQUEST_MAX_RETRIES} (default 15: with backoff from 0.5 s doubling to
+ *       at most 15 s, about 2.5 minutes of retries, within a 5-minute budget per call);</li>
  *   <li>{@code MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD} and
  *       {@code MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE} / {@code MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE}
  *       (bytes; defaults 500 MiB and 10 MiB): multipart uploads through the artifact proxy.</li>
@@ -86,9 +87,9 @@ public record MlflowRestSettings(
                 bool(environment, INSECURE_TLS),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(number(environment, REQUEST_TIMEOUT, 120)),
-                (int) number(environment, MAX_RETRIES, 10),
+                (int) number(environment, MAX_RETRIES, 15),
                 Duration.ofMillis(500),
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(15),
                 Duration.ofMinutes(5),
                 bool(environment, ENABLE_MULTIPART),
                 number(environment, MULTIPART_MINIMUM_SIZE, 500L << 20),

@@ -31,6 +31,7 @@ import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.Tag;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingLimits;
 
 /**
  * The embedded tracking store: MLflow's own SQLite database, written from Java so Python MLflow
@@ -117,7 +118,7 @@ public final class SqliteRunStore implements RunStore {
     @Override
     public Experiment getOrCreateExperiment(String name) {
         requireNonNull(name, "name is null");
-        SqliteValidation.experimentName(name);
+        TrackingLimits.validateExperimentName(name);
         Optional<Experiment> existing = findExperiment(name);
         if (existing.isPresent()) {
             return requireActive(existing.get());
@@ -225,10 +226,9 @@ public final class SqliteRunStore implements RunStore {
         if (runName.isEmpty()) {
             runName = tagName != null ? tagName : SqliteRunNames.generate(random);
         }
-        SqliteValidation.value("run name", RUN_NAME_TAG, runName, SqliteValidation.MAX_RUN_NAME_LENGTH);
+        TrackingLimits.validateRunName(runName);
         tags.put(RUN_NAME_TAG, runName);
         String userId = tags.getOrDefault(USER_TAG, request.userId());
-        SqliteValidation.value("user id", USER_TAG, userId, SqliteValidation.MAX_USER_ID_LENGTH);
         if (!userId.isEmpty()) {
             tags.putIfAbsent(USER_TAG, userId);
         }
@@ -274,7 +274,8 @@ public final class SqliteRunStore implements RunStore {
         requireNonNull(runId, "runId is null");
         return db.write(d -> {
             requireActiveRun(runId);
-            PreparedStatement update = d.prepare("UPDATE runs SET status = 'RUNNING', end_time = NULL WHERE run_uuid = ?");
+            // as MLflow's start_run(run_id=...): RUNNING again, the previous end time kept until the run ends again
+            PreparedStatement update = d.prepare("UPDATE runs SET status = 'RUNNING' WHERE run_uuid = ?");
             update.setString(1, runId.value());
             update.executeUpdate();
             return runInfo(runId).orElseThrow();
@@ -342,23 +343,14 @@ public final class SqliteRunStore implements RunStore {
         requireNonNull(metrics, "metrics is null");
         requireNonNull(params, "params is null");
         requireNonNull(tags, "tags is null");
-        for (Metric metric : metrics) {
-            SqliteValidation.key("metric", metric.key());
-            SqliteValidation.timestamp("timestamp of metric '" + metric.key() + "'", metric.timestampMillis());
-        }
+        TrackingLimits.validateBatch(metrics, params, tags);
         Map<String, String> paramMap = new LinkedHashMap<>();
         for (Param param : params) {
-            SqliteValidation.key("param", param.key());
-            SqliteValidation.value("param", param.key(), param.value(), SqliteValidation.MAX_PARAM_VALUE_LENGTH);
-            String previous = paramMap.putIfAbsent(param.key(), param.value());
-            if (previous != null && !previous.equals(param.value())) {
-                throw new CropcastException(TrackingErrorCode.PARAM_CONFLICT, "param '" + SqliteValidation.quote(param.key())
-                        + "' is given twice in one batch with different values");
-            }
+            paramMap.put(param.key(), param.value());
         }
         Map<String, String> tagMap = tagMap(tags);
         if (tagMap.containsKey(RUN_NAME_TAG)) {
-            SqliteValidation.value("run name", RUN_NAME_TAG, tagMap.get(RUN_NAME_TAG), SqliteValidation.MAX_RUN_NAME_LENGTH);
+            TrackingLimits.validateRunName(tagMap.get(RUN_NAME_TAG));
         }
         if (metrics.isEmpty() && paramMap.isEmpty() && tagMap.isEmpty()) {
             return;
@@ -381,8 +373,7 @@ public final class SqliteRunStore implements RunStore {
     private static Map<String, String> tagMap(List<Tag> tags) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Tag tag : tags) {
-            SqliteValidation.key("tag", tag.key());
-            SqliteValidation.value("tag", tag.key(), tag.value(), SqliteValidation.MAX_TAG_VALUE_LENGTH);
+            TrackingLimits.validateTag(tag);
             out.put(tag.key(), tag.value()); // later values win, as in MLflow's set_tags
         }
         return out;
@@ -578,6 +569,7 @@ public final class SqliteRunStore implements RunStore {
         requireNonNull(runId, "runId is null");
         requireNonNull(key, "key is null");
         return db.read(d -> {
+            lifecycleOf(runId); // RUN_NOT_FOUND for a run that does not exist
             PreparedStatement query = d.prepare("SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?"
                     + " ORDER BY step, timestamp, value, is_nan");
             query.setString(1, runId.value());

@@ -4,14 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
-import com.google.inject.multibindings.Multibinder;
-import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.RunStoreFactory;
 
 /**
  * Guice wiring of the embedded SQLite store: the {@code sqlite} entry of the
- * {@code Map<String, RunStoreFactory>} (by URI scheme) and the local-file artifact store in the
- * {@code Set<ArtifactStore>}. Binds only this adapter's classes.
+ * {@code Map<String, RunStoreFactory>} (by URI scheme). Binds only this adapter's classes: the
+ * embedded store's artifacts ({@code file:} roots, {@code mlartifacts/} beside the database) are
+ * served by core's {@code StorageArtifactStore} over {@code LocalStorage}, which the application
+ * binds.
  */
 public final class SqliteTrackingModule extends AbstractModule {
     private final SqliteRunStoreFactory factory;
@@ -29,6 +29,5 @@ public final class SqliteTrackingModule extends AbstractModule {
     protected void configure() {
         MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class)
                 .addBinding(SqliteTrackingUri.SCHEME).toInstance(factory);
-        Multibinder.newSetBinder(binder(), ArtifactStore.class).addBinding().to(SqliteArtifactStore.class);
     }
 }

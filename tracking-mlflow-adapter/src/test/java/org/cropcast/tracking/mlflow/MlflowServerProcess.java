@@ -106,6 +106,12 @@ public final class MlflowServerProcess implements AutoCloseable {
             // the background job runner (huey consumers) is not needed for tracking and slows start-up
             env.put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
             if (adminUser != null) {
+                MlflowPython.Result check = MlflowPython.run(List.of(MlflowPython.python().toString(), "-c", "import flask_wtf"),
+                        Map.of(), Duration.ofSeconds(60));
+                if (check.exitCode() != 0) {
+                    throw new IllegalStateException("the MLflow venv " + MlflowPython.venv()
+                            + " lacks Flask-WTF, which --app-name basic-auth needs: install mlflow[auth] there (ensure-venv.sh)");
+                }
                 Path config = workDir.resolve("basic_auth.ini");
                 Files.writeString(config, String.join("\n",
                         "[mlflow]",

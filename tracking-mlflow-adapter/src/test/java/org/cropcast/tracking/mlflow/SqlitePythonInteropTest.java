@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.cropcast.tracking.ArtifactEntry;
+import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.Metric;
@@ -84,7 +87,7 @@ class SqlitePythonInteropTest {
         Files.write(report.resolve("plots/yield.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff});
         RunId first;
         RunId second;
-        SqliteArtifactStore artifacts = new SqliteArtifactStore();
+        ArtifactStore artifacts = new StorageArtifactStore(new LocalStorage());
         try (SqliteRunStore store = SqliteSchemaParityTest.openStore(db)) {
             Experiment experiment = store.getOrCreateExperiment("maize hindcast");
             RunInfo run = store.createRun(new CreateRunRequest(experiment.id(), "fold-0", "alice", 1_700_000_000_000L,
@@ -221,10 +224,10 @@ class SqlitePythonInteropTest {
             assertThat(reopened.status()).isEqualTo(RunStatus.RUNNING);
             store.logBatch(runId, List.of(new Metric("rmse", 0.7, 1_700_000_001_000L, 1)), List.of(new Param("beta", "2")),
                     List.of(new Tag("resumed-by", "cropcast")));
-            new SqliteArtifactStore().logFile(reopened.artifactUri(), dir.resolve("more.txt"), "extra");
-            List<ArtifactEntry> listed = new SqliteArtifactStore().list(reopened.artifactUri(), "");
+            new StorageArtifactStore(new LocalStorage()).logFile(reopened.artifactUri(), dir.resolve("more.txt"), "extra");
+            List<ArtifactEntry> listed = new StorageArtifactStore(new LocalStorage()).list(reopened.artifactUri(), "");
             assertThat(listed).extracting(ArtifactEntry::path).containsExactly("extra", "notes.txt");
-            try (InputStream in = new SqliteArtifactStore().open(reopened.artifactUri(), "notes.txt")) {
+            try (InputStream in = new StorageArtifactStore(new LocalStorage()).open(reopened.artifactUri(), "notes.txt")) {
                 assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo("from python\n");
             }
             store.endRun(runId, RunStatus.KILLED, 1_700_000_002_000L);

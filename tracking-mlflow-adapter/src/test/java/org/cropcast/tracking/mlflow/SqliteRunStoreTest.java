@@ -68,7 +68,9 @@ class SqliteRunStoreTest {
         Run ended = store.getRun(run.runId()).orElseThrow();
         assertThat(ended.info().status()).isEqualTo(RunStatus.FINISHED);
         assertThat(ended.info().endTimeMillis()).contains(5_000L);
-        assertThat(store.reopenRun(run.runId()).status()).isEqualTo(RunStatus.RUNNING);
+        RunInfo reopened = store.reopenRun(run.runId());
+        assertThat(reopened.status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(reopened.endTimeMillis()).as("MLflow's resume keeps the end time").contains(5_000L);
         assertThat(store.searchRuns(RunSearch.all(experiment.id()))).extracting(Run::id).containsExactly(run.runId());
         store.deleteRun(run.runId());
         assertThat(store.searchRuns(RunSearch.all(experiment.id()))).isEmpty();
@@ -148,8 +150,10 @@ class SqliteRunStoreTest {
                 .isEqualTo(TrackingErrorCode.VALUE_TOO_LONG);
         assertThat(code(() -> store.logBatch(id, List.of(new Metric("neg", 1, -1, 1)), List.of(), List.of())))
                 .isEqualTo(TrackingErrorCode.INVALID_ARGUMENT);
-        // the limits themselves are fine, and MLflow's colon is allowed
-        store.logBatch(id, List.of(new Metric("a:b/c d-e.f_g", 1, 1, 1)), List.of(new Param("k".repeat(250), "v".repeat(6000))),
+        assertThat(code(() -> store.logBatch(id, List.of(), List.of(new Param("dup", "1"), new Param("dup", "1")), List.of())))
+                .isEqualTo(TrackingErrorCode.INVALID_ARGUMENT);
+        // the limits themselves are fine
+        store.logBatch(id, List.of(new Metric("a/b/c d-e.f_g", 1, 1, 1)), List.of(new Param("k".repeat(250), "v".repeat(6000))),
                 List.of(new Tag("t", "v".repeat(8000))));
         assertThat(store.getRun(id).orElseThrow().data().params()).containsKey("k".repeat(250));
         assertThat(code(() -> store.logBatch(RunId.of("0123456789abcdef0123456789abcdef"), List.of(), List.of(new Param("a", "b")), List.of())))
