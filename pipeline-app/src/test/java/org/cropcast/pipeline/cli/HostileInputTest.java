@@ -202,6 +202,8 @@ class HostileInputTest {
                 args("memory URI with a newline", 2, "invalid memory: tracking URI", "runs", "list", "--tracking-uri", "memory:x\ny"),
                 args("tracking URI with credentials on the command line", 2, "'gopher://***@host'", "runs", "list", "--tracking-uri",
                         "gopher://carol:" + SECRET + "@host"),
+                new Case("runs list on a database that does not exist", (root, config) -> List.of("runs", "list", "--tracking-uri",
+                        "sqlite:///" + root.resolve("absent.db")), 2, "no tracking database at"),
                 args("unknown status", 2, "--status", "runs", "list", "--tracking-uri", URI, "--status", "DONE"),
                 args("limit zero", 2, "--limit must be at least 1", "runs", "list", "--tracking-uri", URI, "--limit", "0"),
                 args("stale-after garbage", 2, "is not a duration", "runs", "list", "--tracking-uri", URI, "--stale-after", "soon"),
