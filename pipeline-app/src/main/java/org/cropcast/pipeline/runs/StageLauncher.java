@@ -88,7 +88,7 @@ public final class StageLauncher {
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
 
     public RunDirectories runDirectories() {
-        return new RunDirectories(storage, documents, clock);
+        return new RunDirectories(storage, documents, clock, context.random());
     }
 
     public Outcome launch(Launch launch, Consumer<RunId> onOpen) {
@@ -96,10 +96,11 @@ public final class StageLauncher {
                 new CropcastException(AppErrorCode.INTERNAL_ERROR, "no stage named " + launch.stage() + " is wired"));
         PipelineConfig config = launch.config();
         Location dataRoot = Location.of(config.dataRoot());
+        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+        RunDirectories directories = runDirectories();
         RunDirectories.Choice choice = launch.stage().equals("forecast")
                 ? forecastChoice(launch)
-                : runDirectories().choose(config, launch.stage(), launch.runDirectory(), launch.resume());
-        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+                : directories.choose(config, launch.stage(), launch.runDirectory(), launch.resume());
         TrackingTarget tracking = TrackingTarget.of(config);
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
@@ -121,6 +122,9 @@ public final class StageLauncher {
             } finally {
                 deleteRecursively(work);
             }
+        } catch (RuntimeException e) {
+            directories.release(choice);
+            throw e;
         }
     }
 
