@@ -31,7 +31,6 @@ import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.SwitchingStorage;
 import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
 import org.cropcast.tracking.mlflow.MlflowRestConnections;
-import org.cropcast.tracking.mlflow.SqliteArtifactStore;
 
 /**
  * The composition root: what the command line uses, by scheme, in one place.
@@ -77,7 +76,7 @@ public final class CropcastModule extends AbstractModule {
 
         MapBinder<String, ArtifactStore> artifactStores = MapBinder.newMapBinder(binder(), String.class, ArtifactStore.class,
                 Names.named("by-scheme"));
-        artifactStores.addBinding(LocalStorage.SCHEME).to(SqliteArtifactStore.class);
+        artifactStores.addBinding(LocalStorage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(LocalStorage.SCHEME)));
         artifactStores.addBinding(MemoryStorage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(MemoryStorage.SCHEME)));
         artifactStores.addBinding(S3Storage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(S3Storage.SCHEME)));
         artifactStores.addBinding(MlflowArtifactsArtifactStore.SCHEME).to(MlflowArtifactsArtifactStore.class);
@@ -131,8 +130,9 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SqliteArtifactStore sqliteArtifacts() {
-        return new SqliteArtifactStore();
+    @Named(LocalStorage.SCHEME)
+    ArtifactStore localArtifacts(LocalStorage storage) {
+        return new StorageArtifactStore(storage);
     }
 
     @Provides

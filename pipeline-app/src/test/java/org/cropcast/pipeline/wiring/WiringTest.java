@@ -28,7 +28,7 @@ import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.SwitchingStorage;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
-import org.cropcast.tracking.mlflow.SqliteArtifactStore;
+import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.mlflow.SqliteRunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,8 +76,8 @@ class WiringTest {
     void artifactStoresByRootScheme() {
         SwitchingArtifactStore artifacts = injector.getInstance(SwitchingArtifactStore.class);
         assertThat(injector.getInstance(ArtifactStore.class)).isSameAs(artifacts);
-        assertThat(artifacts.forUri("file:///tmp/mlartifacts/1/abc/artifacts")).isInstanceOf(SqliteArtifactStore.class);
-        assertThat(artifacts.forUri("/tmp/mlruns/1/abc/artifacts")).isInstanceOf(SqliteArtifactStore.class);
+        assertThat(artifacts.forUri("file:///tmp/mlartifacts/1/abc/artifacts")).isInstanceOf(StorageArtifactStore.class);
+        assertThat(artifacts.forUri("/tmp/mlruns/1/abc/artifacts")).isInstanceOf(StorageArtifactStore.class);
         assertThat(artifacts.forUri("mlflow-artifacts:/1/abc/artifacts")).isInstanceOf(MlflowArtifactsArtifactStore.class);
         assertThat(artifacts.supports("s3://bucket/mlartifacts/1/abc/artifacts")).isTrue();
         assertThat(artifacts.supports("memory://mlartifacts/1/abc/artifacts")).isTrue();
