@@ -18,7 +18,6 @@ import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.RunStore;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,15 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cropcast.large.upload.xmx}).
  */
 class MlflowArtifactsLargeUploadTest {
-    private static MlflowServerProcess server;
+    private final MlflowServerProcess server = SharedMlflowServer.get();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = SharedMlflowServer.get();
-    }
 
     @Test
     void aFileLargerThanTheHeapUploadsIntact() throws Exception {
