@@ -87,5 +87,10 @@ public record PipelineConfig(
             /** wide: the estimate columns, in issue order (NASS fcst_aug ... fcst_nov). */
             @JsonProperty("value_columns") List<String> valueColumns,
             @JsonProperty("filter_column") String filterColumn,
-            @JsonProperty("filter_value") String filterValue) {}
+            @JsonProperty("filter_value") String filterValue,
+            /**
+             * How the year column is written: {@code integer} (default) or {@code crop_year_harvest}
+             * ("2017/18" read as the harvest year 2018, as in CONAB's levantamentos).
+             */
+            @JsonProperty("year_format") String yearFormat) {}
 }

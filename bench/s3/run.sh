@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# S3-to-S3 artifact logging benchmark: server-side copy vs download-then-upload, same run.
+# Usage (from the repository root): bench/s3/run.sh [total MiB=1024] [files=8] [repetitions=3]
+# Needs the storage-s3-adapter test-jar classes (built here) and S3Mock from its test classpath.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OFFLINE=${MVN_OFFLINE:--o}
+mvn -B -q $OFFLINE -pl storage-s3-adapter -am install -DskipTests
+mvn -B -q $OFFLINE -pl storage-s3-adapter dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/storage-s3-adapter/target/bench-classpath.txt"
+CP="storage-s3-adapter/target/classes:storage-s3-adapter/target/test-classes:$(cat storage-s3-adapter/target/bench-classpath.txt)"
+exec java -Xmx1g -cp "$CP" bench/s3/S3CopyBench.java "$@"
