@@ -19,7 +19,7 @@ upload_reps="${UPLOAD_REPS:-3}"
 
 mvn -B -q -pl tracking-mlflow-adapter -am install -DskipTests
 cp_file=$(mktemp)
-mvn -B -q -pl tracking-mlflow-adapter dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file"
+mvn -B -q -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file"
 work=$(mktemp -d /tmp/cropcast-bench-rest.XXXXXX)
 classpath="$(cat "$cp_file"):$root/tracking-mlflow-adapter/target/classes"
 mkdir -p "$work/classes"
@@ -49,8 +49,8 @@ curl -sf "$uri/health" > /dev/null || { echo "mlflow server did not start"; cat 
 out="$work/timings.txt"
 : > "$out"
 echo "[bench/rest] footprint in-process, $reps repetitions each (+1 warm-up)"
-java -cp "$classpath" RestFootprintBench footprint "$uri" "$work/fixtures" "$((reps + 1))" | tail -n +2 | sed 's/^/cropcast /' >> "$out"
-"$venv/bin/python" bench/rest/footprint.py footprint "$uri" "$work/fixtures" "$((reps + 1))" | tail -n +2 | sed 's/^/python /' >> "$out"
+java -cp "$classpath" RestFootprintBench footprint "$uri" "$work/fixtures" "$((reps + 1))" | grep '^footprint ' | tail -n +2 | sed 's/^/cropcast /' >> "$out"
+"$venv/bin/python" bench/rest/footprint.py footprint "$uri" "$work/fixtures" "$((reps + 1))" | grep '^footprint ' | tail -n +2 | sed 's/^/python /' >> "$out"
 echo "[bench/rest] footprint as a process, $proc_reps launches each"
 for _ in $(seq 1 "$proc_reps"); do
   s=$(date +%s%N); java -cp "$classpath" RestFootprintBench footprint "$uri" "$work/fixtures" 1 > /dev/null; e=$(date +%s%N)
@@ -61,9 +61,9 @@ done
 echo "[bench/rest] upload of $upload_mb MiB, $upload_reps times each"
 head -c "$((upload_mb * 1024 * 1024))" /dev/urandom > "$work/big.bin"
 for _ in $(seq 1 "$upload_reps"); do
-  java -Xmx256m -cp "$classpath" RestFootprintBench upload "$uri" "$work/big.bin" | sed 's/^/cropcast /' >> "$out"
+  java -Xmx256m -cp "$classpath" RestFootprintBench upload "$uri" "$work/big.bin" | grep '^upload ' | sed 's/^/cropcast /' >> "$out"
   rm -rf "$work/mlartifacts"/*/*/artifacts/data
-  "$venv/bin/python" bench/rest/footprint.py upload "$uri" "$work/big.bin" | sed 's/^/python /' >> "$out"
+  "$venv/bin/python" bench/rest/footprint.py upload "$uri" "$work/big.bin" | grep '^upload ' | sed 's/^/python /' >> "$out"
   rm -rf "$work/mlartifacts"/*/*/artifacts/data
 done
 
