@@ -25,21 +25,15 @@ import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.TrackingErrorCode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input and unreachable or misconfigured servers: one-line errors naming the (redacted) URI and the cause. */
 class MlflowRestBadInputTest {
-    private static MlflowServerProcess server;
+    private final MlflowServerProcess server = SharedMlflowServer.get();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = SharedMlflowServer.get();
-    }
 
     private static MlflowRestRunStoreFactory factory(MlflowRestSettings settings) {
         return new MlflowRestRunStoreFactory(new MlflowRestConnections(settings));
