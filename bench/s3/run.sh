@@ -8,5 +8,7 @@ OFFLINE=${MVN_OFFLINE:--o}
 mvn -B -q $OFFLINE -pl storage-s3-adapter -am install -DskipTests
 mvn -B -q $OFFLINE -pl storage-s3-adapter dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/storage-s3-adapter/target/bench-classpath.txt"
-CP="storage-s3-adapter/target/classes:storage-s3-adapter/target/test-classes:$(cat storage-s3-adapter/target/bench-classpath.txt)"
+# cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)
+DEPS=$(tr ':' '\n' < storage-s3-adapter/target/bench-classpath.txt | grep -v '/org/cropcast/' | paste -sd: -)
+CP="tracking-core/target/classes:storage-s3-adapter/target/classes:storage-s3-adapter/target/test-classes:$DEPS"
 exec java -Xmx1g -cp "$CP" bench/s3/S3CopyBench.java "$@"
