@@ -5,7 +5,6 @@ import static org.cropcast.storage.s3.TestS3StorageFaults.randomBytes;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.cropcast.tracking.ArtifactEntry;
