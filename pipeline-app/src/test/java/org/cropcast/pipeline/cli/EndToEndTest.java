@@ -10,8 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
 import org.junit.jupiter.api.Test;
@@ -23,23 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on the embedded SQLite store (the default, anchored in the data root) and on {@code memory:}.
  */
 class EndToEndTest {
-    private static final Pattern RUN_ID = Pattern.compile("run id: +([0-9a-f]{32})");
-    private static final Pattern RUN_DIR = Pattern.compile("run dir: +(\\S+)");
 
     @TempDir
     Path dir;
-
-    private static Result ok(CliHarness cli, String... args) {
-        Result result = cli.run(args);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result;
-    }
-
-    private static String group(Pattern pattern, Result result) {
-        Matcher m = pattern.matcher(result.out());
-        assertThat(m.find()).as(result.toString()).isTrue();
-        return m.group(1);
-    }
 
     /** The configuration file the demo command reports. */
     static Path demoConfig(Result demo) {
@@ -51,13 +35,13 @@ class EndToEndTest {
     void demoEndToEndOnTheEmbeddedSqliteStore() throws Exception {
         CliHarness cli = new CliHarness(Map.of());
         Path root = dir.resolve("demo");
-        Path config = demoConfig(ok(cli, "demo", root.toString()));
+        Path config = demoConfig(cli.ok("demo", root.toString()));
         assertThat(config).exists();
         assertThat(cli.run("demo", root.toString()).exitCode()).isEqualTo(2); // not empty any more
 
-        Result hindcast = ok(cli, "run", "hindcast", "--config", config.toString(), "--set", "feature_start_year=2006");
-        String hindcastId = group(RUN_ID, hindcast);
-        String runDir = group(RUN_DIR, hindcast);
+        Result hindcast = cli.ok("run", "hindcast", "--config", config.toString(), "--set", "feature_start_year=2006");
+        String hindcastId = hindcast.runId();
+        String runDir = hindcast.runDir();
         Path db = root.resolve("mlruns.db").toAbsolutePath().normalize();
         assertThat(db).exists();
         assertThat(hindcast.out()).contains("RMSE", "MLflow UI: mlflow ui --backend-store-uri sqlite:///" + db,
@@ -67,13 +51,13 @@ class EndToEndTest {
         assertThat(Path.of(runDir, "datasets")).isDirectory();
         assertThat(Path.of(runDir, "reports", "folds")).isDirectory();
 
-        Result fit = ok(cli, "run", "fit-production", "--config", config.toString(), "--set", "feature_start_year=2006", "--run-dir", runDir);
-        String fitId = group(RUN_ID, fit);
+        Result fit = cli.ok("run", "fit-production", "--config", config.toString(), "--set", "feature_start_year=2006", "--run-dir", runDir);
+        String fitId = fit.runId();
         assertThat(Path.of(runDir, "model")).isDirectory();
-        Result july = ok(cli, "run", "forecast", "--run-dir", runDir, "--init-date", "2022-07-15");
-        Result august = ok(cli, "run", "forecast", "--run-dir", runDir, "--init-date", "2022-08-15");
-        String forecastId = group(RUN_ID, july);
-        assertThat(group(RUN_ID, august)).isEqualTo(forecastId);
+        Result july = cli.ok("run", "forecast", "--run-dir", runDir, "--init-date", "2022-07-15");
+        Result august = cli.ok("run", "forecast", "--run-dir", runDir, "--init-date", "2022-08-15");
+        String forecastId = july.runId();
+        assertThat(august.runId()).isEqualTo(forecastId);
         assertThat(Path.of(runDir, "forecasts", "2022-07-15")).isDirectory();
         assertThat(Path.of(runDir, "forecasts", "2022-08-15")).isDirectory();
 
@@ -88,13 +72,13 @@ class EndToEndTest {
         }
 
         String uri = "sqlite:///" + db;
-        Result list = ok(cli, "runs", "list", "--config", config.toString());
+        Result list = cli.ok("runs", "list", "--config", config.toString());
         assertThat(list.out()).contains(hindcastId, fitId, forecastId, "cropcast-demo", "fit-production", "forecast");
-        JsonNode json = new JsonMapper().readTree(ok(cli, "runs", "list", "--tracking-uri", uri, "--json", "--status", "FINISHED").out());
+        JsonNode json = new JsonMapper().readTree(cli.ok("runs", "list", "--tracking-uri", uri, "--json", "--status", "FINISHED").out());
         assertThat(json.size()).isEqualTo(3);
-        Result show = ok(cli, "runs", "show", hindcastId, "--tracking-uri", uri);
+        Result show = cli.ok("runs", "show", hindcastId, "--tracking-uri", uri);
         assertThat(show.out()).contains("hindcast/regression", "ridge", "datasets/", "reports/folds/", "config_resolved.yaml");
-        Result compare = ok(cli, "runs", "compare", hindcastId, fitId, "--tracking-uri", uri);
+        Result compare = cli.ok("runs", "compare", hindcastId, fitId, "--tracking-uri", uri);
         assertThat(compare.out()).containsPattern("\\*  stage +hindcast +fit-production");
     }
 
@@ -102,13 +86,13 @@ class EndToEndTest {
     void demoHindcastOnTheMemoryBackend() throws Exception {
         CliHarness cli = new CliHarness(Map.of());
         Path root = dir.resolve("demo-memory");
-        Path config = demoConfig(ok(cli, "demo", root.toString()));
-        Result hindcast = ok(cli, "run", "hindcast", "--config", config.toString(), "--set", "mlflow_tracking_uri=memory:e2e",
+        Path config = demoConfig(cli.ok("demo", root.toString()));
+        Result hindcast = cli.ok("run", "hindcast", "--config", config.toString(), "--set", "mlflow_tracking_uri=memory:e2e",
                 "--set", "feature_start_year=2010", "--no-progress");
-        String id = group(RUN_ID, hindcast);
+        String id = hindcast.runId();
         assertThat(hindcast.out()).doesNotContain("MLflow UI");
         assertThat(root.resolve("mlruns.db")).doesNotExist();
-        Result show = ok(cli, "runs", "show", id, "--tracking-uri", "memory:e2e", "--json");
+        Result show = cli.ok("runs", "show", id, "--tracking-uri", "memory:e2e", "--json");
         JsonNode run = new JsonMapper().readTree(show.out());
         assertThat(run.get("status").asText()).isEqualTo("FINISHED");
         assertThat(run.get("params").get("hindcast/feature_start_year").asText()).isEqualTo("2010");
