@@ -85,12 +85,12 @@ public final class RunScope {
         RunInfo info = request.mode() == RunMode.CREATE ? create(request) : resume(request, params);
         TrackedRun run = new TrackedRun(this, info, request);
         try {
+            run.start();
             runStore.logBatch(info.runId(), List.of(), params, tags(request, info));
             new RunRecord(request.stage(), info.runId(), info.experimentId(), settings.trackingUri(),
                     Instant.now(clock).toString()).write(storage, documents, request.runDirectory());
             writeAndUpload(run, CONFIG_FILE, request.configDocument());
             writeAndUpload(run, METADATA_FILE, metadata(request, info));
-            run.start();
         } catch (Throwable t) {
             failKeepingCause(run, t);
             throw t;
@@ -168,6 +168,7 @@ public final class RunScope {
         doc.put("config_path", request.configPath());
         doc.put("seed", request.params().randomSeed());
         doc.put("created_at", Instant.now(clock).toString());
+        doc.put("run_started_at", Instant.ofEpochMilli(info.startTimeMillis()).toString());
         Map<String, Object> git = new LinkedHashMap<>();
         git.put("commit", settings.git().commit());
         git.put("short", settings.git().shortCommit());

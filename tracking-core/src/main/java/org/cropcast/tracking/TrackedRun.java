@@ -198,8 +198,17 @@ public final class TrackedRun implements ActiveRun, AutoCloseable {
             List<Tag> list = new ArrayList<>();
             tags.forEach((k, v) -> list.add(new Tag(k, TrackingLimits.truncateTagValue(Redactor.redact(v)))));
             list.add(new Tag(RunTags.HEARTBEAT, Long.toString(scope.clock.millis())));
-            scope.runStore.logBatch(info.runId(), List.of(), List.of(), list);
+            RuntimeException tagFailure = null;
+            try {
+                scope.runStore.logBatch(info.runId(), List.of(), List.of(), list);
+            } catch (RuntimeException e) {
+                tagFailure = e;
+            }
+            // the status matters more than the tags: end the run even if the tags could not be written
             scope.runStore.endRun(info.runId(), status, scope.clock.millis());
+            if (tagFailure != null) {
+                throw tagFailure;
+            }
         }
     }
 

@@ -23,6 +23,18 @@ class TestRedactor {
     }
 
     @Test
+    void passwordsContainingAtSignsAreMaskedWhole() {
+        assertThat(Redactor.redact("https://user:p@ss@host/x@y")).isEqualTo("https://***@host/x@y");
+        assertThat(Redactor.redact("HTTPS://U:P@HOST")).isEqualTo("HTTPS://***@HOST");
+    }
+
+    @Test
+    void bearerTokensAndAwsKeyIdsAreMasked() {
+        assertThat(Redactor.redact("Authorization: Bearer eyJhbGciOi.J9x-y_z")).isEqualTo("Authorization: Bearer ***");
+        assertThat(Redactor.redact("key AKIAIOSFODNN7EXAMPLE denied")).isEqualTo("key *** denied");
+    }
+
+    @Test
     void harmlessTextIsUnchanged() {
         assertThat(Redactor.redact("s3://bucket/data/file.csv")).isEqualTo("s3://bucket/data/file.csv");
         assertThat(Redactor.redact("sqlite:////tmp/mlruns.db")).isEqualTo("sqlite:////tmp/mlruns.db");
