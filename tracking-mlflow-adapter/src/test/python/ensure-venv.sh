@@ -22,6 +22,6 @@ echo "[cropcast] installing mlflow==$version into $venv (once; a few minutes)" >
 rm -rf "$venv"
 mkdir -p "$(dirname "$venv")"
 "$python" -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" "psycopg2-binary" "boto3"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" psycopg2-binary boto3 duckdb
 "$venv/bin/python" -c "import mlflow, sys; assert mlflow.__version__ == sys.argv[1], mlflow.__version__" "$version"
 touch "$marker"

@@ -32,7 +32,13 @@ public record PipelineConfig(
         @JsonProperty("mlflow_tracking_uri") String mlflowTrackingUri,
         @JsonProperty("target") TargetSpec target,
         @JsonProperty("features") FeatureSpec features,
-        @JsonProperty("reference_data") List<ReferenceSpec> referenceData) {
+        @JsonProperty("reference_data") List<ReferenceSpec> referenceData,
+        /**
+         * hindcast: whether datasets/fit.parquet repeats the feature columns in every fold's rows
+         * (default true). With false they are written once to datasets/features.parquet (region,
+         * year, features), which keeps very large panels small and fast.
+         */
+        @JsonProperty("fit_dataset_features") Boolean fitDatasetFeatures) {
 
     /** The region x year panel: the target (yield) and optional weights. */
     public record TargetSpec(
@@ -87,5 +93,10 @@ public record PipelineConfig(
             /** wide: the estimate columns, in issue order (NASS fcst_aug ... fcst_nov). */
             @JsonProperty("value_columns") List<String> valueColumns,
             @JsonProperty("filter_column") String filterColumn,
-            @JsonProperty("filter_value") String filterValue) {}
+            @JsonProperty("filter_value") String filterValue,
+            /**
+             * How the year column is written: {@code integer} (default) or {@code crop_year_harvest}
+             * ("2017/18" read as the harvest year 2018, as in CONAB's levantamentos).
+             */
+            @JsonProperty("year_format") String yearFormat) {}
 }

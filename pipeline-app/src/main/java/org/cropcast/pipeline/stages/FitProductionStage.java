@@ -1,6 +1,22 @@
 package org.cropcast.pipeline.stages;
 
-/** The fit-production stage. Skeleton: implemented under issue 7. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.model.FittedModel;
+import org.cropcast.pipeline.model.FoldFitter;
+import org.cropcast.pipeline.model.NationalWeights;
+import org.cropcast.pipeline.model.ProductionModel;
+import org.cropcast.pipeline.model.Skill;
+import org.cropcast.tracking.Metric;
+
+/**
+ * Fits the model on every year of the window and saves it as {@code model/model.json} in the run
+ * directory (and as an artifact). Logs the in-sample skill (step 0) as a sanity check; it is not
+ * a measure of forecast skill (that is the hindcast's job).
+ */
 public final class FitProductionStage implements Stage {
     @Override
     public String name() {
@@ -9,6 +25,52 @@ public final class FitProductionStage implements Stage {
 
     @Override
     public StageResult run(StageContext context) {
-        throw new UnsupportedOperationException("fit-production: not implemented yet");
+        PipelineConfig config = context.config();
+        try (StageInputs inputs = new StageInputs(context)) {
+            StageData data = StageData.load(config, inputs);
+            StageSettings settings = data.settings();
+            int[] years = settings.windowYears();
+            context.progress().start("fit-production", 1);
+            FittedModel fitted;
+            try {
+                FoldFitter fitter = new FoldFitter(data.panel(), data.selected(), settings.detrend(), settings.regression(),
+                        settings.ridgeAlpha(), settings.startYear());
+                fitted = fitter.fit(years, "fit-production (years " + settings.startYear() + "-" + settings.endYear() + ")");
+                context.progress().step("fitted on " + years.length + " years");
+            } finally {
+                context.progress().finish();
+            }
+            NationalWeights weights = new NationalWeights(data.panel());
+            String weighting = weights.basis().name().toLowerCase(Locale.ROOT);
+            ProductionModel model = ProductionModel.of(fitted, data.regions(), data.panel().featurePeriods(), years,
+                    settings.ridgeAlpha(), ModelFiles.configHash(config), context.run().runId().value(),
+                    HindcastStage.unit(config), weighting);
+            new RunOutputs(context).write(ModelFiles.MODEL_PATH, out -> out.write(ModelFiles.toJson(model)));
+
+            Skill.Accumulator inSample = new Skill.Accumulator();
+            int p = data.panel().featureCount();
+            for (int r : data.regions()) {
+                for (int year : years) {
+                    int cell = data.panel().cell(r, year);
+                    double predicted = fitted.trend(r, year) + fitted.anomaly(data.panel().features(), cell * p, null);
+                    inSample.add(predicted, data.panel().target()[cell]);
+                }
+            }
+            long timestamp = System.currentTimeMillis();
+            List<Metric> metrics = new ArrayList<>();
+            HindcastStage.addSkill(metrics, "fit.in_sample.regions", inSample.skill(), timestamp, 0);
+            metrics.add(new Metric("fit.training_rows", fitted.trainingRows(), timestamp, 0));
+            metrics.add(new Metric("fit.regions", data.regions().length, timestamp, 0));
+            metrics.add(new Metric("fit.training_years", years.length, timestamp, 0));
+            context.run().logMetrics(metrics);
+            context.run().setTags(Map.of("model.format_version", Integer.toString(ProductionModel.VERSION),
+                    "model.config_hash", model.configHash()));
+            return new StageResult(List.of(
+                    "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
+                            + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
+                    "detrend " + model.detrend() + ", regression " + model.regression()
+                            + (settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
+                    "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH)));
+        }
     }
 }

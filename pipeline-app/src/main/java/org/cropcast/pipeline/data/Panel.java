@@ -1,0 +1,84 @@
+package org.cropcast.pipeline.data;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The region x year panel in dense primitive arrays: cell {@code (r, y)} is index
+ * {@code r * years() + (year - firstYear())}; features of a cell are contiguous at
+ * {@code cell * featureCount()}. Missing values are NaN.
+ *
+ * @param regions region keys, in first-seen order of the target file
+ * @param firstYear the first year of the panel (union of target and feature years)
+ * @param years the number of years
+ * @param target the target (yield) per cell
+ * @param area the area per cell (all NaN when the target has no area column)
+ * @param production the production per cell (all NaN when there is no production column)
+ * @param featureNames feature names in column order
+ * @param featurePeriods for each feature its period (month 1-12 for long-form features), or 0 for a
+ *     wide feature that has no period
+ * @param features the features per cell
+ * @param targetFile the target file as configured (for messages)
+ */
+public record Panel(
+        List<String> regions,
+        int firstYear,
+        int years,
+        double[] target,
+        double[] area,
+        double[] production,
+        List<String> featureNames,
+        int[] featurePeriods,
+        double[] features,
+        String targetFile) {
+    public Panel {
+        regions = List.copyOf(regions);
+        featureNames = List.copyOf(featureNames);
+        requireNonNull(target, "target is null");
+        requireNonNull(area, "area is null");
+        requireNonNull(production, "production is null");
+        requireNonNull(featurePeriods, "featurePeriods is null");
+        requireNonNull(features, "features is null");
+        requireNonNull(targetFile, "targetFile is null");
+    }
+
+    public int regionCount() {
+        return regions.size();
+    }
+
+    public int featureCount() {
+        return featureNames.size();
+    }
+
+    public int lastYear() {
+        return firstYear + years - 1;
+    }
+
+    public boolean containsYear(int year) {
+        return year >= firstYear && year <= lastYear();
+    }
+
+    public int cell(int region, int year) {
+        return region * years + (year - firstYear);
+    }
+
+    public double target(int region, int year) {
+        return containsYear(year) ? target[cell(region, year)] : Double.NaN;
+    }
+
+    /** The first and last year with any observed target value. */
+    public int[] targetYearRange() {
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        for (int r = 0; r < regionCount(); r++) {
+            for (int y = 0; y < years; y++) {
+                if (!Double.isNaN(target[r * years + y])) {
+                    min = Math.min(min, firstYear + y);
+                    max = Math.max(max, firstYear + y);
+                }
+            }
+        }
+        return new int[] {min, max};
+    }
+}

@@ -1,0 +1,51 @@
+package org.cropcast.pipeline.model;
+
+import java.util.Locale;
+import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.tracking.CropcastException;
+
+/**
+ * The per-region trend: a polynomial in {@code t = (year - origin) / 10} of degree 0 ({@code none}:
+ * the training mean), 1 ({@code linear}) or 2 ({@code quadratic}).
+ */
+public enum Detrend {
+    NONE(0),
+    LINEAR(1),
+    QUADRATIC(2);
+
+    private final int degree;
+
+    Detrend(int degree) {
+        this.degree = degree;
+    }
+
+    public int degree() {
+        return degree;
+    }
+
+    public int coefficients() {
+        return degree + 1;
+    }
+
+    /** The fewest training years a region needs: one more than the coefficients, so residuals exist. */
+    public int minimumYears() {
+        return degree + 2;
+    }
+
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Detrend parse(String text) {
+        if (text == null) {
+            return LINEAR;
+        }
+        for (Detrend d : values()) {
+            if (d.configName().equalsIgnoreCase(text.trim())) {
+                return d;
+            }
+        }
+        throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
+                "detrend: unknown value '" + text + "' (expected none, linear or quadratic)");
+    }
+}

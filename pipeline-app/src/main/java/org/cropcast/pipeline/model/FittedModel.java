@@ -1,0 +1,68 @@
+package org.cropcast.pipeline.model;
+
+import java.util.List;
+
+/**
+ * A fitted trend-plus-anomaly model: per region a polynomial trend in
+ * {@code t = (year - trendOrigin) / TREND_SCALE}, and a linear model of the anomaly on standardised
+ * features {@code z = (x - mean) / sd}. A missing or not yet observable feature contributes
+ * {@code z = 0} (its training mean).
+ *
+ * @param trendCoefficients {@code coefficients()} values per region (constant first); NaN for
+ *     regions that were not fitted
+ * @param intercept the mean training anomaly (0 for regression none)
+ * @param beta per feature, on the standardised scale (empty for regression none)
+ * @param means per feature, training mean in the feature's own unit
+ * @param sds per feature, training standard deviation (population, ddof 0)
+ * @param trainingRows rows used by the regression (0 for regression none)
+ */
+public record FittedModel(
+        Detrend detrend,
+        Regression regression,
+        int trendOrigin,
+        List<String> regions,
+        double[] trendCoefficients,
+        List<String> featureNames,
+        double intercept,
+        double[] beta,
+        double[] means,
+        double[] sds,
+        long trainingRows) {
+    public static final double TREND_SCALE = 10.0;
+
+    public FittedModel {
+        regions = List.copyOf(regions);
+        featureNames = List.copyOf(featureNames);
+    }
+
+    public double trend(int region, int year) {
+        int k = detrend.coefficients();
+        double t = (year - trendOrigin) / TREND_SCALE;
+        double value = 0;
+        double power = 1;
+        for (int i = 0; i < k; i++) {
+            value += trendCoefficients[region * k + i] * power;
+            power *= t;
+        }
+        return value;
+    }
+
+    /**
+     * The predicted anomaly from raw feature values at {@code offset} of {@code features};
+     * {@code observable[f] == false} treats feature f as unknown (z = 0).
+     */
+    public double anomaly(double[] features, int offset, boolean[] observable) {
+        if (regression == Regression.NONE) {
+            return 0;
+        }
+        double value = intercept;
+        for (int f = 0; f < beta.length; f++) {
+            double x = features[offset + f];
+            if (Double.isNaN(x) || (observable != null && !observable[f])) {
+                continue;
+            }
+            value += beta[f] * (x - means[f]) / sds[f];
+        }
+        return value;
+    }
+}

@@ -1,0 +1,304 @@
+package org.cropcast.pipeline.model;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import org.cropcast.pipeline.data.Panel;
+import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.tracking.CropcastException;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * Fits the trend-plus-anomaly model on any subset of training years without leakage: the trends,
+ * the feature standardisation and the regression see only the training years.
+ *
+ * <p>For speed the regression's cross products are accumulated once per year (streamed over the
+ * panel's rows, on features shifted by their overall mean to keep the sums well conditioned); a
+ * fold sums the years it trains on, standardises algebraically and solves the normal equations
+ * with a Cholesky decomposition (EJML). Only the anomaly-dependent X'a is streamed per fold.
+ */
+public final class FoldFitter {
+    private final Panel panel;
+    private final BitSet selected;
+    private final Detrend detrend;
+    private final Regression regression;
+    private final double ridgeAlpha;
+    private final int origin;
+    private final int p;
+    /** Cells of selected regions with a target and every feature. */
+    private final BitSet complete;
+    private final double[] shift;
+    /** Per panel year: count, sums (p) and cross products (p x p) of shifted features. */
+    private final long[] yearCount;
+    private final double[][] yearSums;
+    private final double[][] yearCross;
+
+    /** Receives each training row of a fit (for the fit dataset); features are read from the panel. */
+    @FunctionalInterface
+    public interface TrainingRowSink {
+        void row(int region, int year, double target, double trend, double anomaly);
+    }
+
+    public FoldFitter(Panel panel, BitSet selected, Detrend detrend, Regression regression, double ridgeAlpha, int origin) {
+        this.panel = panel;
+        this.selected = selected;
+        this.detrend = detrend;
+        this.regression = regression;
+        this.ridgeAlpha = ridgeAlpha;
+        this.origin = origin;
+        this.p = regression == Regression.NONE ? 0 : panel.featureCount();
+        int years = panel.years();
+        this.complete = new BitSet(panel.regionCount() * years);
+        this.shift = new double[p];
+        this.yearCount = new long[years];
+        this.yearSums = new double[years][p];
+        this.yearCross = new double[years][p * p];
+        if (p > 0) {
+            accumulateYears();
+        }
+    }
+
+    private void accumulateYears() {
+        double[] features = panel.features();
+        double[] target = panel.target();
+        int years = panel.years();
+        long n = 0;
+        for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
+            for (int y = 0; y < years; y++) {
+                int cell = r * years + y;
+                if (Double.isNaN(target[cell])) {
+                    continue;
+                }
+                boolean ok = true;
+                for (int f = 0; f < p && ok; f++) {
+                    ok = !Double.isNaN(features[cell * p + f]);
+                }
+                if (ok) {
+                    complete.set(cell);
+                    n++;
+                    for (int f = 0; f < p; f++) {
+                        shift[f] += features[cell * p + f];
+                    }
+                }
+            }
+        }
+        if (n > 0) {
+            for (int f = 0; f < p; f++) {
+                shift[f] /= n;
+            }
+        }
+        double[] x = new double[p];
+        for (int cell = complete.nextSetBit(0); cell >= 0; cell = complete.nextSetBit(cell + 1)) {
+            int y = cell % years;
+            for (int f = 0; f < p; f++) {
+                x[f] = features[cell * p + f] - shift[f];
+            }
+            yearCount[y]++;
+            double[] sums = yearSums[y];
+            double[] cross = yearCross[y];
+            for (int i = 0; i < p; i++) {
+                double xi = x[i];
+                sums[i] += xi;
+                int row = i * p;
+                for (int j = i; j < p; j++) {
+                    cross[row + j] += xi * x[j];
+                }
+            }
+        }
+    }
+
+    /** Fits on {@code trainYears}; {@code foldLabel} names the fold in errors. */
+    public FittedModel fit(int[] trainYears, String foldLabel) {
+        return fit(trainYears, foldLabel, null);
+    }
+
+    /** Hands every training row of a fit (years with a target, selected regions) to the sink. */
+    public void trainingRows(int[] trainYears, FittedModel model, TrainingRowSink sink) {
+        emitRows(trainYears, model, sink);
+    }
+
+    private FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink) {
+        int k = detrend.coefficients();
+        double[] coefficients = new double[panel.regionCount() * k];
+        Arrays.fill(coefficients, Double.NaN);
+        fitTrends(trainYears, foldLabel, coefficients);
+        FittedModel trendOnly = new FittedModel(detrend, Regression.NONE, origin, panel.regions(), coefficients,
+                List.of(), 0, new double[0], new double[0], new double[0], 0);
+        if (p == 0) {
+            emitRows(trainYears, trendOnly, sink);
+            return new FittedModel(detrend, regression, origin, panel.regions(), coefficients,
+                    regression == Regression.NONE ? List.of() : panel.featureNames(), 0, new double[0], new double[0],
+                    new double[0], 0);
+        }
+        return fitRegression(trainYears, foldLabel, trendOnly, sink);
+    }
+
+    private void fitTrends(int[] trainYears, String foldLabel, double[] coefficients) {
+        int k = detrend.coefficients();
+        DMatrixRMaj a = new DMatrixRMaj(k, k);
+        DMatrixRMaj b = new DMatrixRMaj(k, 1);
+        DMatrixRMaj solution = new DMatrixRMaj(k, 1);
+        double[] target = panel.target();
+        for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
+            a.zero();
+            b.zero();
+            int count = 0;
+            for (int year : trainYears) {
+                double value = target[panel.cell(r, year)];
+                if (Double.isNaN(value)) {
+                    continue;
+                }
+                count++;
+                double t = (year - origin) / FittedModel.TREND_SCALE;
+                double[] powers = {1, t, t * t};
+                for (int i = 0; i < k; i++) {
+                    b.data[i] += powers[i] * value;
+                    for (int j = 0; j < k; j++) {
+                        a.data[i * k + j] += powers[i] * powers[j];
+                    }
+                }
+            }
+            if (count < detrend.minimumYears()) {
+                throw new CropcastException(PipelineErrorCode.TOO_FEW_TRAINING_YEARS, panel.targetFile() + ": region '"
+                        + panel.regions().get(r) + "' has " + count + " training year(s) with a target in " + foldLabel
+                        + "; detrend " + detrend.configName() + " needs at least " + detrend.minimumYears());
+            }
+            if (!CommonOps_DDRM.solve(a, b, solution)) {
+                throw new CropcastException(PipelineErrorCode.TOO_FEW_TRAINING_YEARS, panel.targetFile() + ": region '"
+                        + panel.regions().get(r) + "': the " + detrend.configName() + " trend cannot be fitted in " + foldLabel);
+            }
+            System.arraycopy(solution.data, 0, coefficients, r * k, k);
+        }
+    }
+
+    private void emitRows(int[] trainYears, FittedModel trend, TrainingRowSink sink) {
+        if (sink == null) {
+            return;
+        }
+        double[] target = panel.target();
+        for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
+            for (int year : trainYears) {
+                double value = target[panel.cell(r, year)];
+                if (!Double.isNaN(value)) {
+                    double t = trend.trend(r, year);
+                    sink.row(r, year, value, t, value - t);
+                }
+            }
+        }
+    }
+
+    private FittedModel fitRegression(int[] trainYears, String foldLabel, FittedModel trend, TrainingRowSink sink) {
+        long n = 0;
+        double[] sums = new double[p];
+        double[] cross = new double[p * p];
+        for (int year : trainYears) {
+            int y = year - panel.firstYear();
+            n += yearCount[y];
+            for (int i = 0; i < p; i++) {
+                sums[i] += yearSums[y][i];
+            }
+            double[] c = yearCross[y];
+            for (int i = 0; i < p * p; i++) {
+                cross[i] += c[i];
+            }
+        }
+        if (n <= p + 1) {
+            throw singular(foldLabel, "only " + n + " complete training rows for " + p + " features");
+        }
+        double[] mean = new double[p];
+        double[] sd = new double[p];
+        for (int i = 0; i < p; i++) {
+            mean[i] = sums[i] / n;
+            double variance = cross[i * p + i] / n - mean[i] * mean[i];
+            sd[i] = Math.sqrt(Math.max(variance, 0));
+            double scale = Math.abs(shift[i] + mean[i]) + 1;
+            if (!(sd[i] > 1e-9 * scale)) {
+                throw singular(foldLabel, "feature '" + panel.featureNames().get(i) + "' is constant over the training rows");
+            }
+        }
+        // X'a streamed over the training rows (a = target - trend), on shifted features
+        double[] target = panel.target();
+        double[] features = panel.features();
+        double[] xa = new double[p];
+        double sumA = 0;
+        for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
+            for (int year : trainYears) {
+                int cell = panel.cell(r, year);
+                double value = target[cell];
+                if (Double.isNaN(value)) {
+                    continue;
+                }
+                double t = trend.trend(r, year);
+                double anomaly = value - t;
+                if (sink != null) {
+                    sink.row(r, year, value, t, anomaly);
+                }
+                if (!complete.get(cell)) {
+                    continue;
+                }
+                sumA += anomaly;
+                int offset = cell * p;
+                for (int f = 0; f < p; f++) {
+                    xa[f] += (features[offset + f] - shift[f]) * anomaly;
+                }
+            }
+        }
+        DMatrixRMaj zz = new DMatrixRMaj(p, p);
+        DMatrixRMaj za = new DMatrixRMaj(p, 1);
+        for (int i = 0; i < p; i++) {
+            for (int j = i; j < p; j++) {
+                double value = (cross[i * p + j] - n * mean[i] * mean[j]) / (sd[i] * sd[j]);
+                zz.set(i, j, value);
+                zz.set(j, i, value);
+            }
+            za.set(i, 0, (xa[i] - mean[i] * sumA) / sd[i]);
+        }
+        if (regression == Regression.RIDGE) {
+            for (int i = 0; i < p; i++) {
+                zz.add(i, i, ridgeAlpha);
+            }
+        }
+        DMatrixRMaj beta = new DMatrixRMaj(p, 1);
+        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(p);
+        // scale to correlations so that the singularity check does not depend on n
+        DMatrixRMaj scaled = zz.copy();
+        CommonOps_DDRM.scale(1.0 / n, scaled);
+        if (reciprocalCondition(scaled) < 1e-10 || !solver.setA(scaled)) {
+            throw singular(foldLabel, "the features are collinear");
+        }
+        CommonOps_DDRM.scale(1.0 / n, za);
+        solver.solve(za, beta);
+        double[] originalMean = new double[p];
+        for (int i = 0; i < p; i++) {
+            originalMean[i] = mean[i] + shift[i];
+        }
+        return new FittedModel(detrend, regression, origin, panel.regions(), trend.trendCoefficients(),
+                panel.featureNames(), sumA / n, beta.data.clone(), originalMean, sd, n);
+    }
+
+    /** Smallest over largest eigenvalue of a symmetric matrix (0 when singular). */
+    private static double reciprocalCondition(DMatrixRMaj symmetric) {
+        EigenDecomposition_F64<DMatrixRMaj> eigen = DecompositionFactory_DDRM.eig(symmetric.numRows, false, true);
+        if (!eigen.decompose(symmetric.copy())) {
+            return 0;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (int i = 0; i < eigen.getNumberOfEigenvalues(); i++) {
+            double value = eigen.getEigenvalue(i).getReal();
+            min = Math.min(min, value);
+            max = Math.max(max, Math.abs(value));
+        }
+        return max == 0 ? 0 : min / max;
+    }
+
+    private CropcastException singular(String foldLabel, String why) {
+        return new CropcastException(PipelineErrorCode.SINGULAR_DESIGN,
+                "features: the " + regression.configName() + " design is singular in " + foldLabel + ": " + why);
+    }
+}

@@ -1,0 +1,169 @@
+package org.cropcast.pipeline.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Headless PNG charts with XChart: small multiples composed on one canvas under a common title.
+ * Callers must run with {@code java.awt.headless=true} on machines without a display (set here).
+ */
+public final class Charts {
+    private static final int PANEL_WIDTH = 330;
+    private static final int PANEL_HEIGHT = 220;
+    private static final int TITLE_HEIGHT = 64;
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /** One line or scatter series of a panel. */
+    public record Series(String name, double[] x, double[] y, boolean line, Color color) {}
+
+    /** One small chart. */
+    public record Panel(String title, String xTitle, String yTitle, List<Series> series) {}
+
+    /** Writes the panels in a grid of {@code columns} under {@code title} as a PNG. */
+    public static void writeGrid(Path file, String title, List<Panel> panels, int columns, boolean legend) {
+        writeGrid(file, title, panels, columns, legend, PANEL_WIDTH, PANEL_HEIGHT);
+    }
+
+    /** As {@link #writeGrid(Path, String, List, int, boolean)} with a panel size in pixels. */
+    public static void writeGrid(Path file, String title, List<Panel> panels, int columns, boolean legend,
+            int panelWidth, int panelHeight) {
+        int rows = Math.max(1, (panels.size() + columns - 1) / columns);
+        int cols = Math.min(columns, Math.max(1, panels.size()));
+        int width = cols * panelWidth;
+        int height = TITLE_HEIGHT + rows * panelHeight;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+            int textWidth = g.getFontMetrics().stringWidth(title);
+            g.drawString(title, Math.max(8, (width - textWidth) / 2), 28);
+            if (legend && !panels.isEmpty()) {
+                java.util.Map<String, Series> distinct = new java.util.LinkedHashMap<>();
+                for (Panel panel : panels) {
+                    for (Series series : panel.series()) {
+                        distinct.putIfAbsent(series.name(), series);
+                    }
+                }
+                drawLegend(g, List.copyOf(distinct.values()), width);
+            }
+            for (int i = 0; i < panels.size(); i++) {
+                XYChart chart = chart(panels.get(i), false, panelWidth, panelHeight);
+                Graphics2D cell = (Graphics2D) g.create((i % cols) * panelWidth, TITLE_HEIGHT + (i / cols) * panelHeight,
+                        panelWidth, panelHeight);
+                try {
+                    chart.paint(cell, panelWidth, panelHeight);
+                } finally {
+                    cell.dispose();
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (OutputStream out = Files.newOutputStream(file)) {
+                ImageIO.write(image, "png", out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One line of legend entries, centred under the title. */
+    private static void drawLegend(Graphics2D g, List<Series> series, int width) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int gap = 24;
+        int total = 0;
+        for (Series s : series) {
+            total += 22 + g.getFontMetrics().stringWidth(s.name()) + gap;
+        }
+        int x = Math.max(8, (width - total + gap) / 2);
+        int y = 50;
+        for (Series s : series) {
+            g.setColor(s.color());
+            if (s.line()) {
+                g.setStroke(new BasicStroke(2f));
+                g.drawLine(x, y - 4, x + 16, y - 4);
+            } else {
+                g.fillOval(x + 4, y - 8, 8, 8);
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(s.name(), x + 22, y);
+            x += 22 + g.getFontMetrics().stringWidth(s.name()) + gap;
+        }
+    }
+
+    private static XYChart chart(Panel panel, boolean legend, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height)
+                .title(panel.title()).xAxisTitle(panel.xTitle()).yAxisTitle(panel.yTitle()).build();
+        chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        chart.getStyler().setLegendVisible(legend);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+        for (Series s : panel.series()) {
+            int n = 0;
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isNaN(s.x()[i]) && !Double.isNaN(s.y()[i])) {
+                    n++;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            double[] x = new double[n];
+            double[] y = new double[n];
+            n = 0;
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isNaN(s.x()[i]) && !Double.isNaN(s.y()[i])) {
+                    x[n] = s.x()[i];
+                    y[n++] = s.y()[i];
+                }
+            }
+            XYSeries series = chart.addSeries(s.name(), x, y);
+            series.setLineColor(s.color());
+            series.setMarkerColor(s.color());
+            if (s.line()) {
+                series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                series.setMarker(SeriesMarkers.NONE);
+                series.setLineStyle(new BasicStroke(2f));
+            } else {
+                series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                series.setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        return chart;
+    }
+}

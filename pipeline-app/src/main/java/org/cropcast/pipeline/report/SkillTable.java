@@ -1,0 +1,94 @@
+package org.cropcast.pipeline.report;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.cropcast.pipeline.model.Skill;
+
+/** The hindcast's skill table: one row per estimate source and scope, as aligned text and CSV. */
+public final class SkillTable {
+    /** One row: e.g. source "model", "trend", "NASS fcst_aug", "model on NASS fcst_aug". */
+    public record Row(String source, String scope, Skill skill) {}
+
+    /** One reference issue against the model and the trend on the same region-years. */
+    public record Comparison(String reference, String issue, String scope, Skill ref, Skill model, Skill trend) {}
+
+    private final List<Row> rows = new ArrayList<>();
+    private final List<Row> overall = new ArrayList<>();
+    private final List<Comparison> comparisons = new ArrayList<>();
+
+    /** An overall row (model or trend, regions or national). */
+    public void add(String source, String scope, Skill skill) {
+        rows.add(new Row(source, scope, skill));
+        overall.add(new Row(source, scope, skill));
+    }
+
+    /** A reference issue with the model and the trend on the same rows (three CSV rows). */
+    public void addComparison(String reference, String issue, String scope, Skill ref, Skill model, Skill trend) {
+        String label = reference + " " + issue;
+        rows.add(new Row(label, scope, ref));
+        rows.add(new Row("model on " + label, scope, model));
+        rows.add(new Row("trend on " + label, scope, trend));
+        comparisons.add(new Comparison(reference, issue, scope, ref, model, trend));
+    }
+
+    public List<Row> rows() {
+        return List.copyOf(rows);
+    }
+
+    /** The overall table, then one line per reference issue and scope comparing RMSEs. */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        String format = "%-6s %-8s %6s %10s %10s %7s %10s %7s";
+        lines.add(String.format(Locale.ROOT, format, "source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2"));
+        for (Row row : overall) {
+            Skill s = row.skill();
+            lines.add(String.format(Locale.ROOT, format, row.source(), row.scope(), s.n(), num(s.rmse(), 3), num(s.mae(), 3),
+                    num(s.mape(), 2), num(s.bias(), 3), num(s.r2(), 3)));
+        }
+        if (comparisons.isEmpty()) {
+            return lines;
+        }
+        int refWidth = "reference".length();
+        int issueWidth = "issue".length();
+        for (Comparison c : comparisons) {
+            refWidth = Math.max(refWidth, c.reference().length());
+            issueWidth = Math.max(issueWidth, c.issue().length());
+        }
+        String compare = "%-" + refWidth + "s %-" + issueWidth + "s %-8s %6s %10s %10s %10s  %s";
+        lines.add("");
+        lines.add("RMSE against the final values on the region-years (or years) where the reference has an estimate:");
+        lines.add(String.format(Locale.ROOT, compare, "reference", "issue", "scope", "n", "reference", "model", "trend",
+                "model beats reference"));
+        for (Comparison c : comparisons) {
+            boolean better = c.model().rmse() < c.ref().rmse();
+            lines.add(String.format(Locale.ROOT, compare, c.reference(), c.issue(), c.scope(), c.ref().n(), num(c.ref().rmse(), 3),
+                    num(c.model().rmse(), 3), num(c.trend().rmse(), 3), c.ref().n() == 0 ? "-" : better ? "yes" : "no"));
+        }
+        return lines;
+    }
+
+    public byte[] csv() {
+        StringBuilder out = new StringBuilder("source,scope,n,rmse,mae,mape_pct,bias,r2\n");
+        for (Row row : rows) {
+            Skill s = row.skill();
+            out.append(quote(row.source())).append(',').append(row.scope()).append(',').append(s.n()).append(',')
+                    .append(cell(s.rmse())).append(',').append(cell(s.mae())).append(',').append(cell(s.mape())).append(',')
+                    .append(cell(s.bias())).append(',').append(cell(s.r2())).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String cell(double value) {
+        return Double.isNaN(value) ? "" : Double.toString(value);
+    }
+
+    private static String quote(String text) {
+        return text.contains(",") || text.contains("\"") ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    }
+
+    private static String num(double value, int decimals) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+}
