@@ -6,13 +6,17 @@ import java.util.regex.Pattern;
 /**
  * Removes credentials from text before it reaches a tag, param, YAML file, log line or error
  * message: user-info in URIs ({@code https://user:pass@host}, {@code s3://key:secret@bucket}),
- * and the values of secret-looking query parameters ({@code ?token=...}, {@code X-Amz-Signature=...}).
+ * the values of secret-looking query parameters ({@code ?token=...}, {@code X-Amz-Signature=...}),
+ * bearer tokens and AWS access key ids.
  */
 public final class Redactor {
     public static final String MASK = "***";
     private static final int MESSAGE_LIMIT = 300;
 
-    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s?#]*@)");
+    /** Greedy up to the last '@' before the path, so a password containing '@' is masked whole. */
+    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s?#]*@)");
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)[a-z0-9._~+/=-]+");
+    private static final Pattern AWS_ACCESS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b");
     private static final Pattern SECRET_QUERY = Pattern.compile(
             "(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|signature|credential|key|auth|session)[a-z0-9_.-]*)=)([^&#\\s]*)");
 
@@ -25,6 +29,8 @@ public final class Redactor {
         }
         String out = USER_INFO.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
         out = SECRET_QUERY.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        out = BEARER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        out = AWS_ACCESS_KEY_ID.matcher(out).replaceAll(MASK);
         return out;
     }
 

@@ -40,7 +40,7 @@ public abstract class AbstractArtifactStoreContractTest {
     protected abstract String newArtifactRoot();
 
     @BeforeEach
-    final void createStoreUnderTest() {
+    public final void createStoreUnderTest() {
         store = createArtifactStore();
         root = newArtifactRoot();
     }

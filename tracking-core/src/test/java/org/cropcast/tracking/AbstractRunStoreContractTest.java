@@ -50,12 +50,12 @@ public abstract class AbstractRunStoreContractTest {
     }
 
     @BeforeEach
-    final void createStoreUnderTest() {
+    public final void createStoreUnderTest() {
         store = createStore();
     }
 
     @AfterEach
-    final void closeStoreUnderTest() {
+    public final void closeStoreUnderTest() {
         store.close();
     }
 

@@ -52,7 +52,7 @@ public abstract class AbstractStorageContractTest {
     }
 
     @BeforeEach
-    final void createStorageUnderTest() {
+    public final void createStorageUnderTest() {
         storage = createStorage();
         root = newRoot();
     }

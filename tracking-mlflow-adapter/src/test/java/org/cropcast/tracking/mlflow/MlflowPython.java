@@ -69,7 +69,16 @@ public final class MlflowPython {
     /** Runs a command to completion, capturing its output. */
     public static Result run(List<String> command, Map<String, String> env, Duration timeout)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        return run(command, env, timeout, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * Runs a command in a working directory (Python MLflow puts relative artifact roots such as
+     * {@code ./mlruns} there, so tests pass their temporary directory).
+     */
+    public static Result run(List<String> command, Map<String, String> env, Duration timeout, Path workingDirectory)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
         builder.environment().putAll(env);
         builder.environment().put("MLFLOW_ENABLE_ASYNC_LOGGING", "false");
         Path out = Files.createTempFile("cropcast-py-out", ".txt");

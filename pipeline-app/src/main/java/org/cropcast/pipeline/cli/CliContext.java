@@ -1,0 +1,50 @@
+package org.cropcast.pipeline.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * What the command line takes from its process, so that nothing reads it ad hoc: the output and
+ * error writers, the environment variables, the clock, a random generator (run ids), and whether
+ * the error stream is a terminal (progress bars) and whether signals are handled (only in a real
+ * process, never inside a test JVM).
+ */
+public record CliContext(
+        PrintWriter out,
+        PrintWriter err,
+        Map<String, String> environment,
+        Clock clock,
+        RandomGenerator random,
+        boolean terminal,
+        boolean handleSignals) {
+    public CliContext {
+        requireNonNull(out, "out is null");
+        requireNonNull(err, "err is null");
+        environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        requireNonNull(clock, "clock is null");
+        requireNonNull(random, "random is null");
+    }
+
+    /** The real process: System.out/err, the real environment and clock, a secure random generator. */
+    public static CliContext system() {
+        Charset charset = Charset.defaultCharset();
+        return new CliContext(
+                new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true),
+                System.getenv(),
+                Clock.systemDefaultZone(),
+                new java.security.SecureRandom(),
+                System.console() != null && !"dumb".equals(System.getenv("TERM")),
+                true);
+    }
+
+    /** For tests and embedding: given writers and environment, no terminal, no signal handling. */
+    public static CliContext of(PrintWriter out, PrintWriter err, Map<String, String> environment, Clock clock) {
+        return new CliContext(out, err, environment, clock, new java.util.SplittableRandom(), false, false);
+    }
+}

@@ -1,0 +1,85 @@
+package org.cropcast.pipeline.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Redactor;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * How the command line ends: each error is one line on the error writer naming the culprit, with
+ * the exit code of its category (2 bad input, 3 external system, 1 internal, 130 interrupted); the
+ * stack trace only with {@code --verbose}. Logging levels follow {@code -v}/{@code -q}.
+ */
+public final class ErrorHandlers {
+    private ErrorHandlers() {}
+
+    public static void install(CommandLine commandLine) {
+        commandLine.setExecutionStrategy(parseResult -> {
+            boolean verbose = matched(parseResult, "--verbose");
+            boolean quiet = matched(parseResult, "--quiet");
+            if (verbose && quiet) {
+                throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(),
+                        "--verbose and --quiet cannot be used together");
+            }
+            Logging.configure(verbose, quiet);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            PrintWriter err = command.getErr();
+            String suggestion = "";
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+                suggestion = " (did you mean " + String.join(" or ", unmatched.getSuggestions().stream().limit(3).toList()) + "?)";
+            }
+            err.println(prefix() + Redactor.truncateForMessage(Redactor.redact(e.getMessage())) + suggestion
+                    + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return ExitCodes.USER_INPUT;
+        });
+        commandLine.setExecutionExceptionHandler((e, command, parseResult) -> {
+            PrintWriter err = command.getErr();
+            boolean verbose = matched(parseResult, "--verbose");
+            int exitCode;
+            String message;
+            if (e instanceof RunInterruptedException) {
+                exitCode = ExitCodes.INTERRUPTED;
+                message = e.getMessage();
+            } else if (e instanceof CropcastException c) {
+                exitCode = ExitCodes.of(c.category());
+                message = c.getMessage();
+            } else {
+                exitCode = ExitCodes.INTERNAL;
+                message = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + (verbose ? "" : " (run with --verbose for the stack trace)");
+            }
+            err.println(prefix() + Redactor.truncateForMessage(Redactor.redact(String.valueOf(message))));
+            if (verbose) {
+                err.print(Redactor.redact(stackTrace(e)));
+            }
+            err.flush();
+            command.getOut().flush();
+            return exitCode;
+        });
+    }
+
+    static String prefix() {
+        return "cropcast: ";
+    }
+
+    private static boolean matched(ParseResult parseResult, String option) {
+        for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter out = new StringWriter();
+        e.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+}

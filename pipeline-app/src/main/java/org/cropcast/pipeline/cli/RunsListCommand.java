@@ -1,0 +1,95 @@
+package org.cropcast.pipeline.cli;
+
+import com.google.inject.Inject;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.cropcast.pipeline.runs.RunsReader;
+import org.cropcast.pipeline.runs.RunsReader.RunView;
+import org.cropcast.tracking.RunStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cropcast runs list}. */
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"List runs, newest first.",
+            "A RUNNING run whose heartbeat stopped (its process died) is shown",
+            "as 'RUNNING (stale)'; resume it with",
+            "'cropcast run STAGE --config FILE --run-dir DIR --resume'."})
+public final class RunsListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TrackingOptions tracking;
+
+    @Option(names = "--experiment", paramLabel = "NAME", description = "Only runs of this experiment.")
+    String experiment;
+
+    @Option(names = "--status", paramLabel = "STATUS",
+            description = "Only runs with this status: ${COMPLETION-CANDIDATES}.")
+    RunStatus status;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N runs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
+            description = "A RUNNING run whose heartbeat is older than this is stale (default: ${DEFAULT-VALUE}; "
+                    + "runs send a heartbeat every 30s).")
+    java.time.Duration staleAfter;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    private final RunsReader reader;
+    private final Clock clock;
+
+    @Inject
+    RunsListCommand(RunsReader reader, Clock clock) {
+        this.reader = reader;
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        if (limit < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunsReader.Session session = reader.open(tracking.trackingUri(), tracking.config())) {
+            List<RunView> runs = session.list(Optional.ofNullable(experiment), Optional.ofNullable(status), limit, staleAfter);
+            if (json) {
+                out.println(RunFormats.toJson(runs.stream().map(v -> RunFormats.json(v, clock)).toList()));
+                out.flush();
+                return ExitCodes.OK;
+            }
+            if (runs.isEmpty()) {
+                out.println("No runs in " + session.target().display()
+                        + (experiment == null ? "" : " for experiment '" + experiment + "'")
+                        + (status == null ? "" : " with status " + status) + ".");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            TextTable table = new TextTable("RUN ID", "EXPERIMENT", "STAGE", "STATUS", "START", "DURATION", "NAME");
+            for (RunView view : runs) {
+                var info = view.run().info();
+                table.row(info.runId().value(), view.experimentName(), RunFormats.stage(view.run()), RunFormats.status(view),
+                        RunFormats.time(info.startTimeMillis(), clock), RunFormats.duration(info, clock), info.runName());
+            }
+            table.print(out, "");
+            long stale = runs.stream().filter(RunView::stale).count();
+            if (stale > 0) {
+                out.println();
+                out.println(stale + " stale run(s): RUNNING but their heartbeat stopped (the process was killed). "
+                        + "Resume one with 'cropcast run <stage> --config FILE --run-dir <its run_dir tag>'.");
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}

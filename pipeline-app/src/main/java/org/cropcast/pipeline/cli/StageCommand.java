@@ -1,0 +1,58 @@
+package org.cropcast.pipeline.cli;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.tracking.RunId;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What the three {@code run} subcommands share: launching through {@link StageLauncher}, progress, output. */
+abstract class StageCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--no-progress", description = "Do not show progress.")
+    boolean noProgress;
+
+    final StageLauncher launcher;
+    final CliContext context;
+
+    StageCommand(StageLauncher launcher, CliContext context) {
+        this.launcher = launcher;
+        this.context = context;
+    }
+
+    abstract String stage();
+
+    abstract StageLauncher.Launch launch(org.cropcast.pipeline.stages.ProgressListener progress);
+
+    @Override
+    public Integer call() {
+        Signals.install(context);
+        boolean quiet = spec.commandLine().getParseResult() != null && quiet();
+        var progress = Progress.choose(context, spec.commandLine().getErr(), noProgress || quiet);
+        StageLauncher.Outcome outcome;
+        try {
+            outcome = launcher.launch(launch(progress), Signals::opened);
+        } finally {
+            Signals.closed();
+        }
+        StageOutput.print(spec.commandLine().getOut(), stage(), outcome);
+        return ExitCodes.OK;
+    }
+
+    private boolean quiet() {
+        for (CommandSpec s = spec; s != null; s = s.parent()) {
+            if (s.userObject() instanceof CropcastCommand root) {
+                return root.quiet;
+            }
+        }
+        return false;
+    }
+
+    static Optional<RunId> none() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,31 @@
+package org.cropcast.pipeline.cli;
+
+import java.io.PrintWriter;
+import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.tracking.RunMode;
+
+/** What a finished stage prints: its summary, then the run id, run directory and how to look at the run. */
+final class StageOutput {
+    private StageOutput() {}
+
+    static void print(PrintWriter out, String stage, StageLauncher.Outcome outcome) {
+        for (String line : outcome.result().summaryLines()) {
+            out.println(line);
+        }
+        if (!outcome.result().summaryLines().isEmpty()) {
+            out.println();
+        }
+        String uri = outcome.tracking().display();
+        out.println(stage + " finished (" + (outcome.mode() == RunMode.RESUME ? "resumed run" : "new run") + ").");
+        out.println("  run id:    " + outcome.runId());
+        out.println("  run dir:   " + outcome.runDirectory());
+        out.println("  tracking:  " + uri);
+        out.println("  show it:   cropcast runs show " + outcome.runId() + " --tracking-uri " + shellQuote(uri));
+        outcome.tracking().mlflowUiCommand().ifPresent(command -> out.println("  MLflow UI: " + command));
+        out.flush();
+    }
+
+    static String shellQuote(String text) {
+        return text.matches("[A-Za-z0-9_./:@%+=,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,163 @@
+package org.cropcast.pipeline.runs;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.cropcast.pipeline.AppErrorCode;
+import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.config.ConfigDocuments;
+import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.stages.ProgressListener;
+import org.cropcast.pipeline.stages.Stage;
+import org.cropcast.pipeline.stages.StageContext;
+import org.cropcast.pipeline.stages.StageResult;
+import org.cropcast.pipeline.wiring.StageRegistry;
+import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.BoundedParams;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.DocumentWriter;
+import org.cropcast.tracking.GitInfo;
+import org.cropcast.tracking.Location;
+import org.cropcast.tracking.RunHealth;
+import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunMode;
+import org.cropcast.tracking.RunRequest;
+import org.cropcast.tracking.RunScope;
+import org.cropcast.tracking.RunScopeSettings;
+import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.Storage;
+import org.cropcast.tracking.TrackingErrorCode;
+
+/**
+ * Runs one stage as one MLflow run: chooses the run directory and mode ({@link RunDirectories}),
+ * checks the input files exist before any run is created, opens the run through core's
+ * {@link RunScope} (tags, bounded params, {@code config_resolved.yaml}, {@code metadata.yaml},
+ * {@code metadata_<stage>.yaml}, heartbeat, KILLED on SIGINT/SIGTERM), calls the stage, and ends
+ * the run FINISHED, or FAILED with the error as a tag.
+ */
+public final class StageLauncher {
+    /** Overrides the heartbeat interval (seconds); for tests of stale-run detection. */
+    public static final String HEARTBEAT_SECONDS = "CROPCAST_HEARTBEAT_SECONDS";
+
+    private final StageRegistry stages;
+    private final TrackingBackends backends;
+    private final ArtifactStore artifacts;
+    private final Storage storage;
+    private final DocumentWriter documents;
+    private final Clock clock;
+    private final CliContext context;
+
+    @Inject
+    public StageLauncher(StageRegistry stages, TrackingBackends backends, ArtifactStore artifacts, Storage storage,
+            DocumentWriter documents, Clock clock, CliContext context) {
+        this.stages = requireNonNull(stages, "stages is null");
+        this.backends = requireNonNull(backends, "backends is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.documents = requireNonNull(documents, "documents is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    /** What to run. */
+    public record Launch(
+            String stage,
+            PipelineConfig config,
+            String configPath,
+            Optional<Path> configDirectory,
+            Optional<String> runDirectory,
+            boolean resume,
+            Optional<LocalDate> initDate,
+            ProgressListener progress) {}
+
+    /** What happened. */
+    public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
+
+    public RunDirectories runDirectories() {
+        return new RunDirectories(storage, documents, clock);
+    }
+
+    public Outcome launch(Launch launch, Consumer<RunId> onOpen) {
+        Stage stage = stages.stage(launch.stage()).orElseThrow(() ->
+                new CropcastException(AppErrorCode.INTERNAL_ERROR, "no stage named " + launch.stage() + " is wired"));
+        PipelineConfig config = launch.config();
+        Location dataRoot = Location.of(config.dataRoot());
+        RunDirectories.Choice choice = launch.stage().equals("forecast")
+                ? forecastChoice(launch)
+                : runDirectories().choose(config, launch.stage(), launch.runDirectory(), launch.resume());
+        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+        TrackingTarget tracking = TrackingTarget.of(config);
+        try (RunStore store = backends.open(tracking.uri())) {
+            RunScope scope = new RunScope(store, artifacts, storage, documents, clock, settings(tracking, launch));
+            RunRequest request = RunRequest.of(launch.stage(), config.experimentName(), choice.directory(), launch.configPath(),
+                    ConfigDocuments.toDocument(config), boundedParams(config), choice.mode(), dataFiles);
+            Path work = createWorkDirectory(launch.stage());
+            try {
+                RunId[] id = new RunId[1];
+                StageResult result = scope.run(request, run -> {
+                    id[0] = run.runId();
+                    onOpen.accept(run.runId());
+                    return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
+                            launch.initDate(), config.randomSeed(), launch.progress()));
+                });
+                return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
+            } finally {
+                deleteRecursively(work);
+            }
+        }
+    }
+
+    private RunDirectories.Choice forecastChoice(Launch launch) {
+        Location directory = runDirectories().existing(launch.runDirectory().orElseThrow());
+        boolean recorded = storage.exists(directory.resolve(org.cropcast.tracking.RunRecord.fileName("forecast")));
+        return new RunDirectories.Choice(directory, recorded ? RunMode.RESUME : RunMode.CREATE);
+    }
+
+    private RunScopeSettings settings(TrackingTarget tracking, Launch launch) {
+        java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
+                .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
+                .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
+        String user = Optional.ofNullable(context.environment().get("USER"))
+                .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
+                .orElse(System.getProperty("user.name", "unknown"));
+        GitInfo git = launch.configDirectory().map(GitInfo::probe).orElseGet(GitInfo::unknown);
+        return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
+    }
+
+    static BoundedParams boundedParams(PipelineConfig c) {
+        return new BoundedParams(c.randomSeed(), c.dataRoot(), c.featureStartYear(), c.featureEndYear(), c.experimentName(),
+                c.experimentKey(), c.detrend(), c.regression(), c.productionCumulativeThreshold());
+    }
+
+    private static Path createWorkDirectory(String stage) {
+        try {
+            return Files.createTempDirectory("cropcast-" + stage + "-");
+        } catch (IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot create a scratch directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            for (Path path : all) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(StageLauncher.class).warn("could not remove scratch directory {}: {}", directory, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.cropcast.pipeline;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.Map;
+import org.cropcast.pipeline.cli.CliContext;
+
+/**
+ * Drives the real command line in-process: one injector (so that {@code memory:} stores outlive a
+ * command, as in one process), a fresh pair of captured writers per command.
+ */
+public final class CliHarness {
+    /** One command's outcome. */
+    public record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
+        }
+    }
+
+    private final Injector injector;
+
+    public CliHarness(Map<String, String> environment, Module... overrides) {
+        this(environment, Clock.systemUTC(), overrides);
+    }
+
+    public CliHarness(Map<String, String> environment, Clock clock, Module... overrides) {
+        CliContext context = CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock);
+        this.injector = Cropcast.injector(context, overrides);
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+
+    public Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cropcast.commandLine(injector, new PrintWriter(out, true), new PrintWriter(err, true), false).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,101 @@
+package org.cropcast.pipeline;
+
+import com.google.inject.AbstractModule;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cropcast.pipeline.stages.Stage;
+import org.cropcast.pipeline.wiring.StageRegistry;
+import org.cropcast.pipeline.stages.StageContext;
+import org.cropcast.pipeline.stages.StageResult;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Metric;
+import org.cropcast.tracking.TrackingErrorCode;
+
+/**
+ * Test doubles for the stages, registered through the same wiring (a map binder override), to
+ * test the run-lifecycle plumbing of the command line independently of the real computations.
+ * The behaviour is chosen by the configuration: {@code target.filter_value} of {@code fail-user},
+ * {@code fail-bug} or {@code sleep} makes the stage fail with bad input, fail with a bug, or sleep
+ * (for signal tests).
+ */
+public final class TestStages {
+    private TestStages() {}
+
+    /** Replaces all three stages. */
+    public static AbstractModule module() {
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(StageRegistry.class).toInstance(new StageRegistry(Map.of(
+                        "hindcast", new FoldingStage("hindcast"),
+                        "fit-production", new FoldingStage("fit-production"),
+                        "forecast", new FoldingStage("forecast"))));
+            }
+        };
+    }
+
+    /** Logs one metric per "fold" (year), writes a report and a dataset into the run directory and as artifacts. */
+    public static final class FoldingStage implements Stage {
+        private final String name;
+
+        FoldingStage(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public StageResult run(StageContext context) {
+            var config = context.config();
+            String behaviour = String.valueOf(config.target().filterValue());
+            switch (behaviour) {
+                case "fail-user" -> throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
+                        config.target().path() + ": column 'yield' is missing (test stage)");
+                case "fail-bug" -> throw new IllegalStateException("test stage bug");
+                case "sleep" -> sleep();
+                default -> { }
+            }
+            int start = config.featureStartYear();
+            int end = config.featureEndYear();
+            context.progress().start(name, end - start + 1);
+            List<Metric> metrics = new ArrayList<>();
+            for (int year = start; year <= end; year++) {
+                metrics.add(new Metric(name + "/rmse", 1.0 / (year - start + 1), System.currentTimeMillis(), year));
+                context.progress().step("test year " + year);
+            }
+            context.progress().finish();
+            context.run().logMetrics(metrics);
+            String suffix = context.initDate().map(d -> "/" + d).orElse("");
+            try {
+                Path report = Files.writeString(context.workDirectory().resolve("report.txt"), name + suffix + "\n");
+                context.run().logArtifact(report, name.equals("forecast") ? "forecasts" + suffix : "reports");
+                try (OutputStream out = context.storage().newOutputStream(context.runDirectory()
+                        .resolve(name.equals("forecast") ? "forecasts" + suffix + "/forecast.txt" : "model/" + name + ".txt"))) {
+                    out.write((name + " seed " + context.seed()).getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            context.run().setTags(Map.of(name + ".done", "true"));
+            return new StageResult(List.of(name + ": " + (end - start + 1) + " folds (test stage)"));
+        }
+
+        private static void sleep() {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

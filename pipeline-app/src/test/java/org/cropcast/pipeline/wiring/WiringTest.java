@@ -1,0 +1,102 @@
+package org.cropcast.pipeline.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Injector;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.cropcast.pipeline.Cropcast;
+import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.cli.CropcastCommand;
+import org.cropcast.pipeline.stages.FitProductionStage;
+import org.cropcast.pipeline.stages.ForecastStage;
+import org.cropcast.pipeline.stages.HindcastStage;
+import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
+import org.cropcast.storage.s3.S3Storage;
+import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.DocumentWriter;
+import org.cropcast.tracking.Location;
+import org.cropcast.tracking.MemoryRunStore;
+import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.Storage;
+import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingStorage;
+import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
+import org.cropcast.tracking.StorageArtifactStore;
+import org.cropcast.tracking.mlflow.SqliteRunStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Builds the real injector, with every adapter module installed, and checks what it wires by scheme. */
+class WiringTest {
+    @TempDir
+    Path dir;
+
+    private final Injector injector = Cropcast.injector(CliContext.of(new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()), Map.of(), Clock.systemUTC()));
+
+    @Test
+    void trackingBackendsByScheme() {
+        TrackingBackends backends = injector.getInstance(TrackingBackends.class);
+        assertThat(backends.schemes()).containsExactly("http", "https", "memory", "sqlite");
+        try (RunStore sqlite = backends.open("sqlite:///" + dir.resolve("mlruns.db"))) {
+            assertThat(sqlite).isInstanceOf(SqliteRunStore.class);
+            assertThat(sqlite.getOrCreateExperiment("wiring").name()).isEqualTo("wiring");
+        }
+        assertThat(backends.open("memory:wiring")).isInstanceOf(MemoryRunStore.class)
+                .isSameAs(backends.open("memory:wiring"));
+        assertThat(backends.factoryFor("https://mlflow.example.org").schemes()).contains("http", "https");
+        assertThatThrownBy(() -> backends.open("ftp://user:pw@host/x"))
+                .isInstanceOf(CropcastException.class)
+                .hasMessage("tracking URI 'ftp://***@host/x' has the unknown scheme 'ftp'; known schemes: http, https, memory, sqlite "
+                        + "(for example sqlite:///mlruns.db, http://localhost:5000, memory:)")
+                .extracting(e -> ((CropcastException) e).errorCode()).isEqualTo(TrackingErrorCode.UNKNOWN_SCHEME);
+    }
+
+    @Test
+    void storageByLocationScheme() {
+        Storage storage = injector.getInstance(Storage.class);
+        SwitchingStorage switching = injector.getInstance(SwitchingStorage.class);
+        assertThat(storage).isSameAs(switching);
+        assertThat(switching.forLocation(Location.of(dir.toString())).getClass().getSimpleName()).isEqualTo("LocalStorage");
+        assertThat(switching.forLocation(Location.of("memory://bucket/key")).getClass().getSimpleName()).isEqualTo("MemoryStorage");
+        assertThat(switching.forLocation(Location.of("s3://bucket/key"))).isInstanceOf(S3Storage.class);
+        assertThatThrownBy(() -> switching.forLocation(Location.of("gs://bucket/key")))
+                .hasMessageContaining("known schemes: [file, memory, s3]");
+    }
+
+    @Test
+    void artifactStoresByRootScheme() {
+        SwitchingArtifactStore artifacts = injector.getInstance(SwitchingArtifactStore.class);
+        assertThat(injector.getInstance(ArtifactStore.class)).isSameAs(artifacts);
+        assertThat(artifacts.forUri("file:///tmp/mlartifacts/1/abc/artifacts")).isInstanceOf(StorageArtifactStore.class);
+        assertThat(artifacts.forUri("/tmp/mlruns/1/abc/artifacts")).isSameAs(artifacts.forUri("file:///tmp/x"));
+        assertThat(artifacts.supports("file:///tmp/mlartifacts/1/abc/artifacts")).isTrue();
+        assertThat(artifacts.forUri("mlflow-artifacts:/1/abc/artifacts")).isInstanceOf(MlflowArtifactsArtifactStore.class);
+        assertThat(artifacts.supports("s3://bucket/mlartifacts/1/abc/artifacts")).isTrue();
+        assertThat(artifacts.supports("memory://mlartifacts/1/abc/artifacts")).isTrue();
+        assertThatThrownBy(() -> artifacts.forUri("hdfs://nn/x")).hasMessageContaining("known schemes: [file, memory, mlflow-artifacts, s3]");
+    }
+
+    @Test
+    void stagesDocumentsAndCommands() {
+        StageRegistry stages = injector.getInstance(StageRegistry.class);
+        assertThat(stages.names()).containsExactly("fit-production", "forecast", "hindcast");
+        assertThat(stages.stage("hindcast")).containsInstanceOf(HindcastStage.class);
+        assertThat(stages.stage("fit-production")).containsInstanceOf(FitProductionStage.class);
+        assertThat(stages.stage("forecast")).containsInstanceOf(ForecastStage.class);
+        assertThat(injector.getInstance(DocumentWriter.class)).isInstanceOf(JacksonYamlDocumentWriter.class);
+        CommandLine commandLine = Cropcast.commandLine(injector, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
+        assertThat((Object) commandLine.getCommand()).isInstanceOf(CropcastCommand.class);
+        assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "demo");
+        assertThat(commandLine.getSubcommands().get("run").getSubcommands()).containsOnlyKeys("hindcast", "fit-production", "forecast");
+        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare");
+    }
+}

@@ -1,0 +1,201 @@
+package org.cropcast.tracking;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens the one MLflow run of a pipeline invocation. Plain constructor, no container needed:
+ *
+ * <pre>{@code
+ * RunScope scope = new RunScope(runStore, artifactStore, storage, documentWriter, clock, settings);
+ * // callback form: FINISHED on return, FAILED (and rethrown unchanged) on an exception
+ * StageResult result = scope.run(request, run -> stage.run(contextFor(run)));
+ * // try-with-resources form: finish() marks success; leaving the block without it ends FAILED
+ * try (TrackedRun run = scope.open(request)) {
+ *     stage.run(contextFor(run));
+ *     run.finish();
+ * }
+ * }</pre>
+ *
+ * <p>Opening a run: gets or creates the experiment; in {@link RunMode#CREATE} creates a run, in
+ * {@link RunMode#RESUME} reopens the run named by {@code metadata_<stage>.yaml} after checking
+ * every bounded param against the stored ones (a changed value fails with
+ * {@link TrackingErrorCode#PARAM_CONFLICT} before anything is written); sets the tags
+ * ({@link RunTags}); logs the bounded params; records the run in {@code metadata_<stage>.yaml};
+ * writes {@code config_resolved.yaml} and {@code metadata.yaml} into the run directory and uploads
+ * both to the artifact root; starts the heartbeat; installs a shutdown hook that ends the run
+ * KILLED on SIGINT/SIGTERM. If any step after the run exists fails, the run ends FAILED.
+ */
+public final class RunScope {
+    public static final String CONFIG_FILE = "config_resolved.yaml";
+    public static final String METADATA_FILE = "metadata.yaml";
+
+    final RunStore runStore;
+    final ArtifactStore artifactStore;
+    final Storage storage;
+    final DocumentWriter documents;
+    final Clock clock;
+    final RunScopeSettings settings;
+
+    public RunScope(RunStore runStore, ArtifactStore artifactStore, Storage storage, DocumentWriter documents,
+            Clock clock, RunScopeSettings settings) {
+        this.runStore = requireNonNull(runStore, "runStore is null");
+        this.artifactStore = requireNonNull(artifactStore, "artifactStore is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.documents = requireNonNull(documents, "documents is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** The body of a run in the callback form. */
+    @FunctionalInterface
+    public interface RunBody<T, E extends Exception> {
+        T run(TrackedRun run) throws E;
+    }
+
+    /**
+     * Opens a run, calls {@code body}, and ends the run FINISHED when it returns, or FAILED when it
+     * throws; the exception propagates unchanged (a failure to end the run is added as suppressed).
+     */
+    public <T, E extends Exception> T run(RunRequest request, RunBody<T, E> body) throws E {
+        TrackedRun run = open(request);
+        T result;
+        try {
+            result = body.run(run);
+        } catch (Throwable t) {
+            failKeepingCause(run, t);
+            throw t;
+        }
+        run.finish();
+        return result;
+    }
+
+    /** Opens a run; close it (after {@link TrackedRun#finish()} on success) in a try-with-resources. */
+    public TrackedRun open(RunRequest request) {
+        requireNonNull(request, "request is null");
+        List<Param> params = request.params().toParams(request.stage());
+        TrackingLimits.validateBatch(List.of(), params, List.of());
+        RunInfo info = request.mode() == RunMode.CREATE ? create(request) : resume(request, params);
+        TrackedRun run = new TrackedRun(this, info, request);
+        try {
+            run.start();
+            runStore.logBatch(info.runId(), List.of(), params, tags(request, info));
+            new RunRecord(request.stage(), info.runId(), info.experimentId(), settings.trackingUri(),
+                    Instant.now(clock).toString()).write(storage, documents, request.runDirectory());
+            writeAndUpload(run, CONFIG_FILE, request.configDocument());
+            writeAndUpload(run, METADATA_FILE, metadata(request, info));
+        } catch (Throwable t) {
+            failKeepingCause(run, t);
+            throw t;
+        }
+        return run;
+    }
+
+    /** Ends the run FAILED; a failure to do so is attached to {@code cause}, which the caller rethrows. */
+    private static void failKeepingCause(TrackedRun run, Throwable cause) {
+        try {
+            run.fail(cause);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private RunInfo create(RunRequest request) {
+        Experiment experiment = runStore.getOrCreateExperiment(request.experimentName());
+        return runStore.createRun(new CreateRunRequest(experiment.id(), request.effectiveRunName(), settings.userName(),
+                clock.millis(), List.of(new Tag(RunTags.STAGE, request.stage()))));
+    }
+
+    private RunInfo resume(RunRequest request, List<Param> params) {
+        String recordStage = request.recordStage();
+        RunRecord record = RunRecord.read(storage, documents, request.runDirectory(), recordStage)
+                .orElseThrow(() -> new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY,
+                        "cannot resume: " + request.runDirectory().resolve(RunRecord.fileName(recordStage))
+                                + " does not exist (run the " + recordStage + " stage in create mode first)"));
+        Run stored = runStore.getRun(record.runId()).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
+                "cannot resume run " + record.runId() + " recorded in " + RunRecord.fileName(recordStage)
+                        + ": the tracking store " + Redactor.redact(settings.trackingUri()) + " does not have it"));
+        if (stored.info().lifecycleStage() != LifecycleStage.ACTIVE) {
+            throw RunStores.runNotActive(record.runId());
+        }
+        Optional<Experiment> named = runStore.findExperiment(request.experimentName());
+        if (named.isPresent() && !named.get().id().equals(stored.info().experimentId())) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "cannot resume run " + record.runId()
+                    + ": it belongs to experiment " + stored.info().experimentId() + ", not to '"
+                    + request.experimentName() + "' (" + named.get().id() + ")");
+        }
+        RunStores.checkParamConflicts(record.runId(), stored.data().params(), params);
+        return runStore.reopenRun(record.runId());
+    }
+
+    private List<Tag> tags(RunRequest request, RunInfo info) {
+        EnvironmentInfo env = settings.environment();
+        GitInfo git = settings.git();
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunTags.STAGE, request.stage());
+        tags.put(RunTags.RUN_DIR, request.runDirectory().toString());
+        tags.put(RunTags.CONFIG_PATH, request.configPath());
+        tags.put(RunTags.GIT_COMMIT, git.commit());
+        tags.put(RunTags.GIT_SHORT, git.shortCommit());
+        tags.put(RunTags.GIT_DIRTY, git.dirty());
+        tags.put(RunTags.JAVA_VERSION, env.javaVersion());
+        tags.put(RunTags.JAVA_VENDOR, env.javaVendor());
+        tags.put(RunTags.OS_NAME, env.osName());
+        tags.put(RunTags.OS_ARCH, env.osArch());
+        env.libraries().forEach((name, version) -> tags.put(RunTags.LIBRARY_PREFIX + name, version));
+        tags.put(RunTags.HEARTBEAT, Long.toString(clock.millis()));
+        List<Tag> list = new ArrayList<>();
+        tags.forEach((k, v) -> list.add(new Tag(k, TrackingLimits.truncateTagValue(Redactor.redact(v)))));
+        return list;
+    }
+
+    private Map<String, Object> metadata(RunRequest request, RunInfo info) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("stage", request.stage());
+        doc.put("mode", request.mode().name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("mlflow_run_id", info.runId().value());
+        doc.put("experiment_id", info.experimentId().value());
+        doc.put("experiment_name", request.experimentName());
+        doc.put("tracking_uri", settings.trackingUri());
+        doc.put("run_dir", request.runDirectory().toString());
+        doc.put("config_path", request.configPath());
+        doc.put("seed", request.params().randomSeed());
+        doc.put("created_at", Instant.now(clock).toString());
+        doc.put("run_started_at", Instant.ofEpochMilli(info.startTimeMillis()).toString());
+        Map<String, Object> git = new LinkedHashMap<>();
+        git.put("commit", settings.git().commit());
+        git.put("short", settings.git().shortCommit());
+        git.put("dirty", settings.git().dirty());
+        doc.put("git", git);
+        EnvironmentInfo env = settings.environment();
+        Map<String, Object> environment = new LinkedHashMap<>();
+        environment.put("java_version", env.javaVersion());
+        environment.put("java_vendor", env.javaVendor());
+        environment.put("os_name", env.osName());
+        environment.put("os_arch", env.osArch());
+        environment.put("libraries", new LinkedHashMap<>(env.libraries()));
+        doc.put("environment", environment);
+        List<Object> files = new ArrayList<>();
+        for (Location file : request.dataFiles()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("location", file.toString());
+            entry.put("sha256_prefix", Fingerprints.sha256Prefix(storage, file));
+            files.add(entry);
+        }
+        doc.put("data_files", files);
+        return doc;
+    }
+
+    private void writeAndUpload(TrackedRun run, String fileName, Map<String, ?> document) {
+        Location file = run.runDirectory().resolve(fileName);
+        RunRecord.Documents.write(storage, documents, file, document);
+        run.logArtifact(file, "");
+    }
+}

@@ -1,0 +1,390 @@
+package org.cropcast.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+
+class TestRunScope {
+    private static final long T0 = 1_750_000_000_000L;
+    private static final GitInfo GIT = new GitInfo("0123456789abcdef0123456789abcdef01234567", "0123456", "false");
+
+    @TempDir
+    Path temp;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final MemoryStorage memory = new MemoryStorage();
+    private final RecordingStorage storage = new RecordingStorage(SwitchingStorage.localAndMemory(memory));
+    private final SerializingDocumentWriter documents = new SerializingDocumentWriter();
+    private MemoryRunStore store;
+    private Location runDir;
+
+    @BeforeEach
+    void setUp() {
+        store = new MemoryRunStore(clock, new SplittableRandom(1));
+        runDir = Location.local(temp.resolve("runs/2026-11-26T09-00-00"));
+    }
+
+    private RunScope scope(Duration heartbeat) {
+        StorageArtifactStore artifacts = new StorageArtifactStore(storage);
+        return new RunScope(store, new SwitchingArtifactStore(Map.of("file", artifacts, "memory", artifacts)), storage,
+                documents, clock, new RunScopeSettings("alice", "https://user:hunter2@mlflow.example.com", heartbeat, false,
+                        EnvironmentInfo.current(Map.of("slf4j-api", Logger.class)), GIT));
+    }
+
+    private RunScope scope() {
+        return scope(Duration.ofHours(1));
+    }
+
+    private static BoundedParams params(String detrend) {
+        return new BoundedParams(42, "/data", 2001, 2020, "soy-brazil", "soy_br_v1", detrend, "ridge", 0.9);
+    }
+
+    private RunRequest request(String stage, RunMode mode, BoundedParams params, List<Location> dataFiles) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("experiment_name", "soy-brazil");
+        config.put("mlflow_tracking_uri", "https://user:hunter2@mlflow.example.com");
+        config.put("features", Map.of("variables", List.of("ndvi", "precip")));
+        return RunRequest.of(stage, "soy-brazil", runDir, "/configs/soy.yaml", config, params, mode, dataFiles);
+    }
+
+    private RunRequest request(String stage, RunMode mode) {
+        return request(stage, mode, params("linear"), List.of());
+    }
+
+    private Run run(RunId id) {
+        return store.getRun(id).orElseThrow();
+    }
+
+    private String readArtifact(String artifactUri, String path) throws IOException {
+        try (InputStream in = new StorageArtifactStore(storage).open(artifactUri, path)) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void openSetsTagsParamsAndWritesTheRunFiles() throws Exception {
+        Path data = Files.writeString(temp.resolve("target.csv"), "region,year,yield\nMT,2020,3.5\n");
+        String expectedPrefix = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(data)))
+                .substring(0, 16);
+        TrackedRun run = scope().open(request("hindcast", RunMode.CREATE, params("linear"), List.of(Location.local(data))));
+        Run stored = run(run.runId());
+        assertThat(stored.info().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(stored.info().userId()).isEqualTo("alice");
+        assertThat(stored.info().runName()).isEqualTo("hindcast-2026-11-26T09-00-00");
+        assertThat(store.getExperiment(stored.info().experimentId()).orElseThrow().name()).isEqualTo("soy-brazil");
+        assertThat(stored.data().tags())
+                .containsEntry("stage", "hindcast")
+                .containsEntry("run_dir", runDir.toString())
+                .containsEntry("config_path", "/configs/soy.yaml")
+                .containsEntry("git_commit", GIT.commit())
+                .containsEntry("git_short", "0123456")
+                .containsEntry("git_dirty", "false")
+                .containsEntry("java_version", System.getProperty("java.version"))
+                .containsEntry("java_vendor", System.getProperty("java.vendor"))
+                .containsEntry("os_name", System.getProperty("os.name"))
+                .containsEntry("os_arch", System.getProperty("os.arch"))
+                .containsEntry("lib/slf4j-api", "2.0.17")
+                .containsEntry("cropcast.heartbeat", Long.toString(T0));
+        assertThat(stored.data().params()).hasSize(9).containsEntry("hindcast/random_seed", "42")
+                .containsEntry("hindcast/detrend", "linear");
+
+        Map<String, Object> record = documents.read(storage, runDir.resolve("metadata_hindcast.yaml"));
+        assertThat(record).containsEntry("mlflow_run_id", run.runId().value())
+                .containsEntry("experiment_id", run.experimentId().value())
+                .containsEntry("tracking_uri", "https://***@mlflow.example.com");
+
+        Map<String, Object> metadata = documents.read(storage, runDir.resolve("metadata.yaml"));
+        assertThat(metadata).containsEntry("seed", 42L).containsEntry("stage", "hindcast")
+                .containsEntry("created_at", "2025-06-15T15:06:40Z").containsEntry("run_started_at", "2025-06-15T15:06:40Z");
+        assertThat(SerializingDocumentWriter.map(metadata.get("git"))).containsEntry("commit", GIT.commit()).containsEntry("dirty", "false");
+        assertThat(SerializingDocumentWriter.map(SerializingDocumentWriter.map(metadata.get("environment")).get("libraries")))
+                .containsEntry("slf4j-api", "2.0.17");
+        assertThat(SerializingDocumentWriter.list(metadata.get("data_files"))).singleElement()
+                .satisfies(e -> assertThat(SerializingDocumentWriter.map(e))
+                        .containsEntry("location", data.toString()).containsEntry("sha256_prefix", expectedPrefix));
+
+        Map<String, Object> config = documents.read(storage, runDir.resolve("config_resolved.yaml"));
+        assertThat(config).containsEntry("mlflow_tracking_uri", "https://***@mlflow.example.com");
+
+        List<String> artifacts = new StorageArtifactStore(storage).list(stored.info().artifactUri(), "").stream()
+                .map(ArtifactEntry::path).toList();
+        assertThat(artifacts).containsExactly("config_resolved.yaml", "metadata.yaml");
+        assertThat(readArtifact(stored.info().artifactUri(), "config_resolved.yaml"))
+                .isEqualTo(Files.readString(temp.resolve("runs/2026-11-26T09-00-00/config_resolved.yaml"), StandardCharsets.ISO_8859_1));
+
+        clock.advance(Duration.ofSeconds(5));
+        run.finish();
+        assertThat(run(run.runId()).info().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(run(run.runId()).info().endTimeMillis()).contains(T0 + 5_000);
+        assertThat(run.isOpen()).isFalse();
+        run.close();
+        assertThat(run(run.runId()).info().status()).as("close after finish keeps FINISHED").isEqualTo(RunStatus.FINISHED);
+    }
+
+    @Test
+    void noSecretReachesTagsParamsOrFiles() throws IOException {
+        BoundedParams secretRoot = new BoundedParams(1, "s3://AKIA:wJalr@bucket/data", 2001, 2020, "e", "k", "none", "ols", 1.0);
+        RunRequest request = RunRequest.of("hindcast", "e", runDir, "https://u:pw@configs.example.com/soy.yaml?token=tok123",
+                Map.of("tracking", "https://user:hunter2@mlflow.example.com"), secretRoot, RunMode.CREATE, List.of());
+        RunId id = scope().run(request, TrackedRun::runId);
+        Run run = run(id);
+        assertThat(run.data().params().values()).noneMatch(v -> v.contains("wJalr"));
+        assertThat(run.data().tags().values()).noneMatch(v -> v.contains("pw@") || v.contains("tok123"));
+        try (var files = Files.walk(temp)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+                assertThat(text).as(file.toString()).doesNotContain("hunter2", "wJalr", "tok123");
+            }
+        }
+    }
+
+    @Test
+    void callbackFormFinishesAndReturnsTheResult() {
+        RunId id = scope().run(request("hindcast", RunMode.CREATE), run -> {
+            run.logMetric("rmse", 0.5, 0);
+            return run.runId();
+        });
+        Run run = run(id);
+        assertThat(run.info().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(run.data().latestMetrics().get("rmse").value()).isEqualTo(0.5);
+    }
+
+    @Test
+    void exceptionEndsFailedWithRedactedMessageAndPropagatesUnchanged() {
+        IllegalStateException boom = new IllegalStateException("cannot reach https://user:hunter2@host/api");
+        RunId[] id = new RunId[1];
+        assertThatThrownBy(() -> scope().run(request("hindcast", RunMode.CREATE), run -> {
+            id[0] = run.runId();
+            throw boom;
+        })).isSameAs(boom);
+        Run run = run(id[0]);
+        assertThat(run.info().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.data().tags().get(RunTags.ERROR))
+                .isEqualTo("IllegalStateException: cannot reach https://***@host/api");
+        assertThat(boom.getSuppressed()).isEmpty();
+    }
+
+    @Test
+    void checkedExceptionPropagatesUnchanged() {
+        IOException io = new IOException("disk full");
+        RunId[] id = new RunId[1];
+        assertThatThrownBy(() -> scope().<Void, IOException>run(request("hindcast", RunMode.CREATE), run -> {
+            id[0] = run.runId();
+            throw io;
+        })).isSameAs(io);
+        assertThat(run(id[0]).info().status()).isEqualTo(RunStatus.FAILED);
+    }
+
+    @Test
+    void tryWithResourcesWithoutFinishEndsFailed() {
+        RunId id;
+        try (TrackedRun run = scope().open(request("hindcast", RunMode.CREATE))) {
+            id = run.runId();
+        }
+        assertThat(run(id).info().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run(id).data().tags().get(RunTags.ERROR)).contains("without finish()");
+    }
+
+    @Test
+    void closedRunRejectsWritesAndFoldLoggerSkips() throws IOException {
+        TrackedRun run = scope().open(request("hindcast", RunMode.CREATE));
+        run.finish();
+        assertThatThrownBy(() -> run.logMetric("m", 1, 0)).isInstanceOfSatisfying(CropcastException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_RUN_STATE));
+        Path png = Files.write(temp.resolve("fold.png"), new byte[] {1, 2, 3});
+        run.foldReportLogger().reportSaved("2019", png);
+        assertThat(new StorageArtifactStore(storage).list(run.artifactUri(), "reports")).isEmpty();
+    }
+
+    @Test
+    void foldReportsAreUploadedUnderTheirFoldKey() throws IOException {
+        Path png = Files.write(temp.resolve("scatter.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
+            run.foldReportLogger().reportSaved("2019", png);
+            run.foldReportLogger().reportSaved("../escape", png);
+            return run.artifactUri();
+        });
+        assertThat(new StorageArtifactStore(storage).list(artifactUri, "reports/folds/2019"))
+                .extracting(ArtifactEntry::path).containsExactly("reports/folds/2019/scatter.png");
+        assertThat(new StorageArtifactStore(storage).list(artifactUri, "reports/folds"))
+                .extracting(ArtifactEntry::path).containsExactly("reports/folds/2019");
+    }
+
+    @Test
+    void foldLoggerWithoutRunWarnsAndSkips() throws IOException {
+        Path png = Files.write(temp.resolve("fold.png"), new byte[] {1});
+        FoldReports.logger(Optional::empty).reportSaved("2019", png);
+        assertThat(png).exists();
+    }
+
+    @Test
+    void resumeReopensTheRecordedRunForEveryStage() {
+        RunScope scope = scope();
+        for (String stage : List.of("hindcast", "fit-production", "forecast")) {
+            RunId created = scope.run(request(stage, RunMode.CREATE), TrackedRun::runId);
+            assertThat(run(created).info().status()).isEqualTo(RunStatus.FINISHED);
+            RunId resumed;
+            try (TrackedRun run = scope.open(request(stage, RunMode.RESUME))) {
+                resumed = run.runId();
+                assertThat(run(resumed).info().status()).isEqualTo(RunStatus.RUNNING);
+                run.logMetric(stage + "/resumed", 1, 0);
+                run.finish();
+            }
+            assertThat(resumed).isEqualTo(created);
+            assertThat(run(resumed).info().status()).isEqualTo(RunStatus.FINISHED);
+            assertThat(run(resumed).data().latestMetrics()).containsKey(stage + "/resumed");
+        }
+        assertThat(store.searchRuns(RunSearch.all(store.findExperiment("soy-brazil").orElseThrow().id()))).hasSize(3);
+    }
+
+    @Test
+    void resumeFromAnotherStageSharesTheRunWithoutParamCollisions() {
+        RunScope scope = scope();
+        RunId hindcast = scope.run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
+        RunRequest base = request("forecast", RunMode.RESUME);
+        RunRequest forecast = new RunRequest(base.stage(), base.experimentName(), base.runDirectory(), base.configPath(),
+                base.configDocument(), params("quadratic"), RunMode.RESUME, Optional.of("hindcast"), Optional.empty(), List.of());
+        RunId shared = scope.run(forecast, TrackedRun::runId);
+        assertThat(shared).isEqualTo(hindcast);
+        assertThat(run(shared).data().params()).containsEntry("hindcast/detrend", "linear").containsEntry("forecast/detrend", "quadratic");
+    }
+
+    @Test
+    void resumeWithChangedParamFailsBeforeWritingAnything() throws IOException {
+        RunScope scope = scope();
+        RunId id = scope.run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
+        Run before = run(id);
+        Path config = temp.resolve("runs/2026-11-26T09-00-00/config_resolved.yaml");
+        byte[] configBefore = Files.readAllBytes(config);
+        clock.advance(Duration.ofMinutes(1));
+
+        RunRequest changed = RunRequest.of("hindcast", "soy-brazil", runDir, "/configs/changed.yaml",
+                Map.of("changed", true), params("quadratic"), RunMode.RESUME, List.of());
+        assertThatThrownBy(() -> scope.open(changed)).isInstanceOfSatisfying(CropcastException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.PARAM_CONFLICT);
+            assertThat(e.getMessage()).contains("hindcast/detrend", "'linear'", "'quadratic'").doesNotContain("\n");
+        });
+        assertThat(run(id)).isEqualTo(before);
+        assertThat(Files.readAllBytes(config)).isEqualTo(configBefore);
+    }
+
+    @Test
+    void resumeWithoutRecordFailsAndCreatesNothing() {
+        assertThatThrownBy(() -> scope().open(request("forecast", RunMode.RESUME)))
+                .isInstanceOfSatisfying(CropcastException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_RUN_DIRECTORY);
+                    assertThat(e.getMessage()).contains("metadata_forecast.yaml");
+                });
+        assertThat(store.findExperiment("soy-brazil")).isEmpty();
+    }
+
+    @Test
+    void resumeOfRunMissingFromStoreIsRunNotFound() {
+        RunScope scope = scope();
+        scope.run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
+        store = new MemoryRunStore(clock, new SplittableRandom(2));
+        assertThatThrownBy(() -> scope().open(request("hindcast", RunMode.RESUME)))
+                .isInstanceOfSatisfying(CropcastException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.RUN_NOT_FOUND);
+                    assertThat(e.getMessage()).doesNotContain("hunter2");
+                });
+    }
+
+    @Test
+    void failureWhileOpeningEndsTheRunFailed() {
+        Location missing = Location.local(temp.resolve("no-such-input.csv"));
+        assertThatThrownBy(() -> scope().open(request("hindcast", RunMode.CREATE, params("linear"), List.of(missing))))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.LOCATION_NOT_FOUND));
+        ExperimentId experiment = store.findExperiment("soy-brazil").orElseThrow().id();
+        assertThat(store.searchRuns(RunSearch.all(experiment))).singleElement()
+                .satisfies(r -> assertThat(r.info().status()).isEqualTo(RunStatus.FAILED));
+    }
+
+    @Test
+    void heartbeatIsRefreshedWhileOpen() throws InterruptedException {
+        try (TrackedRun run = scope(Duration.ofMillis(20)).open(request("hindcast", RunMode.CREATE))) {
+            clock.advance(Duration.ofMinutes(3));
+            String expected = Long.toString(T0 + 180_000);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!expected.equals(run(run.runId()).data().tags().get(RunTags.HEARTBEAT)) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Run stored = run(run.runId());
+            assertThat(stored.data().tags()).containsEntry(RunTags.HEARTBEAT, expected);
+            assertThat(RunHealth.of(stored, clock.instant(), Duration.ofMinutes(2))).isEqualTo(RunHealth.ALIVE);
+            assertThat(RunHealth.of(stored, clock.instant().plus(Duration.ofMinutes(5)), Duration.ofMinutes(2)))
+                    .isEqualTo(RunHealth.STALE);
+            run.finish();
+        }
+    }
+
+    @Test
+    void objectStoreSourceIsCopiedDirectlyToAnObjectStoreRoot() throws IOException {
+        Location source = Location.of("memory://data/outputs/pred.parquet");
+        try (var out = memory.newOutputStream(source)) {
+            out.write("parquet bytes".getBytes(StandardCharsets.UTF_8));
+        }
+        Location prefix = Location.of("memory://data/outputs/reference/conab-lev");
+        for (String name : List.of("a.csv", "nested/b.csv")) {
+            try (var out = memory.newOutputStream(prefix.resolve(name))) {
+                out.write(name.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
+            storage.calls.clear();
+            DatasetArtifacts.logPred(run, source);
+            DatasetArtifacts.logReference(run, "conab-lev", prefix);
+            return run.artifactUri();
+        });
+        assertThat(artifactUri).startsWith("memory://");
+        assertThat(storage.calls).noneMatch(c -> c.startsWith("stage")).anyMatch(c -> c.startsWith("copy"));
+        assertThat(readArtifact(artifactUri, "datasets/pred.parquet")).isEqualTo("parquet bytes");
+        assertThat(readArtifact(artifactUri, "datasets/conab-lev/conab-lev/nested/b.csv")).isEqualTo("nested/b.csv");
+    }
+
+    @Test
+    void objectStoreSourceIsStagedForALocalRoot() throws IOException {
+        store = new MemoryRunStore(clock, new SplittableRandom(3), temp.resolve("mlartifacts").toUri().toString());
+        Location source = Location.of("memory://data/outputs/fit.parquet");
+        try (var out = memory.newOutputStream(source)) {
+            out.write("fit bytes".getBytes(StandardCharsets.UTF_8));
+        }
+        String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
+            storage.calls.clear();
+            DatasetArtifacts.logFit(run, source);
+            return run.artifactUri();
+        });
+        assertThat(artifactUri).startsWith("file:");
+        assertThat(storage.calls).containsExactly("stage " + source);
+        assertThat(readArtifact(artifactUri, "datasets/fit.parquet")).isEqualTo("fit bytes");
+    }
+
+    @Test
+    void objectStoreRunDirectory() throws IOException {
+        runDir = Location.of("memory://runs/2026-11-26");
+        RunId id = scope().run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
+        assertThat(memory.exists(runDir.resolve("config_resolved.yaml"))).isTrue();
+        assertThat(memory.exists(runDir.resolve("metadata.yaml"))).isTrue();
+        assertThat(run(id).data().tags()).containsEntry("run_dir", "memory://runs/2026-11-26");
+        assertThat(new StorageArtifactStore(storage).list(run(id).info().artifactUri(), ""))
+                .extracting(ArtifactEntry::path).containsExactly("config_resolved.yaml", "metadata.yaml");
+    }
+}

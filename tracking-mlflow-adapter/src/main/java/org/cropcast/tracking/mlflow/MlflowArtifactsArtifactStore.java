@@ -1,0 +1,326 @@
+package org.cropcast.tracking.mlflow;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.cropcast.tracking.ArtifactEntry;
+import org.cropcast.tracking.ArtifactPaths;
+import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Redactor;
+import org.cropcast.tracking.TrackingErrorCode;
+import org.mlflow.api.proto.MlflowArtifacts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ArtifactStore} for {@code mlflow-artifacts:} artifact roots: the tracking server's
+ * artifact proxy ({@code mlflow server --serve-artifacts}), spoken natively over HTTP, never
+ * through a Python subprocess. {@code mlflow-artifacts:/1/<run>/artifacts} resolves against the
+ * tracking server in use ({@link MlflowRestConnections}), {@code mlflow-artifacts://host:port/...}
+ * against that host, as Python MLflow does.
+ *
+ * <ul>
+ *   <li>upload: {@code PUT /api/2.0/mlflow-artifacts/artifacts/<root>/<path>}, the body streamed
+ *       from the file (retried uploads re-read it); with {@code MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true}
+ *       and files of at least {@code MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE} bytes,
+ *       {@code mpu/create}, parts PUT to the presigned URLs the server hands out, then
+ *       {@code mpu/complete} ({@code mpu/abort} on failure); falls back to a single PUT when the
+ *       server's store does not support multipart (501);</li>
+ *   <li>list: {@code GET /api/2.0/mlflow-artifacts/artifacts?path=<root>/<path>};</li>
+ *   <li>read: {@code GET /api/2.0/mlflow-artifacts/artifacts/<root>/<path>}, streamed.</li>
+ * </ul>
+ * Paths are validated with {@link ArtifactPaths} before anything is sent.
+ */
+public final class MlflowArtifactsArtifactStore implements ArtifactStore {
+    public static final String SCHEME = "mlflow-artifacts";
+    private static final Logger log = LoggerFactory.getLogger(MlflowArtifactsArtifactStore.class);
+    private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
+    private static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
+    private static final String MULTIPART_UNSUPPORTED = "Multipart upload is not supported";
+
+    private final MlflowRestConnections connections;
+
+    public MlflowArtifactsArtifactStore(MlflowRestConnections connections) {
+        this.connections = requireNonNull(connections, "connections is null");
+    }
+
+    /** A server and the artifact root's path relative to its artifact destination. */
+    private record Root(MlflowRestClient client, String path) {
+        String join(String relative) {
+            return ArtifactPaths.join(path, relative);
+        }
+    }
+
+    @Override
+    public boolean supports(String artifactUri) {
+        return artifactUri != null && artifactUri.toLowerCase(Locale.ROOT).startsWith(SCHEME + ":");
+    }
+
+    @Override
+    public void logFile(String artifactUri, Path localFile, String artifactPath) {
+        Root root = root(artifactUri);
+        String base = ArtifactPaths.validate(artifactPath);
+        requireExists(localFile);
+        String name = ArtifactPaths.validate(localFile.getFileName().toString());
+        if (Files.isDirectory(localFile)) {
+            uploadTree(root, localFile, ArtifactPaths.join(base, name));
+        } else {
+            upload(root, localFile, ArtifactPaths.join(base, name));
+        }
+    }
+
+    @Override
+    public void logDirectoryContents(String artifactUri, Path localDirectory, String artifactPath) {
+        Root root = root(artifactUri);
+        String base = ArtifactPaths.validate(artifactPath);
+        requireExists(localDirectory);
+        if (!Files.isDirectory(localDirectory)) {
+            throw new CropcastException(TrackingErrorCode.LOCATION_NOT_FOUND,
+                    "cannot log the contents of " + localDirectory + ": it is not a directory");
+        }
+        uploadTree(root, localDirectory, base);
+    }
+
+    @Override
+    public List<ArtifactEntry> list(String artifactUri, String path) {
+        Root root = root(artifactUri);
+        String relative = ArtifactPaths.validate(path);
+        String full = root.join(relative);
+        Map<String, String> query = full.isEmpty() ? Map.of() : Map.of("path", full);
+        MlflowArtifacts.ListArtifacts.Response.Builder response = root.client().get(ARTIFACTS, query,
+                MlflowArtifacts.ListArtifacts.Response.newBuilder());
+        List<ArtifactEntry> entries = new ArrayList<>();
+        for (MlflowArtifacts.FileInfo file : response.getFilesList()) {
+            // the server lists basenames; check them as any other path before using them
+            String name = ArtifactPaths.validate(file.getPath());
+            entries.add(new ArtifactEntry(ArtifactPaths.join(relative, name), file.getIsDir(),
+                    file.getIsDir() ? Optional.empty() : Optional.of(file.getFileSize())));
+        }
+        entries.sort(Comparator.comparing(ArtifactEntry::path));
+        return List.copyOf(entries);
+    }
+
+    @Override
+    public InputStream open(String artifactUri, String path) {
+        Root root = root(artifactUri);
+        String relative = ArtifactPaths.validate(path);
+        URI uri = artifactUri(root, root.join(relative));
+        String operation = "download artifact '" + relative + "'";
+        var result = root.client().tryOpen(operation, () -> root.client().request(uri, true).GET());
+        if (result.error().isPresent()) {
+            MlflowRestClient.ApiError error = result.error().get();
+            if (error.status() == 404 && !error.errorCode().equals("ENDPOINT_NOT_FOUND") || isMissingFile(error)) {
+                throw new CropcastException(TrackingErrorCode.LOCATION_NOT_FOUND,
+                        "artifact '" + relative + "' does not exist under " + Redactor.redact(artifactUri));
+            }
+            throw root.client().failure(operation, error);
+        }
+        return result.value().get().body();
+    }
+
+    @Override
+    public String toString() {
+        return "MlflowArtifactsArtifactStore";
+    }
+
+    // ---- uploads ----
+
+    private void uploadTree(Root root, Path directory, String base) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new CropcastException(MlflowRestErrorCode.LOCAL_FILE_UNREADABLE, "cannot list " + directory + ": " + e.getMessage(), e);
+        }
+        // validate every path before uploading anything
+        List<String> targets = new ArrayList<>();
+        for (Path file : files) {
+            String relative = directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+            targets.add(ArtifactPaths.join(base, relative));
+        }
+        for (int i = 0; i < files.size(); i++) {
+            upload(root, files.get(i), targets.get(i));
+        }
+    }
+
+    private void upload(Root root, Path file, String relative) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new CropcastException(MlflowRestErrorCode.LOCAL_FILE_UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!Files.isReadable(file)) {
+            throw new CropcastException(MlflowRestErrorCode.LOCAL_FILE_UNREADABLE, "cannot read " + file + ": permission denied");
+        }
+        MlflowRestSettings settings = root.client().settings();
+        if (settings.multipartUpload() && size >= settings.multipartMinimumSize() && uploadMultipart(root, file, relative, size)) {
+            return;
+        }
+        URI uri = artifactUri(root, root.join(relative));
+        String operation = "upload artifact '" + relative + "'";
+        try (MlflowRestClient.Opened response = root.client().open(operation, () -> root.client().request(uri, true)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(publisher(file)))) {
+            response.body().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new CropcastException(MlflowRestErrorCode.ARTIFACT_TRANSFER_FAILED,
+                    root.client().shownUri() + ": " + operation + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static HttpRequest.BodyPublisher publisher(Path file) {
+        try {
+            return HttpRequest.BodyPublishers.ofFile(file);
+        } catch (java.io.FileNotFoundException e) {
+            throw new CropcastException(MlflowRestErrorCode.LOCAL_FILE_UNREADABLE, "cannot read " + file + ": it disappeared", e);
+        }
+    }
+
+    /** Multipart through presigned URLs; false when the server's artifact store does not support it. */
+    private boolean uploadMultipart(Root root, Path file, String relative, long size) {
+        MlflowRestClient client = root.client();
+        long chunk = client.settings().multipartChunkSize();
+        long parts = Math.max(1, (size + chunk - 1) / chunk);
+        String target = root.join(relative);
+        int slash = target.lastIndexOf('/');
+        String directory = slash < 0 ? "" : target.substring(0, slash);
+        String name = target.substring(slash + 1);
+        String suffix = directory.isEmpty() ? "" : "/" + directory;
+        var created = client.tryPost(MPU + "create" + encode(suffix), MlflowArtifacts.CreateMultipartUpload.newBuilder()
+                .setPath(name).setNumParts(parts), MlflowArtifacts.CreateMultipartUpload.Response.newBuilder());
+        if (created.error().isPresent()) {
+            MlflowRestClient.ApiError error = created.error().get();
+            if (error.status() == 501 || error.message().startsWith(MULTIPART_UNSUPPORTED)) {
+                log.debug("{}: multipart upload unsupported by the server's artifact store; uploading {} in one request",
+                        client.shownUri(), relative);
+                return false;
+            }
+            throw client.failure("start multipart upload of '" + relative + "'", error);
+        }
+        MlflowArtifacts.CreateMultipartUpload.Response upload = created.value().get().build();
+        try {
+            MlflowArtifacts.CompleteMultipartUpload.Builder complete = MlflowArtifacts.CompleteMultipartUpload.newBuilder()
+                    .setPath(name).setUploadId(upload.getUploadId());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (MlflowArtifacts.MultipartUploadCredential credential : upload.getCredentialsList()) {
+                    long start = (credential.getPartNumber() - 1) * chunk;
+                    byte[] bytes = readChunk(channel, start, (int) Math.min(chunk, size - start));
+                    String etag = uploadPart(client, credential, bytes, relative);
+                    complete.addParts(MlflowArtifacts.MultipartUploadPart.newBuilder()
+                            .setPartNumber(credential.getPartNumber()).setEtag(etag).setUrl(credential.getUrl()));
+                }
+            }
+            client.post(MPU + "complete" + encode(suffix), complete, MlflowArtifacts.CompleteMultipartUpload.Response.newBuilder());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            try {
+                client.post(MPU + "abort" + encode(suffix), MlflowArtifacts.AbortMultipartUpload.newBuilder()
+                        .setPath(name).setUploadId(upload.getUploadId()), MlflowArtifacts.AbortMultipartUpload.Response.newBuilder());
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            if (e instanceof CropcastException cropcast) {
+                throw cropcast;
+            }
+            throw new CropcastException(MlflowRestErrorCode.ARTIFACT_TRANSFER_FAILED,
+                    client.shownUri() + ": multipart upload of '" + relative + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readChunk(FileChannel channel, long start, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, start + buffer.position()) < 0) {
+                throw new IOException("the file shrank while it was uploaded");
+            }
+        }
+        return buffer.array();
+    }
+
+    private static String uploadPart(MlflowRestClient client, MlflowArtifacts.MultipartUploadCredential credential, byte[] bytes,
+            String relative) throws IOException {
+        URI url = URI.create(credential.getUrl());
+        String operation = "upload part " + credential.getPartNumber() + " of '" + relative + "'";
+        // a presigned URL carries its own authorisation: the tracking server's credentials are not sent
+        try (MlflowRestClient.Opened response = client.open(operation, () -> {
+            HttpRequest.Builder builder = client.request(url, false).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            credential.getHeadersMap().forEach(builder::header);
+            return builder;
+        })) {
+            response.body().transferTo(java.io.OutputStream.nullOutputStream());
+            return response.headers().firstValue("ETag").orElseThrow(() -> new CropcastException(MlflowRestErrorCode.UNEXPECTED_RESPONSE,
+                    client.shownUri() + ": " + operation + " got no ETag from the object store"));
+        }
+    }
+
+    // ---- URIs ----
+
+    private Root root(String artifactUri) {
+        requireNonNull(artifactUri, "artifactUri is null");
+        if (!supports(artifactUri)) {
+            throw new CropcastException(MlflowRestErrorCode.UNSUPPORTED_ARTIFACT_URI,
+                    "artifact URI '" + Redactor.truncateForMessage(Redactor.redact(artifactUri)) + "' is not an " + SCHEME + ": URI");
+        }
+        URI uri;
+        try {
+            uri = new URI(artifactUri);
+        } catch (URISyntaxException e) {
+            throw new CropcastException(MlflowRestErrorCode.UNSUPPORTED_ARTIFACT_URI,
+                    "invalid artifact URI '" + Redactor.truncateForMessage(Redactor.redact(artifactUri)) + "': " + e.getReason());
+        }
+        String path = ArtifactPaths.validate(Optional.ofNullable(uri.getPath()).orElse("").replaceFirst("^/+", ""));
+        MlflowRestClient client;
+        if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
+            String scheme = connections.trackingServer().map(URI::getScheme).orElse("http");
+            client = connections.client(scheme + "://" + uri.getRawAuthority());
+        } else {
+            URI server = connections.trackingServer().orElseThrow(() -> new CropcastException(MlflowRestErrorCode.UNSUPPORTED_ARTIFACT_URI,
+                    "artifact URI '" + Redactor.redact(artifactUri) + "' names no server and no http(s) tracking URI is in use"));
+            client = connections.client(server);
+        }
+        return new Root(client, path);
+    }
+
+    private static URI artifactUri(Root root, String fullPath) {
+        return URI.create(root.client().server() + ARTIFACTS + encode("/" + fullPath));
+    }
+
+    /** Percent-encodes a validated '/'-separated path for use in a URI path. */
+    private static String encode(String path) {
+        try {
+            return new URI(null, null, path, null).getRawPath();
+        } catch (URISyntaxException e) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARTIFACT_PATH,
+                    "invalid artifact path '" + Redactor.truncateForMessage(path) + "': " + e.getReason());
+        }
+    }
+
+    private static void requireExists(Path file) {
+        if (!Files.exists(file)) {
+            throw new CropcastException(TrackingErrorCode.LOCATION_NOT_FOUND, "cannot log " + file + ": it does not exist");
+        }
+    }
+
+    private static boolean isMissingFile(MlflowRestClient.ApiError error) {
+        return error.errorCode().equals("RESOURCE_DOES_NOT_EXIST")
+                || error.message().contains("No such file or directory");
+    }
+}

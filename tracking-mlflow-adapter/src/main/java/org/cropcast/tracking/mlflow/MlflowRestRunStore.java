@@ -1,0 +1,365 @@
+package org.cropcast.tracking.mlflow;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cropcast.tracking.CreateRunRequest;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Experiment;
+import org.cropcast.tracking.ExperimentId;
+import org.cropcast.tracking.LifecycleStage;
+import org.cropcast.tracking.Metric;
+import org.cropcast.tracking.Param;
+import org.cropcast.tracking.Run;
+import org.cropcast.tracking.RunData;
+import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunInfo;
+import org.cropcast.tracking.RunSearch;
+import org.cropcast.tracking.RunStatus;
+import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStores;
+import org.cropcast.tracking.Tag;
+import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingLimits;
+import org.mlflow.api.proto.Service;
+import org.mlflow.tracking.MlflowClient;
+
+/**
+ * A {@link RunStore} on an MLflow tracking server, over its REST API ({@code /api/2.0/mlflow/...}),
+ * for {@code http://} and {@code https://} tracking URIs. Requests and answers are the protobuf
+ * messages of {@code org.mlflow:mlflow-client} ({@link MlflowClient}'s own types), sent by
+ * {@link MlflowRestClient} with retries; none of them leaves this class.
+ *
+ * <p>Batches are split to the server's limits ({@link MlflowRestBatches}); a batch that needs more
+ * than one request and carries params is first checked against the run's logged params, so a
+ * param conflict writes nothing. Retried requests are safe: the server ignores exact duplicate
+ * metric rows, identical params and re-set tags. A batch cut short by a failure after all retries
+ * may have been written in part (the server has no multi-request transaction).
+ */
+public final class MlflowRestRunStore implements RunStore {
+    private static final String API = "/api/2.0/mlflow/";
+    private static final int SEARCH_PAGE = 1000;
+    private static final int HISTORY_PAGE = 25_000;
+    private static final String NOT_ACTIVE = "must be in the 'active' state";
+    private static final String PARAM_CHANGE = "Changing param values is not allowed";
+
+    private final MlflowRestClient client;
+
+    MlflowRestRunStore(MlflowRestClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    /** A store for one tracking URI, for embedding without the Guice module. */
+    public static MlflowRestRunStore open(String trackingUri, MlflowRestSettings settings) {
+        return new MlflowRestRunStore(new MlflowRestConnections(settings).client(trackingUri));
+    }
+
+    @Override
+    public Experiment getOrCreateExperiment(String name) {
+        TrackingLimits.validateExperimentName(name);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<Experiment> existing = findExperiment(name);
+            if (existing.isPresent()) {
+                if (existing.get().lifecycleStage() == LifecycleStage.DELETED) {
+                    throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
+                            "experiment '" + name + "' is deleted on " + client.shownUri() + "; restore it or choose another experiment name");
+                }
+                return existing.get();
+            }
+            var created = client.tryPost(API + "experiments/create",
+                    Service.CreateExperiment.newBuilder().setName(name), Service.CreateExperiment.Response.newBuilder());
+            if (created.value().isPresent()) {
+                return getExperiment(ExperimentId.of(created.value().get().getExperimentId()))
+                        .orElseThrow(() -> new CropcastException(MlflowRestErrorCode.UNEXPECTED_RESPONSE,
+                                client.shownUri() + ": experiment '" + name + "' was created but cannot be read back"));
+            }
+            MlflowRestClient.ApiError error = created.error().orElseThrow();
+            if (!error.errorCode().equals("RESOURCE_ALREADY_EXISTS")) {
+                throw client.failure("create experiment '" + name + "'", error);
+            }
+            // another process created it between our lookup and our create: look it up again
+        }
+        throw new CropcastException(MlflowRestErrorCode.UNEXPECTED_RESPONSE,
+                client.shownUri() + ": experiment '" + name + "' neither exists nor can be created");
+    }
+
+    @Override
+    public Optional<Experiment> findExperiment(String name) {
+        requireNonNull(name, "name is null");
+        var result = client.tryGet(API + "experiments/get-by-name", Map.of("experiment_name", name),
+                Service.GetExperimentByName.Response.newBuilder());
+        if (isNotFound(result)) {
+            return Optional.empty();
+        }
+        return Optional.of(toExperiment(client.orThrow("find experiment '" + name + "'", result).getExperiment()));
+    }
+
+    @Override
+    public Optional<Experiment> getExperiment(ExperimentId id) {
+        requireNonNull(id, "id is null");
+        var result = client.tryGet(API + "experiments/get", Map.of("experiment_id", id.value()),
+                Service.GetExperiment.Response.newBuilder());
+        if (isNotFound(result)) {
+            return Optional.empty();
+        }
+        return Optional.of(toExperiment(client.orThrow("get experiment " + id, result).getExperiment()));
+    }
+
+    @Override
+    public List<Experiment> listExperiments() {
+        List<Experiment> experiments = new ArrayList<>();
+        String pageToken = "";
+        do {
+            Service.SearchExperiments.Builder request = Service.SearchExperiments.newBuilder()
+                    .setMaxResults(SEARCH_PAGE)
+                    .setViewType(Service.ViewType.ACTIVE_ONLY);
+            if (!pageToken.isEmpty()) {
+                request.setPageToken(pageToken);
+            }
+            Service.SearchExperiments.Response.Builder page = client.post(API + "experiments/search", request,
+                    Service.SearchExperiments.Response.newBuilder());
+            page.getExperimentsList().forEach(e -> experiments.add(toExperiment(e)));
+            pageToken = page.getNextPageToken();
+        } while (!pageToken.isEmpty());
+        experiments.sort(Comparator.comparing((Experiment e) -> numericOrder(e.id().value())).thenComparing(e -> e.id().value()));
+        return List.copyOf(experiments);
+    }
+
+    @Override
+    public RunInfo createRun(CreateRunRequest request) {
+        TrackingLimits.validateRunName(request.runName());
+        List<Tag> tags = RunStores.creationTags(request);
+        TrackingLimits.validateBatch(List.of(), List.of(), tags);
+        Service.CreateRun.Builder message = Service.CreateRun.newBuilder()
+                .setExperimentId(request.experimentId().value())
+                .setRunName(request.runName())
+                .setUserId(request.userId())
+                .setStartTime(request.startTimeMillis());
+        tags.forEach(t -> message.addTags(Service.RunTag.newBuilder().setKey(t.key()).setValue(t.value())));
+        var result = client.tryPost(API + "runs/create", message, Service.CreateRun.Response.newBuilder());
+        if (result.error().isPresent()) {
+            MlflowRestClient.ApiError error = result.error().get();
+            if (error.errorCode().equals("RESOURCE_DOES_NOT_EXIST")) {
+                throw new CropcastException(TrackingErrorCode.EXPERIMENT_NOT_FOUND,
+                        "experiment " + request.experimentId() + " does not exist on " + client.shownUri());
+            }
+            if (error.message().contains(NOT_ACTIVE)) {
+                throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
+                        "experiment " + request.experimentId() + " must be active to create a run in it (" + client.shownUri() + ")");
+            }
+            throw client.failure("create run in experiment " + request.experimentId(), error);
+        }
+        return toRunInfo(result.value().get().getRun().getInfo());
+    }
+
+    @Override
+    public RunInfo reopenRun(RunId runId) {
+        Service.UpdateRun.Builder message = Service.UpdateRun.newBuilder()
+                .setRunId(runId.value())
+                .setStatus(Service.RunStatus.RUNNING);
+        var result = client.tryPost(API + "runs/update", message, Service.UpdateRun.Response.newBuilder());
+        requireRunWritable(runId, "reopen", result);
+        return getRun(runId).map(Run::info).orElseThrow(() -> runNotFound(runId));
+    }
+
+    @Override
+    public void logBatch(RunId runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+        requireNonNull(runId, "runId is null");
+        TrackingLimits.validateBatch(metrics, params, tags);
+        List<Service.LogBatch> requests = MlflowRestBatches.split(runId.value(), metrics, params, tags);
+        if (requests.isEmpty()) {
+            Run run = getRun(runId).orElseThrow(() -> runNotFound(runId));
+            if (run.info().lifecycleStage() != LifecycleStage.ACTIVE) {
+                throw runNotActive(runId);
+            }
+            return;
+        }
+        if (requests.size() > 1 && !params.isEmpty()) {
+            Run run = getRun(runId).orElseThrow(() -> runNotFound(runId));
+            if (run.info().lifecycleStage() != LifecycleStage.ACTIVE) {
+                throw runNotActive(runId);
+            }
+            RunStores.checkParamConflicts(runId, run.data().params(), params);
+        }
+        for (Service.LogBatch request : requests) {
+            var result = client.tryPost(API + "runs/log-batch", request, Service.LogBatch.Response.newBuilder());
+            if (result.error().isPresent() && result.error().get().message().contains(PARAM_CHANGE)) {
+                throw new CropcastException(TrackingErrorCode.PARAM_CONFLICT, "params of run " + runId
+                        + " are write-once; the server refused to change them: " + result.error().get().message());
+            }
+            requireRunWritable(runId, "log a batch to", result);
+        }
+    }
+
+    @Override
+    public void endRun(RunId runId, RunStatus status, long endTimeMillis) {
+        RunStores.requireTerminal(status);
+        Service.UpdateRun.Builder message = Service.UpdateRun.newBuilder()
+                .setRunId(runId.value())
+                .setStatus(Service.RunStatus.valueOf(status.name()))
+                .setEndTime(endTimeMillis);
+        var result = client.tryPost(API + "runs/update", message, Service.UpdateRun.Response.newBuilder());
+        requireRunWritable(runId, "end", result);
+    }
+
+    @Override
+    public Optional<Run> getRun(RunId runId) {
+        requireNonNull(runId, "runId is null");
+        var result = client.tryGet(API + "runs/get", Map.of("run_id", runId.value()), Service.GetRun.Response.newBuilder());
+        if (isNotFound(result)) {
+            return Optional.empty();
+        }
+        return Optional.of(toRun(client.orThrow("get run " + runId, result).getRun()));
+    }
+
+    @Override
+    public List<Metric> getMetricHistory(RunId runId, String key) {
+        requireNonNull(runId, "runId is null");
+        requireNonNull(key, "key is null");
+        List<Metric> history = new ArrayList<>();
+        String pageToken = "";
+        do {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("run_id", runId.value());
+            query.put("metric_key", key);
+            query.put("max_results", Integer.toString(HISTORY_PAGE));
+            if (!pageToken.isEmpty()) {
+                query.put("page_token", pageToken);
+            }
+            var result = client.tryGet(API + "metrics/get-history", query, Service.GetMetricHistory.Response.newBuilder());
+            if (isNotFound(result)) {
+                throw runNotFound(runId);
+            }
+            Service.GetMetricHistory.Response.Builder page = client.orThrow("get metric history of run " + runId, result);
+            page.getMetricsList().forEach(m -> history.add(toMetric(m)));
+            pageToken = page.getNextPageToken();
+        } while (!pageToken.isEmpty());
+        if (history.isEmpty() && getRun(runId).isEmpty()) {
+            throw runNotFound(runId);
+        }
+        history.sort(Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestampMillis));
+        return List.copyOf(history);
+    }
+
+    @Override
+    public List<Run> searchRuns(RunSearch search) {
+        List<Run> runs = new ArrayList<>();
+        String pageToken = "";
+        do {
+            Service.SearchRuns.Builder request = Service.SearchRuns.newBuilder()
+                    .addExperimentIds(search.experimentId().value())
+                    .setRunViewType(Service.ViewType.ACTIVE_ONLY)
+                    .setMaxResults(Math.min(search.maxResults() - runs.size(), RunSearch.MAX_RESULTS_LIMIT))
+                    .addOrderBy("attributes.start_time DESC");
+            search.status().ifPresent(status -> request.setFilter("attributes.status = '" + status.name() + "'"));
+            if (!pageToken.isEmpty()) {
+                request.setPageToken(pageToken);
+            }
+            Service.SearchRuns.Response.Builder page = client.post(API + "runs/search", request, Service.SearchRuns.Response.newBuilder());
+            page.getRunsList().forEach(r -> runs.add(toRun(r)));
+            pageToken = page.getNextPageToken();
+        } while (!pageToken.isEmpty() && runs.size() < search.maxResults());
+        runs.sort(Comparator.comparingLong((Run r) -> r.info().startTimeMillis()).reversed()
+                .thenComparing(r -> r.info().runId().value()));
+        return List.copyOf(runs.subList(0, Math.min(runs.size(), search.maxResults())));
+    }
+
+    @Override
+    public void deleteRun(RunId runId) {
+        var result = client.tryPost(API + "runs/delete", Service.DeleteRun.newBuilder().setRunId(runId.value()),
+                Service.DeleteRun.Response.newBuilder());
+        if (isNotFound(result)) {
+            throw runNotFound(runId);
+        }
+        client.orThrow("delete run " + runId, result);
+    }
+
+    @Override
+    public String toString() {
+        return "MlflowRestRunStore[" + client.shownUri() + "]";
+    }
+
+    // ---- translation ----
+
+    private void requireRunWritable(RunId runId, String action, MlflowRestClient.Result<?> result) {
+        if (result.error().isEmpty()) {
+            return;
+        }
+        MlflowRestClient.ApiError error = result.error().get();
+        if (error.errorCode().equals("RESOURCE_DOES_NOT_EXIST")) {
+            throw runNotFound(runId);
+        }
+        if (error.message().contains(NOT_ACTIVE)) {
+            throw runNotActive(runId);
+        }
+        throw client.failure(action + " run " + runId, error);
+    }
+
+    private CropcastException runNotFound(RunId runId) {
+        return new CropcastException(TrackingErrorCode.RUN_NOT_FOUND, "run " + runId + " does not exist on " + client.shownUri());
+    }
+
+    private CropcastException runNotActive(RunId runId) {
+        return new CropcastException(TrackingErrorCode.INVALID_RUN_STATE,
+                "run " + runId + " on " + client.shownUri() + " must be in the 'active' state; it is deleted");
+    }
+
+    private static boolean isNotFound(MlflowRestClient.Result<?> result) {
+        return result.error().map(e -> e.errorCode().equals("RESOURCE_DOES_NOT_EXIST")).orElse(false);
+    }
+
+    private static long numericOrder(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static Experiment toExperiment(Service.Experiment e) {
+        return new Experiment(ExperimentId.of(e.getExperimentId()), e.getName(), e.getArtifactLocation(), lifecycle(e.getLifecycleStage()));
+    }
+
+    private static LifecycleStage lifecycle(String stage) {
+        return stage.isEmpty() ? LifecycleStage.ACTIVE : LifecycleStage.fromMlflowName(stage);
+    }
+
+    private static RunInfo toRunInfo(Service.RunInfo i) {
+        String runId = i.hasRunId() ? i.getRunId() : i.getRunUuid();
+        Optional<Long> end = i.hasEndTime() && i.getEndTime() != 0 ? Optional.of(i.getEndTime()) : Optional.empty();
+        return new RunInfo(RunId.of(runId), ExperimentId.of(i.getExperimentId()), i.getRunName(), i.getUserId(),
+                RunStatus.valueOf(i.getStatus().name()), i.getStartTime(), end, i.getArtifactUri(), lifecycle(i.getLifecycleStage()));
+    }
+
+    private static Run toRun(Service.Run run) {
+        Map<String, String> params = new HashMap<>();
+        run.getData().getParamsList().forEach(p -> params.put(p.getKey(), p.getValue()));
+        Map<String, String> tags = new HashMap<>();
+        run.getData().getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+        Map<String, Metric> latest = new HashMap<>();
+        run.getData().getMetricsList().forEach(m -> latest.put(m.getKey(), toMetric(m)));
+        RunInfo info = toRunInfo(run.getInfo());
+        if (info.runName().isEmpty() && tags.containsKey(RunStores.RUN_NAME_TAG)) {
+            info = new RunInfo(info.runId(), info.experimentId(), tags.get(RunStores.RUN_NAME_TAG), info.userId(), info.status(),
+                    info.startTimeMillis(), info.endTimeMillis(), info.artifactUri(), info.lifecycleStage());
+        }
+        return new Run(info, new RunData(params, tags, latest));
+    }
+
+    /** MLflow's SQL stores keep ±infinity as ±Double.MAX_VALUE; they are read back as the infinities logged. */
+    private static Metric toMetric(Service.Metric m) {
+        double value = m.getValue();
+        if (value == Double.MAX_VALUE) {
+            value = Double.POSITIVE_INFINITY;
+        } else if (value == -Double.MAX_VALUE) {
+            value = Double.NEGATIVE_INFINITY;
+        }
+        return new Metric(m.getKey(), value, m.getTimestamp(), m.getStep());
+    }
+}

@@ -1,0 +1,39 @@
+package org.cropcast.tracking.mlflow;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import java.util.Map;
+import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.RunStoreFactory;
+
+/**
+ * Guice wiring of the MLflow tracking-server adapter: the {@code http} and {@code https} entries
+ * of the {@code Map<String, RunStoreFactory>} (by URI scheme) and the {@code mlflow-artifacts:}
+ * artifact store in the {@code Set<ArtifactStore>}. Binds only this adapter's classes. The
+ * environment ({@code MLFLOW_TRACKING_USERNAME}, ... see {@link MlflowRestSettings}) is passed in
+ * by the composition root, normally {@code System.getenv()}.
+ */
+public final class MlflowRestTrackingModule extends AbstractModule {
+    private final MlflowRestConnections connections;
+
+    public MlflowRestTrackingModule(Map<String, String> environment) {
+        this(new MlflowRestConnections(MlflowRestSettings.fromEnvironment(requireNonNull(environment, "environment is null"))));
+    }
+
+    public MlflowRestTrackingModule(MlflowRestConnections connections) {
+        this.connections = requireNonNull(connections, "connections is null");
+    }
+
+    @Override
+    protected void configure() {
+        MlflowRestRunStoreFactory factory = new MlflowRestRunStoreFactory(connections);
+        MapBinder<String, RunStoreFactory> factories = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
+        for (String scheme : factory.schemes()) {
+            factories.addBinding(scheme).toInstance(factory);
+        }
+        Multibinder.newSetBinder(binder(), ArtifactStore.class).addBinding().toInstance(new MlflowArtifactsArtifactStore(connections));
+    }
+}
