@@ -1,7 +1,9 @@
 """The Python MLflow peer of bench/sqlite: the same operations on MLflow's own SQLite store.
 
-  python_peer.py latency DB REPEATS      -> prints "log_batch_1000 <median ms> <p10> <p90>" and
-                                            "run_lifecycle <median ms> <p10> <p90>"
+  python_peer.py latency DB REPEATS      -> prints "<operation> <median ms> <p10> <p90> <median CPU ms>" for
+                                            log_batch_1000_keys (1,000 metrics, 1,000 keys),
+                                            log_batch_10_keys (1,000 metrics: 10 keys x 100 steps)
+                                            and run_lifecycle
   python_peer.py writer DB GO INDEX BATCHES PER_BATCH
                                          -> one of 16 concurrent writers: prints "ready", waits for
                                             the GO file, then "result <ok ops> <failed ops> <error kinds>"
@@ -28,25 +30,29 @@ def quantiles(samples):
 def latency(db, repeats):
     store = store_for(db)
     exp = store.create_experiment("bench-python")
-    run = store.create_run(exp, "bench", int(time.time() * 1000), [], "bench").info.run_id
-    samples = []
+    for name, keys in (("log_batch_1000_keys", 1000), ("log_batch_10_keys", 10)):
+        run = store.create_run(exp, "bench", int(time.time() * 1000), [], name).info.run_id
+        samples, cpu = [], []
+        steps = 1000 // keys
+        for r in range(repeats + 3):
+            metrics = [Metric("m%d" % (i % keys), i * 0.5, 1700000000000 + r, r * steps + i // keys) for i in range(1000)]
+            t, c = time.perf_counter(), time.thread_time()
+            store.log_batch(run, metrics, [], [])
+            if r >= 3:
+                samples.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.thread_time() - c) * 1000)
+        print("%s %.3f %.3f %.3f %.3f" % ((name,) + quantiles(samples) + (statistics.median(cpu),)))
+    samples, cpu = [], []
     for r in range(repeats + 3):
-        metrics = [Metric("m%d" % i, i * 0.5, 1700000000000 + r, r) for i in range(1000)]
-        t = time.perf_counter()
-        store.log_batch(run, metrics, [], [])
-        if r >= 3:
-            samples.append((time.perf_counter() - t) * 1000)
-    print("log_batch_1000 %.3f %.3f %.3f" % quantiles(samples))
-    samples = []
-    for r in range(repeats + 3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         tags = [RunTag("tag%d" % i, "value %d" % i) for i in range(20)]
         run_id = store.create_run(exp, "bench", int(time.time() * 1000), tags, "r%d" % r).info.run_id
         store.log_batch(run_id, [], [Param("param%d" % i, str(i)) for i in range(9)], [])
         store.update_run_info(run_id, RunStatus.FINISHED, int(time.time() * 1000), None)
         if r >= 3:
             samples.append((time.perf_counter() - t) * 1000)
-    print("run_lifecycle %.3f %.3f %.3f" % quantiles(samples))
+            cpu.append((time.thread_time() - c) * 1000)
+    print("run_lifecycle %.3f %.3f %.3f %.3f" % (quantiles(samples) + (statistics.median(cpu),)))
 
 
 def writer(db, go, index, batches, per_batch):

@@ -16,8 +16,8 @@ abstract class ConfiguredStageCommand extends StageCommand {
     Path config;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
-            description = {"Write into this run directory (local path or s3://...). If it records a run of this stage",
-                "(metadata_<stage>.yaml) that run is resumed. Default: a new directory under <data_root>/runs/<experiment_key>/."})
+            description = "Write into this run directory (local path or s3://...). If it records a run of this stage "
+                    + "(metadata_<stage>.yaml) that run is resumed. Default: a new directory under <data_root>/runs/<experiment_key>/.")
     String runDir;
 
     @Option(names = "--resume", description = "Require resuming the run recorded in --run-dir (fail if there is none).")

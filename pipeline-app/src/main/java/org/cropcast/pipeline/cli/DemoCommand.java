@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 /** {@code cropcast demo [DIR]}: a self-contained, deterministic demo data root with its configuration. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Write a self-contained demo data root and its configuration.",
-            "The data are synthetic but realistic (a region x year panel, features, reference",
-            "estimates) and deterministic; the commands to run it are printed at the end."})
+            "The data are synthetic but realistic (a region x year panel,",
+            "features, reference estimates) and deterministic; the commands to",
+            "run it are printed at the end."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

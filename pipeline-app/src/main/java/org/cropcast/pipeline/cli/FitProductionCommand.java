@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code cropcast run fit-production}. */
 @Command(name = "fit-production", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Fit the production model on every year of the window.",
-            "The model is saved in the run directory (model/) and as an MLflow artifact;",
-            "'cropcast run forecast --run-dir DIR' applies it."})
+            "The model is saved in the run directory (model/) and as an MLflow",
+            "artifact; 'cropcast run forecast --run-dir DIR' applies it."})
 public final class FitProductionCommand extends ConfiguredStageCommand {
     @Inject
     FitProductionCommand(StageLauncher launcher, CliContext context) {

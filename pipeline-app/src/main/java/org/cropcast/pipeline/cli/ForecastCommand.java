@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 /** {@code cropcast run forecast}. */
 @Command(name = "forecast", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Forecast with the production model of a run directory.",
-            "Only the features observable by --init-date are used. Every init date reopens the one",
-            "forecast run recorded in the run directory's metadata_forecast.yaml."})
+            "Only the features observable by --init-date are used. Every init",
+            "date reopens the one forecast run recorded in the run directory's",
+            "metadata_forecast.yaml."})
 public final class ForecastCommand extends StageCommand {
     @Option(names = "--run-dir", required = true, paramLabel = "DIR",
             description = "The run directory of a fit-production run (its config_resolved.yaml is used).")

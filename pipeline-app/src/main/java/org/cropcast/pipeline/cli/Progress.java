@@ -95,13 +95,15 @@ public final class Progress {
         @Override
         public synchronized void finish() {
             if (bar != null) {
-                bar.close();
+                bar.close(); // renders the final state
                 bar = null;
+                err.println();
+                err.flush();
             }
         }
     }
 
-    /** Redraws the bar's line on a writer: carriage return, the line, flush; a newline on close. */
+    /** Redraws the bar's line on a writer: carriage return, the line, flush. */
     static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter err;
 
@@ -123,8 +125,7 @@ public final class Progress {
 
         @Override
         public void close() {
-            err.println();
-            err.flush();
+            err.flush(); // the bar's owner ends the line
         }
     }
 }

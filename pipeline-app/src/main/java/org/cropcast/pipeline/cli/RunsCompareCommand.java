@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code cropcast runs compare RUN_ID RUN_ID...}: runs side by side, differences marked. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Put runs side by side, marking what differs.",
-            "Info, params, latest metrics and tags, one column per run; rows whose values",
-            "differ are marked with '*' in the first column."})
+            "Info, params, latest metrics and tags, one column per run; rows",
+            "whose values differ are marked with '*' in the first column."})
 public final class RunsCompareCommand implements Callable<Integer> {
     static final String DIFFERS = "*";
 

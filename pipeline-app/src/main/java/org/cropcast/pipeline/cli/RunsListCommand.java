@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 /** {@code cropcast runs list}. */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List runs, newest first.",
-            "A RUNNING run whose heartbeat stopped (its process died) is shown as",
-            "'RUNNING (stale)'; resume it with 'cropcast run STAGE --run-dir DIR --resume'."})
+            "A RUNNING run whose heartbeat stopped (its process died) is shown",
+            "as 'RUNNING (stale)'; resume it with",
+            "'cropcast run STAGE --config FILE --run-dir DIR --resume'."})
 public final class RunsListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

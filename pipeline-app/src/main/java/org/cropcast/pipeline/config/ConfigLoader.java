@@ -97,6 +97,7 @@ public final class ConfigLoader {
             applyOverride(root, override);
         }
         rejectUnknownKeys(source, root, SCHEMA, "");
+        rejectControlCharacters(source, root, "");
         ConfigDefaults.apply(root, environment, baseDirectory);
         PipelineConfig resolved = bind(source, root);
         ConfigValidator.validate(source, resolved);
@@ -283,6 +284,27 @@ public final class ConfigLoader {
                 }
             } else if (!field.get().list()) {
                 rejectUnknownKeys(source, value, nested.get(), path);
+            }
+        }
+    }
+
+    /** Text values with control characters (NUL, newlines, escapes) never reach a path, a tag or a terminal. */
+    private static void rejectControlCharacters(String source, JsonNode node, String path) {
+        if (node.isTextual()) {
+            String text = node.asText();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c < 0x20 || c == 0x7f) {
+                    throw error(AppErrorCode.CONFIG_INVALID_VALUE, source + ": key '" + path
+                            + "': must not contain control characters (found U+" + String.format("%04X", (int) c) + ")");
+                }
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> rejectControlCharacters(source, e.getValue(),
+                    path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectControlCharacters(source, node.get(i), path + "." + i);
             }
         }
     }

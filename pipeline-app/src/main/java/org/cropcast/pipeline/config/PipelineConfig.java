@@ -32,7 +32,13 @@ public record PipelineConfig(
         @JsonProperty("mlflow_tracking_uri") String mlflowTrackingUri,
         @JsonProperty("target") TargetSpec target,
         @JsonProperty("features") FeatureSpec features,
-        @JsonProperty("reference_data") List<ReferenceSpec> referenceData) {
+        @JsonProperty("reference_data") List<ReferenceSpec> referenceData,
+        /**
+         * hindcast: whether datasets/fit.parquet repeats the feature columns in every fold's rows
+         * (default true). With false they are written once to datasets/features.parquet (region,
+         * year, features), which keeps very large panels small and fast.
+         */
+        @JsonProperty("fit_dataset_features") Boolean fitDatasetFeatures) {
 
     /** The region x year panel: the target (yield) and optional weights. */
     public record TargetSpec(

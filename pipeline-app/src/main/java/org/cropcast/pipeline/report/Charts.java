@@ -24,8 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Callers must run with {@code java.awt.headless=true} on machines without a display (set here).
  */
 public final class Charts {
-    private static final int PANEL_WIDTH = 360;
-    private static final int PANEL_HEIGHT = 250;
+    private static final int PANEL_WIDTH = 330;
+    private static final int PANEL_HEIGHT = 220;
     private static final int TITLE_HEIGHT = 64;
 
     static {

@@ -34,6 +34,7 @@ public final class ParquetTable implements Closeable {
     public static final class Schema {
         private final WriteRecordModelType<Row> model = FieldTypes.writeRecordModel(Row.class);
         private final List<String> names = new ArrayList<>();
+        private final List<String> stringColumns = new ArrayList<>();
         private int strings;
         private int ints;
         private int doubles;
@@ -41,6 +42,7 @@ public final class ParquetTable implements Closeable {
         public int string(String name) {
             int slot = strings++;
             names.add(name);
+            stringColumns.add(name);
             model.withField(name, FieldTypes.STRING.notNull(), row -> row.strings[slot]);
             return slot;
         }
@@ -68,10 +70,15 @@ public final class ParquetTable implements Closeable {
 
         public ParquetTable open(OutputStream out) {
             try {
-                CarpetWriter<Row> writer = new CarpetWriter.Builder<>(out, Row.class)
+                // dictionaries only for the string columns: on doubles they cost much and rarely pay
+                CarpetWriter.Builder<Row> builder = new CarpetWriter.Builder<>(out, Row.class)
                         .withWriteRecordModel(model)
                         .withCompressionCodec(CompressionCodecName.SNAPPY)
-                        .build();
+                        .withDictionaryEncoding(false);
+                for (String column : stringColumns) {
+                    builder.withDictionaryEncoding(column, true);
+                }
+                CarpetWriter<Row> writer = builder.build();
                 return new ParquetTable(writer, new Row(strings, ints, doubles));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

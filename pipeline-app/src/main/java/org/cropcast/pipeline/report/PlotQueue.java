@@ -13,17 +13,19 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * Renders PNGs on one background thread, in submission order, while the caller keeps fitting.
+ * Renders PNGs on background threads (one per available processor) while the caller keeps
+ * fitting; with more than one thread the files are saved in any order.
  * The first chart of a JVM is slow (fonts, Java2D start-up), so {@link #warmUp()} renders a tiny
  * chart off-screen as soon as a stage starts. {@link #awaitAll()} waits for every task and rethrows
  * the first failure; {@link #close()} stops the thread.
  */
 public final class PlotQueue implements AutoCloseable {
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "cropcast-plots");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), runnable -> {
+                Thread thread = new Thread(runnable, "cropcast-plots");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final List<Future<?>> pending = new ArrayList<>();
 
     public void warmUp() {

@@ -158,12 +158,14 @@ public final class HindcastStage implements Stage {
             int fTarget = fitSchema.real("target");
             int fTrend = fitSchema.real("trend");
             int fAnomaly = fitSchema.real("anomaly");
+            boolean featuresInFit = !Boolean.FALSE.equals(context.config().fitDatasetFeatures());
             int fFirstFeature = -1;
-            for (String feature : panel.featureNames()) {
+            for (String feature : featuresInFit ? panel.featureNames() : List.<String>of()) {
                 int slot = fitSchema.real(feature);
                 fFirstFeature = fFirstFeature < 0 ? slot : fFirstFeature;
             }
             int firstFeature = fFirstFeature;
+            int rowFeatures = featuresInFit ? panel.featureCount() : 0;
             PredColumns pred = new PredColumns(references);
             int p = panel.featureCount();
             // fit every fold first: bad input (too few years, a singular design) fails before anything is written
@@ -191,7 +193,7 @@ public final class HindcastStage implements Stage {
                                     row.doubles[fTrend] = trend;
                                     row.doubles[fAnomaly] = anomaly;
                                     int offset = panel.cell(r, year) * p;
-                                    for (int f = 0; f < p; f++) {
+                                    for (int f = 0; f < rowFeatures; f++) {
                                         row.doubles[firstFeature + f] = panel.features()[offset + f];
                                     }
                                     fitTable.write();
@@ -209,11 +211,42 @@ public final class HindcastStage implements Stage {
                     throw e;
                 }
                 outputs.log("datasets/pred.parquet");
+                if (!featuresInFit && p > 0) {
+                    writeFeatures();
+                }
                 plots.awaitAll();
             } finally {
                 context.progress().finish();
             }
             finish();
+        }
+
+        /** datasets/features.parquet: the features once per selected region and window year. */
+        void writeFeatures() {
+            ParquetTable.Schema schema = ParquetTable.schema();
+            int cRegion = schema.string("region");
+            int cYear = schema.integer("year");
+            int first = -1;
+            for (String feature : panel.featureNames()) {
+                int slot = schema.real(feature);
+                first = first < 0 ? slot : first;
+            }
+            int firstFeature = first;
+            int p = panel.featureCount();
+            outputs.write("datasets/features.parquet", out -> {
+                try (ParquetTable table = schema.open(out)) {
+                    ParquetTable.Row row = table.row();
+                    for (int r : regions) {
+                        row.strings[cRegion] = panel.regions().get(r);
+                        for (int year = settings.startYear(); year <= settings.endYear(); year++) {
+                            row.ints[cYear] = year;
+                            int offset = panel.cell(r, year) * p;
+                            System.arraycopy(panel.features(), offset, row.doubles, firstFeature, p);
+                            table.write();
+                        }
+                    }
+                }
+            });
         }
 
         void foldResult(StageSettings.Fold fold, FittedModel model, ParquetTable predTable, PredColumns pred, List<Integer> top) {

@@ -41,7 +41,7 @@ import org.cropcast.tracking.mlflow.MlflowRestConnections;
  *   <li>storage by location scheme ({@link SwitchingStorage}): {@code file} (local paths),
  *       {@code memory}, and {@code s3} (the {@link S3Storage} of {@code S3StorageModule});</li>
  *   <li>artifact stores by artifact-root scheme ({@link SwitchingArtifactStore}): {@code file}
- *       (the embedded store's layout, as MLflow's local repository), {@code memory}, {@code s3},
+ *       (local artifact roots, as the embedded store records them), {@code memory}, {@code s3},
  *       and {@code mlflow-artifacts} (a tracking server's artifact proxy);</li>
  *   <li>the stages by name ({@link StageRegistry} over a {@code MapBinder<String, Stage>});</li>
  *   <li>the process's clock, environment and randomness ({@link CliContext}).</li>

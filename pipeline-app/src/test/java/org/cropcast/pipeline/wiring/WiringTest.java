@@ -77,7 +77,8 @@ class WiringTest {
         SwitchingArtifactStore artifacts = injector.getInstance(SwitchingArtifactStore.class);
         assertThat(injector.getInstance(ArtifactStore.class)).isSameAs(artifacts);
         assertThat(artifacts.forUri("file:///tmp/mlartifacts/1/abc/artifacts")).isInstanceOf(StorageArtifactStore.class);
-        assertThat(artifacts.forUri("/tmp/mlruns/1/abc/artifacts")).isInstanceOf(StorageArtifactStore.class);
+        assertThat(artifacts.forUri("/tmp/mlruns/1/abc/artifacts")).isSameAs(artifacts.forUri("file:///tmp/x"));
+        assertThat(artifacts.supports("file:///tmp/mlartifacts/1/abc/artifacts")).isTrue();
         assertThat(artifacts.forUri("mlflow-artifacts:/1/abc/artifacts")).isInstanceOf(MlflowArtifactsArtifactStore.class);
         assertThat(artifacts.supports("s3://bucket/mlartifacts/1/abc/artifacts")).isTrue();
         assertThat(artifacts.supports("memory://mlartifacts/1/abc/artifacts")).isTrue();

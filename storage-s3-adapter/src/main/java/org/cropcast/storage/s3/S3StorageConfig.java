@@ -192,11 +192,16 @@ public record S3StorageConfig(
     }
 
     private static int parseInt(String variable, String value) {
+        int parsed;
         try {
-            return Integer.parseInt(value.trim());
+            parsed = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw invalid(variable + " must be a whole number, got '" + Redactor.truncateForMessage(value) + "'");
+            parsed = 0;
         }
+        if (parsed < 1 || parsed > 20) {
+            throw invalid(variable + " must be a whole number from 1 to 20, got '" + Redactor.truncateForMessage(value) + "'");
+        }
+        return parsed;
     }
 
     private static void checkRange(String name, long value, long min, long max) {

@@ -73,6 +73,8 @@ public final class S3StorageFactory {
                 .region(region)
                 .credentialsProvider(credentials.get())
                 .forcePathStyle(config.pathStyle())
+                // on AWS, a bucket in another region than the configured (or fallback) one is followed, not a 301 error
+                .crossRegionAccessEnabled(config.endpoint().isEmpty())
                 .overrideConfiguration(o -> o.retryStrategy(retryStrategy));
         config.endpoint().ifPresent(builder::endpointOverride);
         log.debug("S3 client: region {}, endpoint {}, path style {}", region, config.endpointForDisplay(), config.pathStyle());

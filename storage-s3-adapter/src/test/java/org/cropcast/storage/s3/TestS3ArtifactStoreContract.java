@@ -26,6 +26,8 @@ class TestS3ArtifactStoreContract extends AbstractArtifactStoreContractTest {
 
     @AfterEach
     void closeStorage() {
-        s3.close();
+        if (s3 != null) {
+            s3.close();
+        }
     }
 }

@@ -76,6 +76,8 @@ class TestS3StorageConfig {
         assertInvalid(Map.of("AWS_ENDPOINT_URL", "http://bad host"), "AWS_ENDPOINT_URL", null);
         assertInvalid(Map.of("CROPCAST_S3_PATH_STYLE", "yes"), "CROPCAST_S3_PATH_STYLE", null);
         assertInvalid(Map.of("CROPCAST_S3_MAX_ATTEMPTS", "many"), "CROPCAST_S3_MAX_ATTEMPTS", null);
+        assertInvalid(Map.of("CROPCAST_S3_MAX_ATTEMPTS", "0"), "CROPCAST_S3_MAX_ATTEMPTS", null);
+        assertThat(S3StorageConfig.fromEnvironment(Map.of("CROPCAST_S3_MAX_ATTEMPTS", "3")).maxAttempts()).isEqualTo(3);
     }
 
     @Test

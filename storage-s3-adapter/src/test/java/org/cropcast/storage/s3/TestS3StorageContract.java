@@ -36,6 +36,8 @@ class TestS3StorageContract extends AbstractStorageContractTest {
 
     @AfterEach
     void closeStorage() {
-        s3.close();
+        if (s3 != null) {
+            s3.close();
+        }
     }
 }

@@ -13,10 +13,13 @@ import java.util.Random;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCategory;
 import org.cropcast.tracking.Location;
+import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.StagedPath;
+import org.cropcast.tracking.StorageArtifactStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -91,6 +94,29 @@ class TestS3StorageFaults {
         }
         assertThat(proxy.faultsInjected()).isEqualTo(2);
         assertThat(staged).doesNotExist();
+    }
+
+    @Test
+    void artifactUploadsUnderThrottlingAndDroppedConnectionsArriveByteIdentical(@TempDir Path local) throws IOException {
+        byte[] model = randomBytes(7 * MIB + 1, 8); // two parts
+        byte[] report = randomBytes(10_000, 9);
+        Files.createDirectories(local.resolve("reports/folds"));
+        Files.write(local.resolve("reports/model.bin"), model);
+        Files.write(local.resolve("reports/folds/2019.png"), report);
+        ArtifactStore artifacts = new StorageArtifactStore(storage);
+        String root = "s3://" + bucket + "/mlruns/1/abc/artifacts";
+        // at most 4 failed attempts on one request: the 5th of its 6 goes through
+        proxy.slowDownNext(2);
+        proxy.dropNext(2, "PUT", 0);
+        artifacts.logDirectoryContents(root, local.resolve("reports"), "out");
+        assertThat(proxy.faultsInjected()).isEqualTo(4);
+        assertThat(storedBytes("mlruns/1/abc/artifacts/out/model.bin")).isEqualTo(model);
+        assertThat(storedBytes("mlruns/1/abc/artifacts/out/folds/2019.png")).isEqualTo(report);
+        proxy.dropNext(1, "GET", 4096);
+        try (InputStream in = artifacts.open(root, "out/model.bin")) {
+            assertThat(in.readAllBytes()).isEqualTo(model);
+        }
+        assertThat(proxy.faultsInjected()).isEqualTo(5);
     }
 
     @Test

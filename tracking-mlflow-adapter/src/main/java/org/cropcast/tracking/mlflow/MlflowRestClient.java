@@ -318,8 +318,9 @@ final class MlflowRestClient {
         return status == 408 || status == 429 || (status >= 500 && status != 501);
     }
 
+    /** The proxy's answers when the server runs with {@code --no-serve-artifacts} (Flask and FastAPI routes word it differently). */
     private static boolean servingDisabled(String body) {
-        return body.contains("--no-serve-artifacts");
+        return body.contains("--no-serve-artifacts") || body.contains("Artifact serving is disabled");
     }
 
     private static boolean permanentIoFailure(Throwable failure) {
@@ -370,7 +371,8 @@ final class MlflowRestClient {
                 PARSER.merge(body, struct);
                 Map<String, Value> fields = struct.getFieldsMap();
                 errorCode = Optional.ofNullable(fields.get("error_code")).map(Value::getStringValue).orElse("");
-                message = Optional.ofNullable(fields.get("message")).map(Value::getStringValue).orElse(body);
+                message = Optional.ofNullable(fields.get("message")).or(() -> Optional.ofNullable(fields.get("detail")))
+                        .map(Value::getStringValue).orElse(body);
             } catch (InvalidProtocolBufferException | RuntimeException e) {
                 log.debug("{}: {} answered HTTP {} with a body that is not JSON", shownUri, operation, reply.status());
             }

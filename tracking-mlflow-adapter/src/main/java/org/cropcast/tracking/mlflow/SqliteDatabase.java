@@ -93,6 +93,9 @@ final class SqliteDatabase implements AutoCloseable {
             config.setBusyTimeout((int) Math.min(lockTimeout.toMillis(), 1000));
             config.enforceForeignKeys(true);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            // 32 MiB of page cache: MLflow's metrics primary key (key, timestamp, step, ...) puts each
+            // key's rows in its own part of the index, so a batch of many keys touches many pages
+            config.setCacheSize(-32 * 1024);
             if (existed) {
                 config.setOpenMode(org.sqlite.SQLiteOpenMode.READWRITE);
                 config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE);

@@ -23,7 +23,6 @@ import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.Tag;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,15 +68,10 @@ class MlflowRestPythonInteropTest {
             "print('run_id', run.info.run_id)",
             "");
 
-    private static MlflowServerProcess server;
+    private final MlflowServerProcess server = SharedMlflowServer.get();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = SharedMlflowServer.get();
-    }
 
     @Test
     void pythonListsAndDownloadsWhatCropcastLoggedByteIdentical() throws Exception {

@@ -2,16 +2,10 @@ package org.cropcast.tracking.mlflow;
 
 import org.cropcast.tracking.AbstractRunStoreContractTest;
 import org.cropcast.tracking.RunStore;
-import org.junit.jupiter.api.BeforeAll;
 
 /** Core's run-store contract against a real {@code mlflow server} over REST. */
 class MlflowRestRunStoreContractTest extends AbstractRunStoreContractTest {
-    private static MlflowServerProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = SharedMlflowServer.get();
-    }
+    private final MlflowServerProcess server = SharedMlflowServer.get();
 
     @Override
     protected RunStore createStore() {

@@ -1,0 +1,63 @@
+"""Turns bench/rest/run.sh's timings into the markdown of docs/BENCHMARKS.md's "MLflow tracking server" section."""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+
+def main():
+    path, uri, reps, proc_reps, upload_mb, upload_reps = sys.argv[1:7]
+    rows = {}
+    for line in open(path):
+        parts = line.split()
+        if parts[1] == "footprint":
+            rows.setdefault((parts[0], "footprint"), []).append(float(parts[2]))
+        elif parts[1] == "process":
+            rows.setdefault((parts[0], "process"), []).append(float(parts[2]))
+        elif parts[1] == "upload":
+            size, millis = int(parts[2]), float(parts[3])
+            rows.setdefault((parts[0], "upload"), []).append(size / (1024 * 1024) / (millis / 1000))
+
+    def stats(values):
+        q = statistics.quantiles(values, n=10) if len(values) >= 2 else [values[0]] * 9
+        return statistics.median(values), min(values), max(values), q[0], q[-1]
+
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    cpus = os.cpu_count()
+    out = []
+    out.append("## MLflow tracking server")
+    out.append("")
+    out.append("cropcast's REST adapter (`MlflowRestRunStore` + `MlflowArtifactsArtifactStore`) against the pinned "
+               "Python MLflow 3.17.2 client (`MlflowClient`), both talking to one `mlflow server` 3.17.2 "
+               "(SQLite backend, `--serve-artifacts`, 2 workers) on 127.0.0.1, in the same run.")
+    out.append("")
+    out.append(f"Machine: {platform.system()} {platform.release()}, {cpus} cores shared with other jobs; {java}. "
+               "Command: `bench/rest/run.sh` "
+               f"(REPS={reps} PROC_REPS={proc_reps} UPLOAD_MB={upload_mb} UPLOAD_REPS={upload_reps}).")
+    out.append("")
+    out.append("Footprint of one pipeline invocation: experiment lookup, run create with 20 tags, 9 params, "
+               "200 metrics in 4 batches, 2 YAML (2 KB) + 10 PNG (40 KB) + 2 Parquet-sized (1 MiB) artifacts "
+               "through the proxy, end run.")
+    out.append("")
+    out.append("| measurement | cropcast median | python median | cropcast / python | cropcast min-max | python min-max |")
+    out.append("|---|---|---|---|---|---|")
+    labels = {"footprint": "footprint, in-process (ms, lower is better)",
+              "process": "footprint, whole process incl. start-up (ms)",
+              "upload": f"{upload_mb} MiB artifact upload (MiB/s, higher is better)"}
+    for kind in ("footprint", "process", "upload"):
+        c, p = rows.get(("cropcast", kind)), rows.get(("python", kind))
+        if not c or not p:
+            continue
+        cm, cmin, cmax, _, _ = stats(c)
+        pm, pmin, pmax, _, _ = stats(p)
+        out.append(f"| {labels[kind]} (n={len(c)}/{len(p)}) | {cm:.0f} | {pm:.0f} | {cm / pm:.2f} | "
+                   f"{cmin:.0f}-{cmax:.0f} | {pmin:.0f}-{pmax:.0f} |")
+    out.append("")
+    out.append("cropcast's upload ran in a JVM limited to `-Xmx256m` (uploads stream from disk). "
+               "The machine is shared, so absolute numbers are noisy; the ratio is measured side by side.")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
