@@ -6,7 +6,7 @@
 #      in-process (REPS repetitions in one process, warm) and as a whole process (PROC_REPS launches);
 #   2. a large artifact upload through the server's proxy (UPLOAD_MB, default 1024), cropcast with
 #      -Xmx256m against the Python client, UPLOAD_REPS times each.
-# Writes bench/rest/results.md (the "MLflow tracking server" section of docs/BENCHMARKS.md).
+# Writes bench/results/rest.md (the "MLflow tracking server" section of docs/BENCHMARKS.md).
 # Usage: bench/rest/run.sh            (env: REPS=20 PROC_REPS=5 UPLOAD_MB=1024 UPLOAD_REPS=3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -67,5 +67,6 @@ for _ in $(seq 1 "$upload_reps"); do
   rm -rf "$work/mlartifacts"/*/*/artifacts/data
 done
 
-python3 bench/rest/summarize.py "$out" "$uri" "$reps" "$proc_reps" "$upload_mb" "$upload_reps" > bench/rest/results.md
-cat bench/rest/results.md
+mkdir -p bench/results
+python3 bench/rest/summarize.py "$out" "$uri" "$reps" "$proc_reps" "$upload_mb" "$upload_reps" > bench/results/rest.md
+cat bench/results/rest.md

@@ -150,6 +150,9 @@ public final class S3Storage implements Storage, AutoCloseable {
         HeadObjectResponse head = head(source, "copy").orElseThrow(() -> S3Errors.error(
                 TrackingErrorCode.LOCATION_NOT_FOUND, "copy " + source + " to " + target + " failed: no such key", null));
         long size = head.contentLength();
+        if (source.equals(target)) {
+            return; // S3 refuses to copy an object onto itself unchanged; the content is already there
+        }
         try {
             if (size > config.multipartCopyThresholdBytes()) {
                 multipartCopy(source, target, size, head);

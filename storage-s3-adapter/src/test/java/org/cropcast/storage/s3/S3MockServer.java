@@ -62,6 +62,7 @@ public final class S3MockServer {
                 .withRootFolder(root.toString())
                 .withRetainFilesOnExit(false)
                 .withProperty("server.address", "127.0.0.1")
+                .withProperty("server.shutdown", "immediate")
                 .withProperty("spring.main.sources", LoopbackConnectorConfiguration.class.getName())
                 .build();
         server.start();

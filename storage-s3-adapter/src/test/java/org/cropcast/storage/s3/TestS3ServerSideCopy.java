@@ -108,6 +108,14 @@ class TestS3ServerSideCopy {
     }
 
     @Test
+    void copyOntoItselfKeepsTheObject() {
+        byte[] data = randomBytes(1000, 14);
+        put("same.bin", data);
+        storage.copy(location("same.bin"), location("same.bin"));
+        assertThat(stored("same.bin")).isEqualTo(data);
+    }
+
+    @Test
     void nonS3RootsAreNotDirectCopies() {
         ArtifactStore artifacts = new StorageArtifactStore(storage);
         assertThat(storage.copiesServerSide(location("a.bin"), Location.local(Path.of("/tmp/x")))).isFalse();
