@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
 import org.junit.jupiter.api.Test;
@@ -83,20 +85,30 @@ class EndToEndTest {
     }
 
     @Test
-    void demoHindcastOnTheMemoryBackend() throws Exception {
-        CliHarness cli = new CliHarness(Map.of());
+    void demoRunOnTheMemoryBackendFromTheEnvironment() throws Exception {
+        CliHarness cli = new CliHarness(Map.of("MLFLOW_TRACKING_URI", "memory:e2e"));
         Path root = dir.resolve("demo-memory");
-        Path config = demoConfig(cli.ok("demo", root.toString()));
-        Result hindcast = cli.ok("run", "hindcast", "--config", config.toString(), "--set", "mlflow_tracking_uri=memory:e2e",
-                "--set", "feature_start_year=2010", "--no-progress");
-        String id = hindcast.runId();
-        assertThat(hindcast.out()).doesNotContain("MLflow UI");
+        Result demo = cli.ok("demo", root.toString(), "--run", "--no-progress");
+        assertThat(demo.out()).contains("hindcast finished (new run)", "fit-production finished (new run)", "forecast finished (new run)",
+                "tracking:  memory:e2e", "Look at the runs: cropcast runs list --config").doesNotContain("MLflow UI");
         assertThat(root.resolve("mlruns.db")).doesNotExist();
-        Result show = cli.ok("runs", "show", id, "--tracking-uri", "memory:e2e", "--json");
-        JsonNode run = new JsonMapper().readTree(show.out());
-        assertThat(run.get("status").asText()).isEqualTo("FINISHED");
-        assertThat(run.get("params").get("hindcast/feature_start_year").asText()).isEqualTo("2010");
-        assertThat(run.get("artifacts").findValuesAsText("path")).contains("datasets/fit.parquet", "datasets/pred.parquet");
-        assertThat(Files.list(root.resolve("runs/cropcast-demo")).count()).isEqualTo(1);
+        List<String> ids = Pattern.compile("run id: +([0-9a-f]{32})").matcher(demo.out()).results().map(m -> m.group(1)).toList();
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        JsonNode runs = new JsonMapper().readTree(cli.ok("runs", "list", "--tracking-uri", "memory:e2e", "--json").out());
+        assertThat(runs.findValuesAsText("run_id")).containsExactlyInAnyOrderElementsOf(ids);
+        runs.forEach(r -> assertThat(r.get("status").asText()).isEqualTo("FINISHED"));
+        List<String> stages = new java.util.ArrayList<>();
+        runs.forEach(r -> stages.add(r.get("stage").asText()));
+        assertThat(stages).containsExactlyInAnyOrder("hindcast", "fit-production", "forecast");
+        JsonNode hindcast = new JsonMapper().readTree(cli.ok("runs", "show", ids.get(0), "--tracking-uri", "memory:e2e", "--json").out());
+        assertThat(hindcast.get("artifacts").findValuesAsText("path")).contains("datasets/fit.parquet", "datasets/pred.parquet");
+        try (var runDirs = Files.list(root.resolve("runs/cropcast-demo"))) {
+            List<Path> all = runDirs.toList();
+            assertThat(all).hasSize(1); // one run directory for the three stages
+            Path runDir = all.get(0);
+            assertThat(runDir.resolve("metadata_hindcast.yaml")).exists();
+            assertThat(runDir.resolve("metadata_fit-production.yaml")).exists();
+            assertThat(runDir.resolve("metadata_forecast.yaml")).exists();
+        }
     }
 }
