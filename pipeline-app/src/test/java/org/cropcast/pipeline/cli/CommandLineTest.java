@@ -304,6 +304,29 @@ class CommandLineTest {
     }
 
     @Test
+    void concurrentInvocationsInTheSameSecondGetTheirOwnRunDirectories() throws Exception {
+        java.time.Clock frozen = java.time.Clock.fixed(java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.ZoneOffset.UTC);
+        CliHarness shared = new CliHarness(Map.of(), frozen, TestStages.module());
+        int n = 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Result>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> shared.run("run", "hindcast", "--config", config.toString(), "--no-progress")));
+            }
+            java.util.Set<String> dirs = new java.util.TreeSet<>();
+            for (var future : results) {
+                Result result = future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(result.exitCode()).as(result.toString()).isZero();
+                dirs.add(Path.of(runDir(result)).getFileName().toString());
+            }
+            assertThat(dirs).containsExactly("20260102T030405Z", "20260102T030405Z-2", "20260102T030405Z-3", "20260102T030405Z-4");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void unknownTrackingSchemesListTheKnownOnes() {
         assertThat(fails(2, "runs", "list", "--tracking-uri", "mongodb://user:secret@host/db").err())
                 .contains("unknown scheme 'mongodb'", "known schemes: http, https, memory, sqlite", "***")

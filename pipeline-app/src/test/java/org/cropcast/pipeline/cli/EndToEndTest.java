@@ -41,13 +41,17 @@ class EndToEndTest {
         return m.group(1);
     }
 
+    /** The configuration file the demo command reports. */
+    static Path demoConfig(Result demo) {
+        return Path.of(demo.out().lines().filter(l -> l.contains("configuration:")).findFirst().orElseThrow()
+                .replaceFirst(".*configuration: ", ""));
+    }
+
     @Test
     void demoEndToEndOnTheEmbeddedSqliteStore() throws Exception {
         CliHarness cli = new CliHarness(Map.of());
         Path root = dir.resolve("demo");
-        Result demo = ok(cli, "demo", root.toString());
-        Path config = Path.of(demo.out().lines().filter(l -> l.contains("configuration:")).findFirst().orElseThrow()
-                .replaceFirst(".*configuration: ", ""));
+        Path config = demoConfig(ok(cli, "demo", root.toString()));
         assertThat(config).exists();
         assertThat(cli.run("demo", root.toString()).exitCode()).isEqualTo(2); // not empty any more
 
@@ -98,8 +102,7 @@ class EndToEndTest {
     void demoHindcastOnTheMemoryBackend() throws Exception {
         CliHarness cli = new CliHarness(Map.of());
         Path root = dir.resolve("demo-memory");
-        ok(cli, "demo", root.toString());
-        Path config = root.resolve("cropcast-demo.yaml");
+        Path config = demoConfig(ok(cli, "demo", root.toString()));
         Result hindcast = ok(cli, "run", "hindcast", "--config", config.toString(), "--set", "mlflow_tracking_uri=memory:e2e",
                 "--set", "feature_start_year=2010", "--no-progress");
         String id = group(RUN_ID, hindcast);

@@ -70,6 +70,16 @@ class ProcessTest {
     }
 
     @Test
+    void verboseShowsDebugLogsOnStandardError() throws Exception {
+        Exit verbose = finish(start(Cropcast.class, Map.of(), "-v", "runs", "list", "--tracking-uri", "memory:logs"));
+        assertThat(verbose.code()).isZero();
+        assertThat(verbose.err()).contains("DEBUG", "reading runs from memory:logs");
+        assertThat(verbose.out()).isEqualTo("No runs in memory:logs.\n");
+        Exit normal = finish(start(Cropcast.class, Map.of(), "runs", "list", "--tracking-uri", "memory:logs"));
+        assertThat(normal.err()).doesNotContain("DEBUG");
+    }
+
+    @Test
     void sigtermEndsTheRunKilledWithExit130() throws Exception {
         interrupted("TERM");
     }
