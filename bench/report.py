@@ -178,7 +178,9 @@ class Report:
     def summary(self):
         self.out("## Headline ratios")
         self.out()
-        self.out("Medians from the sections below; \"x\" is how many times faster (or more) cropcast is than the peer.")
+        self.out("Medians from the sections below; \"x\" is how many times faster cropcast is than the peer (for the"
+                 " ingest row, cropcast's rate as a share of raw SQLite's); the pipeline rows compare with the issue's targets."
+                 " All measured on a busy shared machine (see Noise).")
         self.out()
         self.out("| comparison | cropcast | peer | ratio |")
         self.out("|---|---|---|---|")
@@ -423,6 +425,8 @@ class Report:
             text = clean(self.read(part + ".out"))
             if "|" not in text and os.path.exists(self.file(part + ".doc-after")):
                 text = changed_sections(self.read(part + ".doc-before"), self.read(part + ".doc-after"))
+            if part == "pipeline" and "\t" in text:
+                self.pipeline(text)
             if "|" not in text and "\t" in text:  # tab-separated rows: shown as printed
                 text = "Printed rows (tab-separated, as the script wrote them):\n\n```\n%s\n```" % text
             if not text.strip():
@@ -431,6 +435,71 @@ class Report:
                 continue
             self.out(demote(text))
             self.out()
+
+    def pipeline(self, text):
+        """bench/pipeline prints one tab-separated row per process (case, JVM flags, wall, user, sys, max RSS KB,
+        load before) and, after each "-direct" case, the stage and tracking times StageBench measured."""
+        rows, last = [], None
+        for line in text.splitlines():
+            f = line.split("\t")
+            if len(f) >= 7 and re.match(r"^[0-9.]+$", f[2]):
+                last = {"case": f[0], "flags": f[1], "wall": float(f[2]), "cpu": float(f[3]) + float(f[4]),
+                        "rss": float(f[5]) / 1024, "load": float(f[6])}
+                rows.append(last)
+                continue
+            m = re.search(r"stage_s=([0-9.]+) tracking_s=([0-9.]+) tracking_share=([0-9.]+)%", line)
+            if m and last is not None:
+                last.update(stage=float(m.group(1)), tracking=float(m.group(2)), share=float(m.group(3)))
+        if not rows:
+            return
+        groups = {}
+        for r in rows:
+            groups.setdefault((r["case"], r["flags"]), []).append(r)
+        self.out("Summary of the rows below (whole processes; `-direct` runs the stage through `StageBench` with the tracking"
+                 " calls timed, memory run store):")
+        self.out()
+        self.out("| case | JVM flags | n | wall s | CPU s | peak RSS MiB | stage s | tracking s | tracking share | load before |")
+        self.out("|---|---|---|---|---|---|---|---|---|---|")
+        for (case, flags), rs in groups.items():
+            get = lambda k: [r[k] for r in rs if k in r]  # noqa: E731
+            self.out("| %s | `%s` | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                case, flags, len(rs), spread(get("wall")), spread(get("cpu")), spread(get("rss")),
+                spread(get("stage")) if get("stage") else "", spread(get("tracking")) if get("tracking") else "",
+                "%.1f%%" % med(get("share")) if get("share") else "", fmt(med(get("load")))))
+        self.out()
+        us = {flags: [r["wall"] for r in rs] for (case, flags), rs in groups.items() if case == "us-corn-hindcast"}
+        if us:
+            best = min(us, key=lambda k: med(us[k]))
+            m = med(us[best])
+            self.headline.append(["`run hindcast` on US corn, whole process, best JVM flags", "%s s (`%s`)" % (fmt(m), best),
+                                  "target 5 s", "within target" if m <= 5 else "**over target**"])
+        big = [(case, rs) for (case, flags), rs in groups.items() if re.match(r"^synthetic-5000x40x24$", case)]
+        if big:
+            m = med([r["wall"] for r in big[0][1]])
+            self.headline.append(["`run hindcast`, 5,000 regions x 40 years x 24 features, -Xmx1g", "%s s" % fmt(m),
+                                  "target 30 s", "within target" if m <= 30 else "**over target**"])
+        synthetic = {}
+        for (case, flags), rs in groups.items():
+            m = re.match(r"^synthetic-(\d+)x(\d+)x(\d+)$", case)
+            if m:
+                synthetic[tuple(int(x) for x in m.groups())] = [r["wall"] for r in rs]
+        if len(synthetic) >= 3:
+            fig, axes = plt.subplots(1, 3, figsize=(11, 3.8), sharey=True)
+            base = (1000, 40, 24)
+            for i, (ax, name) in enumerate(zip(axes, ("regions", "years", "features"))):
+                points = {k[i]: v for k, v in synthetic.items() if all(k[j] == base[j] for j in range(3) if j != i)}
+                xs = sorted(points)
+                ys = [med(points[x]) for x in xs]
+                ax.errorbar(xs, ys, yerr=[[y - min(points[x]) for x, y in zip(xs, ys)], [max(points[x]) - y for x, y in zip(xs, ys)]],
+                            marker="o", capsize=3)
+                others = ", ".join("%d %s" % (base[j], n) for j, n in enumerate(("regions", "years", "features")) if j != i)
+                ax.set_xlabel("%s (%s)" % (name, others), fontsize=9)
+                ax.grid(alpha=0.3)
+                ax.set_ylim(bottom=0)
+            axes[0].set_ylabel("run hindcast, wall s (-Xmx1g)")
+            fig.suptitle("Pipeline cost against data size (whole process, embedded tracking)")
+            fig.tight_layout()
+            self.save(fig, "pipeline-scaling.png", "Pipeline cost against regions, years and features")
 
     def problem(self, part):
         st = self.status(part).split()
