@@ -39,8 +39,9 @@ class ProcessTest {
     private record Exit(int code, String out, String err) {}
 
     private static Process start(Class<?> main, Map<String, String> env, String... args) throws IOException {
+        // the production logging configuration, as in the fat jar (the test classpath also holds test logback files)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
