@@ -96,18 +96,22 @@ public final class SqliteRunStore implements RunStore {
         return db.uri();
     }
 
-    /** MLflow's {@code append_to_uri_path}: joins with exactly one '/'. */
+    /** MLflow's {@code append_to_uri_path}: joins with exactly one '/' ({@code mlflow-artifacts:/} + 1 = {@code mlflow-artifacts:/1}). */
     static String appendToUriPath(String base, String... parts) {
-        StringBuilder out = new StringBuilder(stripTrailingSlash(base));
+        StringBuilder out = new StringBuilder(base);
         for (String part : parts) {
-            out.append('/').append(part);
+            if (out.length() == 0 || out.charAt(out.length() - 1) != '/') {
+                out.append('/');
+            }
+            out.append(part);
         }
         return out.toString();
     }
 
+    /** Drops trailing slashes, keeping a scheme's own ("mlflow-artifacts:/", "s3://"). */
     private static String stripTrailingSlash(String text) {
         String out = text;
-        while (out.endsWith("/") && !out.endsWith(":/") && out.length() > 1) {
+        while (out.endsWith("/") && !out.endsWith(":/") && !out.endsWith("://")) {
             out = out.substring(0, out.length() - 1);
         }
         return out;

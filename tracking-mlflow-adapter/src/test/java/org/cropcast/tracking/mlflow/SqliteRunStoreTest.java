@@ -81,6 +81,28 @@ class SqliteRunStoreTest {
     }
 
     @Test
+    void artifactLocationsFollowMlflowsAppendToUriPath() {
+        assertThat(SqliteRunStore.appendToUriPath("mlflow-artifacts:/", "1")).isEqualTo("mlflow-artifacts:/1");
+        assertThat(SqliteRunStore.appendToUriPath("s3://bucket/p/", "1", "abc", "artifacts")).isEqualTo("s3://bucket/p/1/abc/artifacts");
+        assertThat(SqliteRunStore.appendToUriPath("file:///data/mlartifacts", "0")).isEqualTo("file:///data/mlartifacts/0");
+    }
+
+    @Test
+    void aConfiguredObjectStoreRootIsUsedForNewExperiments() throws Exception {
+        Path other = dir.resolve("s3root/mlruns.db");
+        try (var s3Store = (SqliteRunStore) new SqliteRunStoreFactory(java.util.Optional.of("s3://bucket/mlartifacts/"),
+                java.time.Duration.ofSeconds(5), java.time.Clock.systemUTC(), new java.util.SplittableRandom(3))
+                .create("sqlite:///" + other)) {
+            Experiment experiment = s3Store.getOrCreateExperiment("remote");
+            assertThat(experiment.artifactLocation()).isEqualTo("s3://bucket/mlartifacts/1");
+            RunInfo run = s3Store.createRun(new CreateRunRequest(experiment.id(), "r", "alice", 1L, List.of()));
+            assertThat(run.artifactUri()).isEqualTo("s3://bucket/mlartifacts/1/" + run.runId() + "/artifacts");
+        }
+        assertThat(SqliteSchemaParityTest.rows(other, "SELECT artifact_location FROM experiments WHERE experiment_id = 0"))
+                .isEqualTo("s3://bucket/mlartifacts/0\n");
+    }
+
+    @Test
     void runWithoutNameGetsAGeneratedOneAndTheRunNameTagRenamesIt() throws Exception {
         RunInfo run = newRun("");
         assertThat(run.runName()).matches("[a-z]+-[a-z]+-\\d{1,3}");
