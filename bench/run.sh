@@ -106,11 +106,6 @@ run_part() { # run_part NAME TIMEOUT_SECONDS COMMAND... ; stdout to NAME.out, st
     [[ -f "$results/$name.status" ]] || echo "not-run" > "$results/$name.status"
     return
   fi
-  if [[ ! -e "$1" && "$1" == */* ]]; then
-    log "$name: MISSING ($1 does not exist)"
-    echo "missing $1" > "$results/$name.status"
-    return
-  fi
   log "$name: ${*:1:3}"
   rm -f "$results/$name".*
   [[ -f "$doc" ]] && cp "$doc" "$results/$name.doc-before"
@@ -138,15 +133,37 @@ run_part concurrency 3600 "$py" bench/ops/drive.py concurrency --out "$results/c
 run_part footprint 1800 "$py" bench/ops/drive.py footprint --out "$results/footprint.jsonl" "${ops[@]}"
 rm -rf "$results/work"
 
+sub() { # sub NAME LIMIT SCRIPT [ARGS...]: a sub-benchmark, with the knobs in the array sub_env
+  local name="$1" limit="$2" script="$3"
+  shift 3
+  if [[ " $parts " == *" $name "* && ! -e "$script" ]]; then
+    log "$name: MISSING ($script does not exist)"
+    echo "missing $script" > "$results/$name.status"
+    return
+  fi
+  [[ " $parts " == *" $name "* ]] && rm -rf "$results/$name-data"
+  run_part "$name" "$limit" env "${sub_env[@]}" "$script" "$@"
+  # a sub-benchmark that rewrites its own tracked files (results.md...) leaves this tree as it was
+  git diff --name-only -- "bench/$name" | xargs -r git checkout -- 2>/dev/null || true
+}
 if [[ "$mode" == quick ]]; then
-  BENCH_OPTS="-Dbench.bulkRows=50000 -Dbench.rounds=2 -Dbench.repeats=20 -Dbench.pyRepeats=5" run_part sqlite 1800 bench/sqlite/run.sh --print
-  run_part s3 1800 bench/s3/run.sh 128 4 2
+  sub_env=(BENCH_OPTS="-Dbench.bulkRows=50000 -Dbench.rounds=2 -Dbench.repeats=20 -Dbench.pyRepeats=5")
+  sub sqlite 1800 bench/sqlite/run.sh --print
+  sub_env=(CROPCAST_BENCH_MODE=quick)
+  sub s3 1800 bench/s3/run.sh 128 4 2
+  sub_env=(REPS=5 PROC_REPS=2 UPLOAD_MB=256 UPLOAD_REPS=1)
+  sub rest 1800 bench/rest/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=quick REPEAT=1 BENCH_OUT="$results/pipeline-data")
+  sub pipeline 1800 bench/pipeline/run.sh
 else
-  run_part sqlite 2400 bench/sqlite/run.sh --print
-  run_part s3 2400 bench/s3/run.sh 1024 8 3
+  sub_env=(CROPCAST_BENCH_MODE=full)
+  sub sqlite 2400 bench/sqlite/run.sh --print
+  sub s3 2400 bench/s3/run.sh 1024 8 3
+  sub_env=(REPS=20 PROC_REPS=5 UPLOAD_MB=1024 UPLOAD_REPS=3)
+  sub rest 3000 bench/rest/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=full REPEAT=3 BENCH_OUT="$results/pipeline-data")
+  sub pipeline 3000 bench/pipeline/run.sh
 fi
-run_part rest 2400 bench/rest/run.sh
-run_part pipeline 2400 bench/pipeline/run.sh
 
 cat /proc/loadavg > "$results/loadavg.end"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$results/finished"

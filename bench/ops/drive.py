@@ -28,12 +28,12 @@ SIZES = {
     "search_repeats": {"quick": (10, 3), "full": (30, 7)},
     "ingest_sizes": {"quick": [1000, 10000, 100000], "full": [1000, 10000, 100000, 1000000]},
     "ingest_python_max": {"quick": 10000, "full": 50000},
-    "ingest_rounds": {"quick": (2, 1), "full": (3, 3)},
+    "ingest_rounds": {"quick": (2, 1), "full": (2, 2)},
     "concurrency": {"quick": [1, 4, 16, 32], "full": [1, 4, 16, 32]},
-    "concurrency_batches": {"quick": 25, "full": 100},
-    "concurrency_repeats": {"quick": 1, "full": 3},
-    "footprint_repeats": {"quick": 3, "full": 7},
-    "cli_repeats": {"quick": 2, "full": 5},
+    "concurrency_batches": {"quick": 10, "full": 25},
+    "concurrency_repeats": {"quick": 1, "full": 2},
+    "footprint_repeats": {"quick": 3, "full": 5},
+    "cli_repeats": {"quick": 1, "full": 3},
 }
 
 
@@ -220,7 +220,12 @@ class Bench:
                 log("footprint %s: %.2f s wall, %.2f s CPU, %.0f MiB peak RSS" % (system, wall, cpu, rss))
         for system, s in samples.items():
             self.record({"system": system, "op": "footprint", "unit": "s", "samples": s["wall"], "cpu": s["cpu"], "rss_mib": s["rss"]})
-        self.cli_footprint(work, self.size("cli_repeats"))
+        try:
+            self.cli_footprint(work, self.size("cli_repeats"))
+        except Exception as e:  # the Java/Python comparison above stands; the report says what failed here
+            log("CLI footprint failed: %s" % e)
+            self.record({"system": "cropcast-cli", "op": "cli_hindcast_error", "unit": "", "samples": [], "error": str(e)[-1500:]})
+            raise
 
     def cli_footprint(self, work, repeats):
         """The real CLI: `cropcast run hindcast` on the demo data root, embedded SQLite vs memory: tracking."""
@@ -229,7 +234,10 @@ class Bench:
             return
         demo = os.path.join(work, "demo")
         subprocess.run(["java", "-jar", self.jar, "-q", "demo", demo], cwd=work, check=True, stdout=subprocess.DEVNULL)
-        config = os.path.join(demo, "cropcast-demo.yaml")
+        configs = sorted(f for f in os.listdir(demo) if f.endswith(".yaml"))
+        if len(configs) != 1:
+            raise RuntimeError("expected one YAML configuration in the demo root %s, found %s" % (demo, configs))
+        config = os.path.join(demo, configs[0])
         variants = {
             "cropcast-cli-sqlite": ["java", "-jar", self.jar, "-q", "run", "hindcast", "--no-progress", "--config", config],
             "cropcast-cli-memory": ["java", "-jar", self.jar, "-q", "run", "hindcast", "--no-progress", "--config", config,

@@ -107,10 +107,6 @@ def ingest(work, rows, rounds):
 
 
 def writer(db, go, index, batches, per_batch):
-    import mlflow  # noqa: F401  (imported before "ready": start-up is not part of the measurement)
-    print("ready", flush=True)
-    while not os.path.exists(go):
-        time.sleep(0.001)
     ok, failed, kinds = 0, 0, []
 
     def attempt(fn):
@@ -126,8 +122,12 @@ def writer(db, go, index, batches, per_batch):
                 kinds.append(kind)
             return None
 
-    client = client_for(db)
+    client = client_for(db)  # opened before "ready": start-up is not part of the measurement
     exp = attempt(lambda: experiment(client, "concurrency"))
+    ok = 0
+    print("ready", flush=True)
+    while not os.path.exists(go):
+        time.sleep(0.001)
     run = None
     if exp is not None:
         run = attempt(lambda: client.create_run(exp, run_name="writer-%d" % index, tags={t.key: t.value for t in tags(20)}))

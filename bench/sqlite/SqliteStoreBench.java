@@ -152,6 +152,7 @@ public final class SqliteStoreBench {
             s.execute("PRAGMA synchronous=NORMAL"); // the store's settings, so only the work differs
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("PRAGMA cache_size=-32768");
+            s.execute("PRAGMA wal_autocheckpoint=10000");
             PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0)");
             long t = System.nanoTime();
