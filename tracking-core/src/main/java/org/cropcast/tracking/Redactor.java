@@ -13,12 +13,15 @@ public final class Redactor {
     public static final String MASK = "***";
     private static final int MESSAGE_LIMIT = 300;
 
-    /** Greedy up to the last '@' before the path, so a password containing '@' is masked whole. */
-    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s?#]*@)");
+    /**
+     * Greedy up to the last '@' before the path, so a password containing '@' is masked whole. One
+     * slash is enough ({@code s3:/user:secret@bucket} is malformed, but its secret is still a secret).
+     */
+    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*:/{1,2})([^/\\s?#]*@)");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)[a-z0-9._~+/=-]+");
     private static final Pattern AWS_ACCESS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b");
     private static final Pattern SECRET_QUERY = Pattern.compile(
-            "(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|signature|credential|key|auth|session)[a-z0-9_.-]*)=)([^&#\\s]*)");
+            "(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|signature|credential|key|auth|session)[a-z0-9_.-]*)=)([^&#\\s'\"`<>()\\[\\]{}]*)");
 
     private Redactor() {}
 
