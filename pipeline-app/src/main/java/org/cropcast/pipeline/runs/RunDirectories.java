@@ -50,8 +50,12 @@ public final class RunDirectories {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** The chosen directory and mode. */
-    public record Choice(Location directory, RunMode mode) {}
+    /** The chosen directory and mode; {@code generated} when this invocation created it under {@code runs/} (no --run-dir). */
+    public record Choice(Location directory, RunMode mode, boolean generated) {
+        public Choice(Location directory, RunMode mode) {
+            this(directory, mode, false);
+        }
+    }
 
     /** For hindcast and fit-production. */
     public Choice choose(PipelineConfig config, String stage, Optional<String> runDirArgument, boolean resume) {
@@ -59,7 +63,7 @@ public final class RunDirectories {
             if (resume) {
                 throw new CropcastException(AppErrorCode.INVALID_ARGUMENT, "--resume needs --run-dir: the run directory whose run to resume");
             }
-            return new Choice(newDirectory(config), RunMode.CREATE);
+            return new Choice(newDirectory(config), RunMode.CREATE, true);
         }
         Location directory = parse(runDirArgument.get());
         boolean exists = exists(directory);
@@ -76,6 +80,24 @@ public final class RunDirectories {
                     + RunRecord.fileName(stage) + " (run the " + stage + " stage there without --resume first)");
         }
         return new Choice(directory, recorded ? RunMode.RESUME : RunMode.CREATE);
+    }
+
+    /**
+     * Undoes {@link #choose}'s claim of a generated directory when the invocation failed before
+     * writing anything there: the empty directory and its empty parents under {@code runs/} go.
+     */
+    public void releaseIfEmpty(Choice choice, PipelineConfig config) {
+        if (!choice.generated() || !choice.directory().isLocal()) {
+            return;
+        }
+        java.nio.file.Path stop = Location.of(config.dataRoot()).localPath();
+        for (java.nio.file.Path p = choice.directory().localPath(); p != null && !p.equals(stop); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return; // not empty (or not ours to delete): keep it and everything above
+            }
+        }
     }
 
     /** For forecast: the directory must exist and hold a resolved configuration, which is returned. */
@@ -140,10 +162,30 @@ public final class RunDirectories {
         Location base = Location.of(config.dataRoot()).resolve(RUNS).resolve(config.experimentKey());
         String stamp = STAMP.format(clock.instant());
         Location candidate = base.resolve(stamp);
-        for (int i = 2; exists(candidate); i++) {
+        for (int i = 2; exists(candidate) || !claim(candidate); i++) {
             candidate = base.resolve(stamp + "-" + i);
         }
         return candidate;
+    }
+
+    /**
+     * Creates a local directory atomically so that concurrent invocations started in the same second
+     * never share one; false if another process took it first. Object stores have no atomic create:
+     * there the check above is all there is.
+     */
+    private static boolean claim(Location directory) {
+        if (!directory.isLocal()) {
+            return true;
+        }
+        try {
+            Files.createDirectories(directory.localPath().getParent());
+            Files.createDirectory(directory.localPath());
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot create the run directory " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     private boolean exists(Location directory) {

@@ -98,6 +98,16 @@ public final class StageLauncher {
         RunDirectories.Choice choice = launch.stage().equals("forecast")
                 ? forecastChoice(launch)
                 : runDirectories().choose(config, launch.stage(), launch.runDirectory(), launch.resume());
+        try {
+            return launch(launch, onOpen, stage, config, dataRoot, choice);
+        } catch (RuntimeException | Error e) {
+            runDirectories().releaseIfEmpty(choice, config);
+            throw e;
+        }
+    }
+
+    private Outcome launch(Launch launch, Consumer<RunId> onOpen, Stage stage, PipelineConfig config, Location dataRoot,
+            RunDirectories.Choice choice) {
         List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
         TrackingTarget tracking = TrackingTarget.of(config);
         try (RunStore store = backends.open(tracking.uri())) {
