@@ -49,6 +49,7 @@ public final class MlflowServerProcess implements AutoCloseable {
         private final List<String> extraArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean serveArtifacts = true;
+        private String backendStoreUri;
         private int workers = 1;
         private String adminUser;
         private String adminPassword;
@@ -66,6 +67,12 @@ public final class MlflowServerProcess implements AutoCloseable {
         /** Extra environment of the server process. */
         public Builder environment(Map<String, String> env) {
             environment.putAll(env);
+            return this;
+        }
+
+        /** Another backend store (for example {@code postgresql://...}) instead of the SQLite file in the work directory. */
+        public Builder backendStoreUri(String uri) {
+            this.backendStoreUri = requireNonNull(uri, "uri is null");
             return this;
         }
 
@@ -92,7 +99,7 @@ public final class MlflowServerProcess implements AutoCloseable {
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(
                     MlflowPython.mlflowCli().toString(), "server",
-                    "--backend-store-uri", "sqlite:///" + workDir.toAbsolutePath().resolve("mlflow.db"),
+                    "--backend-store-uri", backendStoreUri != null ? backendStoreUri : "sqlite:///" + workDir.toAbsolutePath().resolve("mlflow.db"),
                     "--host", "127.0.0.1",
                     "--port", Integer.toString(port),
                     "--workers", Integer.toString(workers)));
