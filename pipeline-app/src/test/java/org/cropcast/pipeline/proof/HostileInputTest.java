@@ -253,6 +253,48 @@ class HostileInputTest {
         assertNoSecretIn(caseRoot);
     }
 
+    /**
+     * The database held by another process longer than the lock timeout (60 s in production,
+     * 1.5 s here through the adapter's own module): exit 3 naming the file and the timeout, no
+     * half-written run, and the file usable again once the lock is gone.
+     */
+    @org.junit.jupiter.api.Test
+    void aDatabaseLockedLongerThanTheTimeoutIsAnExternalFailureNamingTheFile() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        copyTree(template.resolve("data"), data);
+        runQuietly(data);
+        Path db = data.resolve("mlruns.db");
+        // the production wiring with the SQLite adapter's module given a 1.5 s lock timeout
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        org.cropcast.pipeline.cli.CliContext context = org.cropcast.pipeline.cli.CliContext.of(new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err), ENV, java.time.Clock.systemUTC());
+        List<com.google.inject.Module> modules = new ArrayList<>();
+        for (com.google.inject.Module module : org.cropcast.pipeline.wiring.Wiring.modules(context)) {
+            modules.add(module instanceof org.cropcast.tracking.mlflow.SqliteTrackingModule
+                    ? new org.cropcast.tracking.mlflow.SqliteTrackingModule(new org.cropcast.tracking.mlflow.SqliteRunStoreFactory(
+                            java.util.Optional.empty(), java.time.Duration.ofMillis(1500), java.time.Clock.systemUTC(), new java.util.SplittableRandom(1)))
+                    : module);
+        }
+        com.google.inject.Injector injector = com.google.inject.Guice.createInjector(modules);
+        Map<String, FileState> before = snapshot(caseRoot);
+        CliHarness.Result result;
+        try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = holder.createStatement()) {
+            s.execute("BEGIN EXCLUSIVE");
+            int code = org.cropcast.pipeline.Cropcast.commandLine(injector, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), false)
+                    .execute(hindcast(data).toArray(String[]::new));
+            result = new CliHarness.Result(code, out.toString(), err.toString());
+            s.execute("ROLLBACK");
+        }
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+        assertThat(result.err().lines().toList()).as(result.toString()).singleElement().asString()
+                .startsWith("cropcast: ").contains(db.toString()).contains("1500 ms");
+        assertThat(changes(before, snapshot(caseRoot))).as("written only in the run areas").allMatch(HostileInputTest::inRunArea);
+        assertThat(RunShape.statusCounts(db)).isEqualTo(Map.of("FINISHED", 1));
+        assertThat(RunShape.integrityCheck(db)).isEqualTo("ok");
+        assertNoSecretIn(caseRoot);
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** Label and value of the artifact-path checklist. */
