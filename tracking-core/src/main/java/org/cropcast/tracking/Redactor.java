@@ -37,9 +37,14 @@ public final class Redactor {
         return out;
     }
 
-    /** Shortens text quoted in a one-line message, and puts it on one line. */
+    /**
+     * Shortens text quoted in a one-line message, and puts it on one line: line breaks and tabs
+     * become spaces, any other control character (NUL, ESC of a terminal escape sequence...) '?'.
+     */
     public static String truncateForMessage(String text) {
-        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> b.appendCodePoint(c == '\n' || c == '\r' || c == '\t' ? ' ' : Character.isISOControl(c) ? '?' : c));
+        String oneLine = b.toString();
         return oneLine.length() <= MESSAGE_LIMIT ? oneLine : oneLine.substring(0, MESSAGE_LIMIT) + "...";
     }
 }

@@ -57,6 +57,7 @@ class TestRedactor {
     @Test
     void messagesAreOneLineAndBounded() {
         assertThat(Redactor.truncateForMessage("a\nb\rc")).isEqualTo("a b c");
+        assertThat(Redactor.truncateForMessage("nul\0esc\u001b[31mred\u007f")).isEqualTo("nul?esc?[31mred?");
         assertThat(Redactor.truncateForMessage("x".repeat(1_000))).hasSize(303).endsWith("...");
     }
 }
