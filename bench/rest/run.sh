@@ -6,20 +6,25 @@
 #      in-process (REPS repetitions in one process, warm) and as a whole process (PROC_REPS launches);
 #   2. a large artifact upload through the server's proxy (UPLOAD_MB, default 1024), cropcast with
 #      -Xmx256m against the Python client, UPLOAD_REPS times each.
-# Writes bench/rest/results.md (the "MLflow tracking server" section of docs/BENCHMARKS.md).
-# Usage: bench/rest/run.sh            (env: REPS=20 PROC_REPS=5 UPLOAD_MB=1024 UPLOAD_REPS=3)
+# Prints the Markdown of the "MLflow tracking server" section on stdout (progress on stderr), as
+# bench/run.sh expects, and keeps a copy in bench/results/rest.md.
+# Usage: bench/rest/run.sh   (CROPCAST_BENCH_MODE=full: REPS=20 PROC_REPS=5 UPLOAD_MB=1024 UPLOAD_REPS=3;
+#                             quick: 5, 2, 128, 1; each overridable by the variable of that name)
 set -euo pipefail
+exec 3>&1 1>&2
 cd "$(dirname "$0")/../.."
 root=$PWD
 venv="${CROPCAST_MLFLOW_VENV:-$HOME/.cache/cropcast/mlflow-3.17.2}"
-reps="${REPS:-20}"
-proc_reps="${PROC_REPS:-5}"
-upload_mb="${UPLOAD_MB:-1024}"
-upload_reps="${UPLOAD_REPS:-3}"
+if [[ "${CROPCAST_BENCH_MODE:-full}" == quick ]]; then
+  reps="${REPS:-5}"; proc_reps="${PROC_REPS:-2}"; upload_mb="${UPLOAD_MB:-128}"; upload_reps="${UPLOAD_REPS:-1}"
+else
+  reps="${REPS:-20}"; proc_reps="${PROC_REPS:-5}"; upload_mb="${UPLOAD_MB:-1024}"; upload_reps="${UPLOAD_REPS:-3}"
+fi
 
-mvn -B -q -pl tracking-mlflow-adapter -am install -DskipTests
+mvn -B -q -o -pl tracking-mlflow-adapter -am install -DskipTests || mvn -B -q -pl tracking-mlflow-adapter -am install -DskipTests
 cp_file=$(mktemp)
-mvn -B -q -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file"
+mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file" \
+  || mvn -B -q -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file"
 work=$(mktemp -d /tmp/cropcast-bench-rest.XXXXXX)
 classpath="$(cat "$cp_file"):$root/tracking-mlflow-adapter/target/classes"
 mkdir -p "$work/classes"
@@ -36,7 +41,7 @@ cleanup() {
   pkill -TERM -P "$server_pid" 2>/dev/null || true
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$work" "$cp_file"
 }
 trap cleanup EXIT
 for _ in $(seq 1 240); do
@@ -67,5 +72,5 @@ for _ in $(seq 1 "$upload_reps"); do
   rm -rf "$work/mlartifacts"/*/*/artifacts/data
 done
 
-python3 bench/rest/summarize.py "$out" "$uri" "$reps" "$proc_reps" "$upload_mb" "$upload_reps" > bench/rest/results.md
-cat bench/rest/results.md
+mkdir -p bench/results
+python3 bench/rest/summarize.py "$out" "$uri" "$reps" "$proc_reps" "$upload_mb" "$upload_reps" | tee bench/results/rest.md >&3

@@ -32,7 +32,10 @@ def main():
                "Python MLflow 3.17.2 client (`MlflowClient`), both talking to one `mlflow server` 3.17.2 "
                "(SQLite backend, `--serve-artifacts`, 2 workers) on 127.0.0.1, in the same run.")
     out.append("")
-    out.append(f"Machine: {platform.system()} {platform.release()}, {cpus} cores shared with other jobs; {java}. "
+    import datetime
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+    out.append(f"Measured {when} on {cpus} cores ({model}), shared with other jobs; {java}. "
                "Command: `bench/rest/run.sh` "
                f"(REPS={reps} PROC_REPS={proc_reps} UPLOAD_MB={upload_mb} UPLOAD_REPS={upload_reps}).")
     out.append("")
@@ -40,8 +43,8 @@ def main():
                "200 metrics in 4 batches, 2 YAML (2 KB) + 10 PNG (40 KB) + 2 Parquet-sized (1 MiB) artifacts "
                "through the proxy, end run.")
     out.append("")
-    out.append("| measurement | cropcast median | python median | cropcast / python | cropcast min-max | python min-max |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("| measurement | cropcast median (p10-p90) | Python client median (p10-p90) | cropcast / Python |")
+    out.append("|---|---|---|---|")
     labels = {"footprint": "footprint, in-process (ms, lower is better)",
               "process": "footprint, whole process incl. start-up (ms)",
               "upload": f"{upload_mb} MiB artifact upload (MiB/s, higher is better)"}
@@ -49,10 +52,10 @@ def main():
         c, p = rows.get(("cropcast", kind)), rows.get(("python", kind))
         if not c or not p:
             continue
-        cm, cmin, cmax, _, _ = stats(c)
-        pm, pmin, pmax, _, _ = stats(p)
-        out.append(f"| {labels[kind]} (n={len(c)}/{len(p)}) | {cm:.0f} | {pm:.0f} | {cm / pm:.2f} | "
-                   f"{cmin:.0f}-{cmax:.0f} | {pmin:.0f}-{pmax:.0f} |")
+        cm, _, _, c10, c90 = stats(c)
+        pm, _, _, p10, p90 = stats(p)
+        out.append(f"| {labels[kind]}, n={len(c)} each | {cm:.0f} ({c10:.0f}-{c90:.0f}) | {pm:.0f} ({p10:.0f}-{p90:.0f}) | "
+                   f"**{cm / pm:.2f}** |")
     out.append("")
     out.append("cropcast's upload ran in a JVM limited to `-Xmx256m` (uploads stream from disk). "
                "The machine is shared, so absolute numbers are noisy; the ratio is measured side by side.")

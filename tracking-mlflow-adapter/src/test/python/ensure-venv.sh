@@ -6,7 +6,8 @@
 set -euo pipefail
 venv="$1"
 version="$2"
-marker="$venv/.cropcast-mlflow-$version"
+# bump the suffix whenever the package list below changes, so existing venvs are rebuilt
+marker="$venv/.cropcast-mlflow-$version-r2"
 if [[ -f "$marker" ]]; then
   exit 0
 fi
@@ -22,6 +23,9 @@ echo "[cropcast] installing mlflow==$version into $venv (once; a few minutes)" >
 rm -rf "$venv"
 mkdir -p "$(dirname "$venv")"
 "$python" -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" psycopg2-binary boto3 duckdb
+# mlflow[auth] brings Flask-WTF for the basic-auth server app; psycopg2 for the PostgreSQL backend store;
+# boto3 for S3 artifact roots; duckdb and pyarrow (with mlflow) read our Parquet.
+"$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow[auth]==$version" \
+  psycopg2-binary==2.9.13 boto3==1.44.8 duckdb==2.0.1
 "$venv/bin/python" -c "import mlflow, sys; assert mlflow.__version__ == sys.argv[1], mlflow.__version__" "$version"
 touch "$marker"

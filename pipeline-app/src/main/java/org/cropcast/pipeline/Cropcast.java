@@ -38,13 +38,47 @@ public final class Cropcast {
 
     /** A command line over an existing injector (several commands sharing one process's state, as in tests). */
     public static CommandLine commandLine(Injector injector, PrintWriter out, PrintWriter err, boolean terminal) {
-        CommandLine commandLine = new CommandLine(CropcastCommand.class, new GuiceFactory(injector));
+        CommandLine commandLine;
+        try {
+            commandLine = new CommandLine(CropcastCommand.class, new GuiceFactory(injector));
+        } catch (CommandLine.InitializationException e) {
+            // an adapter refused its configuration while the commands were built (for example
+            // credentials in AWS_ENDPOINT_URL_S3): report it like any other error, in one line
+            commandLine = new CommandLine(new StartupFailure(cropcastCause(e).orElseThrow(() -> e)));
+        }
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpAutoWidth(terminal);
         ErrorHandlers.install(commandLine);
         return commandLine;
+    }
+
+    private static java.util.Optional<org.cropcast.tracking.CropcastException> cropcastCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.cropcast.tracking.CropcastException c) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Stands in for the commands when they could not be built: whatever the arguments, it fails with the cause. */
+    @CommandLine.Command(name = "cropcast")
+    static final class StartupFailure implements java.util.concurrent.Callable<Integer> {
+        private final org.cropcast.tracking.CropcastException cause;
+
+        @CommandLine.Unmatched
+        List<String> arguments;
+
+        StartupFailure(org.cropcast.tracking.CropcastException cause) {
+            this.cause = cause;
+        }
+
+        @Override
+        public Integer call() {
+            throw cause;
+        }
     }
 
     /** The composition root with every adapter module installed. */

@@ -15,6 +15,27 @@ import org.cropcast.pipeline.cli.CliContext;
 public final class CliHarness {
     /** One command's outcome. */
     public record Result(int exitCode, String out, String err) {
+        private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("run id: +([0-9a-f]{32})");
+        private static final java.util.regex.Pattern RUN_DIR = java.util.regex.Pattern.compile("run dir: +(\\S+)");
+
+        /** The run id a {@code run} command printed. */
+        public String runId() {
+            return find(RUN_ID);
+        }
+
+        /** The run directory a {@code run} command printed. */
+        public String runDir() {
+            return find(RUN_DIR);
+        }
+
+        private String find(java.util.regex.Pattern pattern) {
+            java.util.regex.Matcher m = pattern.matcher(out);
+            if (!m.find()) {
+                throw new AssertionError("no " + pattern + " in the output:\n" + this);
+            }
+            return m.group(1);
+        }
+
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
@@ -34,6 +55,15 @@ public final class CliHarness {
 
     public Injector injector() {
         return injector;
+    }
+
+    /** Runs a command that must succeed. */
+    public Result ok(String... args) {
+        Result result = run(args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("expected exit 0: " + String.join(" ", args) + "\n" + result);
+        }
+        return result;
     }
 
     public Result run(String... args) {

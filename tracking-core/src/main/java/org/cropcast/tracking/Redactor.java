@@ -13,12 +13,15 @@ public final class Redactor {
     public static final String MASK = "***";
     private static final int MESSAGE_LIMIT = 300;
 
-    /** Greedy up to the last '@' before the path, so a password containing '@' is masked whole. */
-    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s?#]*@)");
+    /**
+     * Greedy up to the last '@' before the path, so a password containing '@' is masked whole. One
+     * slash is enough ({@code s3:/user:secret@bucket} is malformed, but its secret is still a secret).
+     */
+    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*:/{1,2})([^/\\s?#]*@)");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)[a-z0-9._~+/=-]+");
     private static final Pattern AWS_ACCESS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b");
     private static final Pattern SECRET_QUERY = Pattern.compile(
-            "(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|signature|credential|key|auth|session)[a-z0-9_.-]*)=)([^&#\\s]*)");
+            "(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|signature|credential|key|auth|session)[a-z0-9_.-]*)=)([^&#\\s'\"`<>()\\[\\]{}]*)");
 
     private Redactor() {}
 
@@ -34,9 +37,14 @@ public final class Redactor {
         return out;
     }
 
-    /** Shortens text quoted in a one-line message, and puts it on one line. */
+    /**
+     * Shortens text quoted in a one-line message, and puts it on one line: line breaks and tabs
+     * become spaces, any other control character (NUL, ESC of a terminal escape sequence...) '?'.
+     */
     public static String truncateForMessage(String text) {
-        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> b.appendCodePoint(c == '\n' || c == '\r' || c == '\t' ? ' ' : Character.isISOControl(c) ? '?' : c));
+        String oneLine = b.toString();
         return oneLine.length() <= MESSAGE_LIMIT ? oneLine : oneLine.substring(0, MESSAGE_LIMIT) + "...";
     }
 }

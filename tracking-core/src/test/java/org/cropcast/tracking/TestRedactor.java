@@ -23,6 +23,18 @@ class TestRedactor {
     }
 
     @Test
+    void maskedQueryValuesKeepTheQuotingAroundThem() {
+        assertThat(Redactor.redact("invalid location 'http://h/x?token=abc123': bad"))
+                .isEqualTo("invalid location 'http://h/x?token=***': bad");
+        assertThat(Redactor.redact("(https://h/?password=pw1)")).isEqualTo("(https://h/?password=***)");
+    }
+
+    @Test
+    void credentialsInMalformedSingleSlashUrisAreMasked() {
+        assertThat(Redactor.redact("s3:/user:s3cr3t@bucket/key")).isEqualTo("s3:/***@bucket/key").doesNotContain("s3cr3t");
+    }
+
+    @Test
     void passwordsContainingAtSignsAreMaskedWhole() {
         assertThat(Redactor.redact("https://user:p@ss@host/x@y")).isEqualTo("https://***@host/x@y");
         assertThat(Redactor.redact("HTTPS://U:P@HOST")).isEqualTo("HTTPS://***@HOST");
@@ -45,6 +57,7 @@ class TestRedactor {
     @Test
     void messagesAreOneLineAndBounded() {
         assertThat(Redactor.truncateForMessage("a\nb\rc")).isEqualTo("a b c");
+        assertThat(Redactor.truncateForMessage("nul\0esc\u001b[31mred\u007f")).isEqualTo("nul?esc?[31mred?");
         assertThat(Redactor.truncateForMessage("x".repeat(1_000))).hasSize(303).endsWith("...");
     }
 }

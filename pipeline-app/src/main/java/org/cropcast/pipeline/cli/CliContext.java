@@ -45,6 +45,6 @@ public record CliContext(
 
     /** For tests and embedding: given writers and environment, no terminal, no signal handling. */
     public static CliContext of(PrintWriter out, PrintWriter err, Map<String, String> environment, Clock clock) {
-        return new CliContext(out, err, environment, clock, new java.util.SplittableRandom(), false, false);
+        return new CliContext(out, err, environment, clock, new java.util.Random(), false, false);
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             "",
             "Start with:",
             "  cropcast demo demo",
-            "  cropcast run hindcast --config demo/cropcast.yaml",
+            "  cropcast run hindcast --config demo/cropcast-demo.yaml",
         })
 public final class CropcastCommand implements Runnable {
     @Spec

@@ -43,12 +43,17 @@ public final class ErrorHandlers {
             boolean verbose = matched(parseResult, "--verbose");
             int exitCode;
             String message;
-            if (e instanceof RunInterruptedException) {
+            Throwable cause = cropcastCause(e);
+            if (cause instanceof RunInterruptedException) {
                 exitCode = ExitCodes.INTERRUPTED;
-                message = e.getMessage();
-            } else if (e instanceof CropcastException c) {
+                message = cause.getMessage();
+            } else if (cause instanceof CropcastException c) {
                 exitCode = ExitCodes.of(c.category());
                 message = c.getMessage();
+            } else if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+                // the file system refused (permissions, full disk, a path through a file)
+                exitCode = ExitCodes.EXTERNAL;
+                message = e.getMessage() + (e.getCause() == null || e.getCause() == e ? "" : ": " + e.getCause().getMessage());
             } else {
                 exitCode = ExitCodes.INTERNAL;
                 message = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
@@ -66,6 +71,19 @@ public final class ErrorHandlers {
 
     static String prefix() {
         return "cropcast: ";
+    }
+
+    /** The exception itself, or the first {@link CropcastException} among its causes (a library may wrap ours). */
+    private static Throwable cropcastCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CropcastException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return e;
     }
 
     private static boolean matched(ParseResult parseResult, String option) {

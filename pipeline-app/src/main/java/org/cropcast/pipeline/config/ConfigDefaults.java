@@ -58,6 +58,7 @@ public final class ConfigDefaults {
         putIfAbsent(root, "production_cumulative_threshold", DEFAULT_PRODUCTION_CUMULATIVE_THRESHOLD);
         putIfAbsent(root, "cv_scheme", DEFAULT_CV_SCHEME);
         putIfAbsent(root, "min_train_years", DEFAULT_MIN_TRAIN_YEARS);
+        putIfAbsent(root, "fit_dataset_features", true);
         if (isAbsent(root.get("mlflow_tracking_uri"))) {
             String fromEnvironment = environment.get(MLFLOW_TRACKING_URI);
             root.put("mlflow_tracking_uri", fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_TRACKING_URI : fromEnvironment);
@@ -122,6 +123,8 @@ public final class ConfigDefaults {
             node.put(key, i);
         } else if (value instanceof Double d) {
             node.put(key, d);
+        } else if (value instanceof Boolean b) {
+            node.put(key, b);
         } else {
             node.put(key, (String) value);
         }

@@ -104,7 +104,7 @@ public final class DemoDataGenerator {
                     }
                 }
             }
-            Path config = directory.resolve("cropcast.yaml");
+            Path config = directory.resolve("cropcast-demo.yaml");
             Files.writeString(config, config(seed), StandardCharsets.UTF_8);
             return config;
         } catch (IOException e) {
@@ -115,7 +115,7 @@ public final class DemoDataGenerator {
     private static String config(long seed) {
         return """
                 # cropcast demo: synthetic, deterministic data (see DemoDataGenerator for the planted signal).
-                # Run:  cropcast run hindcast --config cropcast.yaml
+                # Run:  cropcast run hindcast --config cropcast-demo.yaml
                 experiment_name: cropcast-demo
                 random_seed: %d
                 data_root: .            # relative to this file

@@ -14,7 +14,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * A Parquet file with a schema chosen at run time (feature and reference columns vary), written
  * through Carpet's write-model API from one reusable {@link Row} cursor, so no object is kept per
- * row. Strings and integers are REQUIRED; doubles are OPTIONAL with NaN written as null.
+ * row. Strings and integers are REQUIRED; doubles are OPTIONAL with NaN written as null, or
+ * REQUIRED ({@link Schema#requiredReal}) for columns that always hold a value (cheaper to write).
  */
 public final class ParquetTable implements Closeable {
     /** The cursor: set the slots, then {@link ParquetTable#write()}. */
@@ -35,6 +36,7 @@ public final class ParquetTable implements Closeable {
         private final WriteRecordModelType<Row> model = FieldTypes.writeRecordModel(Row.class);
         private final List<String> names = new ArrayList<>();
         private final List<String> stringColumns = new ArrayList<>();
+        private final List<String> intColumns = new ArrayList<>();
         private int strings;
         private int ints;
         private int doubles;
@@ -50,6 +52,7 @@ public final class ParquetTable implements Closeable {
         public int integer(String name) {
             int slot = ints++;
             names.add(name);
+            intColumns.add(name);
             model.withField(name, (Row row) -> row.ints[slot]);
             return slot;
         }
@@ -64,6 +67,14 @@ public final class ParquetTable implements Closeable {
             return slot;
         }
 
+        /** A double column that is never NaN in this file (no null handling, no boxing). */
+        public int requiredReal(String name) {
+            int slot = doubles++;
+            names.add(name);
+            model.withField(name, (Row row) -> row.doubles[slot]);
+            return slot;
+        }
+
         public List<String> columnNames() {
             return List.copyOf(names);
         }
@@ -74,9 +85,15 @@ public final class ParquetTable implements Closeable {
                 CarpetWriter.Builder<Row> builder = new CarpetWriter.Builder<>(out, Row.class)
                         .withWriteRecordModel(model)
                         .withCompressionCodec(CompressionCodecName.SNAPPY)
-                        .withDictionaryEncoding(false);
+                        .withDictionaryEncoding(false)
+                        .withStatisticsEnabled(false);
                 for (String column : stringColumns) {
+                    // region keys repeat: a dictionary pays
                     builder.withDictionaryEncoding(column, true);
+                }
+                for (String column : intColumns) {
+                    // min/max of years let readers skip row groups
+                    builder.withStatisticsEnabled(column, true);
                 }
                 CarpetWriter<Row> writer = builder.build();
                 return new ParquetTable(writer, new Row(strings, ints, doubles));

@@ -43,15 +43,30 @@ public final class RunDirectories {
     private final Storage storage;
     private final DocumentWriter documents;
     private final Clock clock;
+    private final java.util.random.RandomGenerator random;
 
-    public RunDirectories(Storage storage, DocumentWriter documents, Clock clock) {
+    public RunDirectories(Storage storage, DocumentWriter documents, Clock clock, java.util.random.RandomGenerator random) {
         this.storage = requireNonNull(storage, "storage is null");
         this.documents = requireNonNull(documents, "documents is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.random = requireNonNull(random, "random is null");
     }
 
-    /** The chosen directory and mode. */
-    public record Choice(Location directory, RunMode mode) {}
+    /**
+     * The chosen directory and mode.
+     *
+     * @param created the directories this invocation created to claim the run directory (deepest
+     *     first); removed again, while empty, if no run could be opened in it
+     */
+    public record Choice(Location directory, RunMode mode, List<java.nio.file.Path> created) {
+        public Choice {
+            created = List.copyOf(created);
+        }
+
+        Choice(Location directory, RunMode mode) {
+            this(directory, mode, List.of());
+        }
+    }
 
     /** For hindcast and fit-production. */
     public Choice choose(PipelineConfig config, String stage, Optional<String> runDirArgument, boolean resume) {
@@ -59,7 +74,7 @@ public final class RunDirectories {
             if (resume) {
                 throw new CropcastException(AppErrorCode.INVALID_ARGUMENT, "--resume needs --run-dir: the run directory whose run to resume");
             }
-            return new Choice(newDirectory(config), RunMode.CREATE);
+            return reserveNewDirectory(config);
         }
         Location directory = parse(runDirArgument.get());
         boolean exists = exists(directory);
@@ -136,14 +151,49 @@ public final class RunDirectories {
         return Optional.ofNullable(document.get("experiment_key")).map(String::valueOf);
     }
 
-    private Location newDirectory(PipelineConfig config) {
+    /**
+     * Claims a new directory {@code <data_root>/runs/<experiment_key>/<UTC timestamp>}: locally by
+     * creating it atomically (so concurrent invocations started in the same second get
+     * {@code -2}, {@code -3}, ...); in an object store, which has no directories to claim, the
+     * timestamp gets a random suffix.
+     */
+    private Choice reserveNewDirectory(PipelineConfig config) {
         Location base = Location.of(config.dataRoot()).resolve(RUNS).resolve(config.experimentKey());
         String stamp = STAMP.format(clock.instant());
-        Location candidate = base.resolve(stamp);
-        for (int i = 2; exists(candidate); i++) {
-            candidate = base.resolve(stamp + "-" + i);
+        if (!base.isLocal()) {
+            String suffix = String.format(Locale.ROOT, "%06x", random.nextInt(0x1000000));
+            return new Choice(base.resolve(stamp + "-" + suffix), RunMode.CREATE);
         }
-        return candidate;
+        try {
+            List<java.nio.file.Path> created = new java.util.ArrayList<>();
+            for (java.nio.file.Path p = base.localPath(); p != null && !Files.exists(p); p = p.getParent()) {
+                created.add(p);
+            }
+            Files.createDirectories(base.localPath());
+            for (int i = 1; ; i++) {
+                Location candidate = base.resolve(i == 1 ? stamp : stamp + "-" + i);
+                try {
+                    Files.createDirectory(candidate.localPath());
+                    created.add(0, candidate.localPath());
+                    return new Choice(candidate, RunMode.CREATE, created);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // taken by an earlier or concurrent invocation: try the next suffix
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot create a run directory under " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the directories created for a run directory that stayed empty (no run could be opened in it). */
+    public void release(Choice choice) {
+        for (java.nio.file.Path directory : choice.created()) {
+            try {
+                Files.deleteIfExists(directory);
+            } catch (java.io.IOException e) {
+                return; // not empty (the run or a concurrent one wrote something): keep it and its parents
+            }
+        }
     }
 
     private boolean exists(Location directory) {

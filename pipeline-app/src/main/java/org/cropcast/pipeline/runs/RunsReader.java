@@ -34,6 +34,7 @@ import org.cropcast.tracking.TrackingUris;
 
 /** Reads runs for the {@code runs} commands: from the configured backend, without Python. */
 public final class RunsReader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunsReader.class);
     /** At most this many artifact entries are listed by {@code runs show}. */
     public static final int MAX_ARTIFACTS = 500;
 
@@ -147,6 +148,7 @@ public final class RunsReader {
                         + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
             });
         }
+        LOG.debug("reading runs from {}", target.display());
         return new Session(target, backends.open(target.uri()));
     }
 }

@@ -49,6 +49,7 @@ import org.cropcast.tracking.TrackingErrorCode;
  * the run FINISHED, or FAILED with the error as a tag.
  */
 public final class StageLauncher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StageLauncher.class);
     /** Overrides the heartbeat interval (seconds); for tests of stale-run detection. */
     public static final String HEARTBEAT_SECONDS = "CROPCAST_HEARTBEAT_SECONDS";
 
@@ -87,7 +88,7 @@ public final class StageLauncher {
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
 
     public RunDirectories runDirectories() {
-        return new RunDirectories(storage, documents, clock);
+        return new RunDirectories(storage, documents, clock, context.random());
     }
 
     public Outcome launch(Launch launch, Consumer<RunId> onOpen) {
@@ -95,11 +96,14 @@ public final class StageLauncher {
                 new CropcastException(AppErrorCode.INTERNAL_ERROR, "no stage named " + launch.stage() + " is wired"));
         PipelineConfig config = launch.config();
         Location dataRoot = Location.of(config.dataRoot());
+        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+        RunDirectories directories = runDirectories();
         RunDirectories.Choice choice = launch.stage().equals("forecast")
                 ? forecastChoice(launch)
-                : runDirectories().choose(config, launch.stage(), launch.runDirectory(), launch.resume());
-        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+                : directories.choose(config, launch.stage(), launch.runDirectory(), launch.resume());
         TrackingTarget tracking = TrackingTarget.of(config);
+        LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
+                choice.mode(), tracking.display(), dataFiles.size());
         try (RunStore store = backends.open(tracking.uri())) {
             RunScope scope = new RunScope(store, artifacts, storage, documents, clock, settings(tracking, launch));
             RunRequest request = RunRequest.of(launch.stage(), config.experimentName(), choice.directory(), launch.configPath(),
@@ -109,6 +113,7 @@ public final class StageLauncher {
                 RunId[] id = new RunId[1];
                 StageResult result = scope.run(request, run -> {
                     id[0] = run.runId();
+                    LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
                     return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
                             launch.initDate(), config.randomSeed(), launch.progress()));
@@ -117,6 +122,9 @@ public final class StageLauncher {
             } finally {
                 deleteRecursively(work);
             }
+        } catch (RuntimeException e) {
+            directories.release(choice);
+            throw e;
         }
     }
 

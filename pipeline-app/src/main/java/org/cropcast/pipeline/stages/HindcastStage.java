@@ -35,6 +35,8 @@ import org.cropcast.tracking.Metric;
  */
 public final class HindcastStage implements Stage {
     static final String NATIONAL = "NATIONAL";
+    /** The summary scatter shows at most this many region-years. */
+    static final int SCATTER_POINTS = 20_000;
     private static final String[] SKILL_NAMES = {"rmse", "mae", "mape", "bias", "r2"};
 
     @Override
@@ -151,13 +153,12 @@ public final class HindcastStage implements Stage {
                     settings.ridgeAlpha(), settings.startYear());
             List<Integer> top = RegionSelection.byProduction(panel, data.selected(), settings.startYear(), settings.endYear());
             ParquetTable.Schema fitSchema = ParquetTable.schema();
-            int fFold = fitSchema.string("fold");
-            int fTestYear = fitSchema.integer("test_year");
+            int fFold = fitSchema.integer("fold");
             int fRegion = fitSchema.string("region");
             int fYear = fitSchema.integer("year");
-            int fTarget = fitSchema.real("target");
-            int fTrend = fitSchema.real("trend");
-            int fAnomaly = fitSchema.real("anomaly");
+            int fTarget = fitSchema.requiredReal("target");
+            int fTrend = fitSchema.requiredReal("trend");
+            int fAnomaly = fitSchema.requiredReal("anomaly");
             boolean featuresInFit = !Boolean.FALSE.equals(context.config().fitDatasetFeatures());
             int fFirstFeature = -1;
             for (String feature : featuresInFit ? panel.featureNames() : List.<String>of()) {
@@ -184,8 +185,7 @@ public final class HindcastStage implements Stage {
                             for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
                                 StageSettings.Fold fold = folds.get(foldIndex);
                                 FittedModel model = models.get(foldIndex);
-                                row.strings[fFold] = fold.key();
-                                row.ints[fTestYear] = fold.testYear();
+                                row.ints[fFold] = fold.testYear();
                                 fitter.trainingRows(fold.trainYears(), model, (r, year, target, trend, anomaly) -> {
                                     row.strings[fRegion] = panel.regions().get(r);
                                     row.ints[fYear] = year;
@@ -260,8 +260,7 @@ public final class HindcastStage implements Stage {
             Skill.Accumulator foldModel = new Skill.Accumulator();
             Skill.Accumulator foldTrend = new Skill.Accumulator();
             ParquetTable.Row row = predTable.row();
-            row.strings[pred.fold] = fold.key();
-            row.ints[pred.testYear] = year;
+            row.ints[pred.fold] = year;
             row.ints[pred.year] = year;
             row.strings[pred.level] = "region";
             int p = panel.featureCount();
@@ -428,8 +427,14 @@ public final class HindcastStage implements Stage {
                     national[j][i] = summaryNational.get(i)[j];
                 }
             }
-            double[] regionObserved = Arrays.copyOf(summaryObserved, summaryCount);
-            double[] regionPredicted = Arrays.copyOf(summaryPredicted, summaryCount);
+            // at most SCATTER_POINTS region-years in the scatter (every k-th, deterministic)
+            int stride = Math.max(1, (summaryCount + SCATTER_POINTS - 1) / SCATTER_POINTS);
+            double[] regionObserved = new double[(summaryCount + stride - 1) / stride];
+            double[] regionPredicted = new double[regionObserved.length];
+            for (int i = 0, j = 0; i < summaryCount; i += stride, j++) {
+                regionObserved[j] = summaryObserved[i];
+                regionPredicted[j] = summaryPredicted[i];
+            }
             Path png = outputs.scratch("reports/hindcast_summary.png");
             HindcastPlots.summary(png, x, national[0], national[1], national[2], regionObserved, regionPredicted, unit, weighting);
             outputs.copy(png, "reports/hindcast_summary.png");
@@ -453,8 +458,7 @@ public final class HindcastStage implements Stage {
     /** The columns of pred.parquet. */
     private static final class PredColumns {
         final ParquetTable.Schema schema = ParquetTable.schema();
-        final int fold = schema.string("fold");
-        final int testYear = schema.integer("test_year");
+        final int fold = schema.integer("fold");
         final int level = schema.string("level");
         final int region = schema.string("region");
         final int year = schema.integer("year");

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
 import org.cropcast.pipeline.TestStages;
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line driven in-process on the memory backend, with test stages: exit codes and output. */
 class CommandLineTest {
-    private static final Pattern RUN_ID = Pattern.compile("run id: +([0-9a-f]{32})");
-    private static final Pattern RUN_DIR = Pattern.compile("run dir: +(\\S+)");
     static final String URI = "memory:cli";
 
     @TempDir
@@ -55,18 +51,6 @@ class CommandLineTest {
         assertThat(result.err().lines().toList()).as(result.toString()).hasSize(1);
         assertThat(result.err()).startsWith("cropcast: ");
         return result;
-    }
-
-    private static String runId(Result result) {
-        Matcher m = RUN_ID.matcher(result.out());
-        assertThat(m.find()).as(result.toString()).isTrue();
-        return m.group(1);
-    }
-
-    private static String runDir(Result result) {
-        Matcher m = RUN_DIR.matcher(result.out());
-        assertThat(m.find()).as(result.toString()).isTrue();
-        return m.group(1);
     }
 
     private Run run(String id) {
@@ -110,8 +94,8 @@ class CommandLineTest {
     @Test
     void hindcastCreatesARunAndPrintsHowToSeeIt() throws Exception {
         Result result = ok("run", "hindcast", "--config", config.toString(), "--no-progress");
-        String id = runId(result);
-        Path runDir = Path.of(runDir(result));
+        String id = result.runId();
+        Path runDir = Path.of(result.runDir());
         assertThat(runDir.getParent()).isEqualTo(dir.resolve("data/runs/test-corn"));
         assertThat(runDir.getFileName().toString()).matches("\\d{8}T\\d{6}Z(-\\d+)?");
         assertThat(result.out()).contains("hindcast: 5 folds (test stage)", "hindcast finished (new run)",
@@ -138,20 +122,20 @@ class CommandLineTest {
     @Test
     void setOverridesReachTheResolvedConfigAndTheParams() throws Exception {
         Result result = ok("run", "hindcast", "--config", config.toString(), "--set", "detrend=quadratic", "--set", "random_seed=7");
-        Path runDir = Path.of(runDir(result));
+        Path runDir = Path.of(result.runDir());
         assertThat(Files.readString(runDir.resolve("config_resolved.yaml"))).contains("detrend: quadratic", "random_seed: 7",
                 "mlflow_tracking_uri: memory:cli", "data_root: " + dir.resolve("data"));
-        assertThat(run(runId(result)).data().params()).containsEntry("hindcast/detrend", "quadratic");
+        assertThat(run(result.runId()).data().params()).containsEntry("hindcast/detrend", "quadratic");
         assertThat(runDir.resolve("model/hindcast.txt")).hasContent("hindcast seed 7");
     }
 
     @Test
     void resumeReopensTheRecordedRunAndRefusesChangedParams() {
         Result first = ok("run", "hindcast", "--config", config.toString());
-        String id = runId(first);
-        String runDir = runDir(first);
+        String id = first.runId();
+        String runDir = first.runDir();
         Result again = ok("run", "hindcast", "--config", config.toString(), "--run-dir", runDir, "--resume");
-        assertThat(runId(again)).isEqualTo(id);
+        assertThat(again.runId()).isEqualTo(id);
         assertThat(again.out()).contains("(resumed run)");
         assertThat(run(id).info().status()).isEqualTo(RunStatus.FINISHED);
 
@@ -163,15 +147,15 @@ class CommandLineTest {
 
     @Test
     void fitProductionAndForecastShareTheRunDirectoryAndForecastReopensOneRun() throws Exception {
-        String runDir = runDir(ok("run", "hindcast", "--config", config.toString()));
+        String runDir = ok("run", "hindcast", "--config", config.toString()).runDir();
         Result fit = ok("run", "fit-production", "--config", config.toString(), "--run-dir", runDir);
         assertThat(fit.out()).contains("fit-production finished (new run)");
         Result first = ok("run", "forecast", "--run-dir", runDir, "--init-date", "2024-07-01");
         Result second = ok("run", "forecast", "--run-dir", runDir, "--init-date", "2024-08-01");
         assertThat(first.out()).contains("(new run)");
         assertThat(second.out()).contains("(resumed run)");
-        String forecastId = runId(first);
-        assertThat(runId(second)).isEqualTo(forecastId);
+        String forecastId = first.runId();
+        assertThat(second.runId()).isEqualTo(forecastId);
         assertThat(Path.of(runDir, "forecasts/2024-07-01/forecast.txt")).exists();
         assertThat(Path.of(runDir, "forecasts/2024-08-01/forecast.txt")).exists();
         assertThat(Files.readString(Path.of(runDir, "metadata_forecast.yaml"))).contains(forecastId);
@@ -190,7 +174,7 @@ class CommandLineTest {
                 .contains("does not exist");
         assertThat(missing).doesNotExist();
 
-        String runDir = runDir(ok("run", "hindcast", "--config", config.toString()));
+        String runDir = ok("run", "hindcast", "--config", config.toString()).runDir();
         Path other = CliFixture.write(dir.resolve("other"), URI);
         Files.writeString(other, Files.readString(other).replace("Test corn", "Test soy"));
         assertThat(fails(2, "run", "hindcast", "--config", other.toString(), "--run-dir", runDir).err())
@@ -252,8 +236,8 @@ class CommandLineTest {
 
     @Test
     void runsListShowAndCompare() throws Exception {
-        String a = runId(ok("run", "hindcast", "--config", config.toString()));
-        String b = runId(ok("run", "hindcast", "--config", config.toString(), "--set", "detrend=quadratic"));
+        String a = ok("run", "hindcast", "--config", config.toString()).runId();
+        String b = ok("run", "hindcast", "--config", config.toString(), "--set", "detrend=quadratic").runId();
 
         Result list = ok("runs", "list", "--tracking-uri", URI);
         assertThat(list.out().lines().findFirst().orElseThrow()).matches("RUN ID +EXPERIMENT +STAGE +STATUS +START +DURATION +NAME");
@@ -301,6 +285,29 @@ class CommandLineTest {
         JsonNode json = cli.run("runs", "list", "--tracking-uri", URI, "--json").out().isEmpty() ? null : null;
         assertThat(ok("runs", "list", "--tracking-uri", URI, "--json").out()).contains("\"health\" : \"STALE\"", "\"stale\" : true");
         assertThat(json).isNull();
+    }
+
+    @Test
+    void concurrentInvocationsInTheSameSecondGetTheirOwnRunDirectories() throws Exception {
+        java.time.Clock frozen = java.time.Clock.fixed(java.time.Instant.parse("2026-01-02T03:04:05Z"), java.time.ZoneOffset.UTC);
+        CliHarness shared = new CliHarness(Map.of(), frozen, TestStages.module());
+        int n = 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Result>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> shared.run("run", "hindcast", "--config", config.toString(), "--no-progress")));
+            }
+            java.util.Set<String> dirs = new java.util.TreeSet<>();
+            for (var future : results) {
+                Result result = future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(result.exitCode()).as(result.toString()).isZero();
+                dirs.add(Path.of(result.runDir()).getFileName().toString());
+            }
+            assertThat(dirs).containsExactly("20260102T030405Z", "20260102T030405Z-2", "20260102T030405Z-3", "20260102T030405Z-4");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

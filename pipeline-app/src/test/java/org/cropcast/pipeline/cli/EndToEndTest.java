@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
@@ -23,37 +23,27 @@ import org.junit.jupiter.api.io.TempDir;
  * on the embedded SQLite store (the default, anchored in the data root) and on {@code memory:}.
  */
 class EndToEndTest {
-    private static final Pattern RUN_ID = Pattern.compile("run id: +([0-9a-f]{32})");
-    private static final Pattern RUN_DIR = Pattern.compile("run dir: +(\\S+)");
 
     @TempDir
     Path dir;
 
-    private static Result ok(CliHarness cli, String... args) {
-        Result result = cli.run(args);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result;
-    }
-
-    private static String group(Pattern pattern, Result result) {
-        Matcher m = pattern.matcher(result.out());
-        assertThat(m.find()).as(result.toString()).isTrue();
-        return m.group(1);
+    /** The configuration file the demo command reports. */
+    static Path demoConfig(Result demo) {
+        return Path.of(demo.out().lines().filter(l -> l.contains("configuration:")).findFirst().orElseThrow()
+                .replaceFirst(".*configuration: ", ""));
     }
 
     @Test
     void demoEndToEndOnTheEmbeddedSqliteStore() throws Exception {
         CliHarness cli = new CliHarness(Map.of());
         Path root = dir.resolve("demo");
-        Result demo = ok(cli, "demo", root.toString());
-        Path config = Path.of(demo.out().lines().filter(l -> l.contains("configuration:")).findFirst().orElseThrow()
-                .replaceFirst(".*configuration: ", ""));
+        Path config = demoConfig(cli.ok("demo", root.toString()));
         assertThat(config).exists();
         assertThat(cli.run("demo", root.toString()).exitCode()).isEqualTo(2); // not empty any more
 
-        Result hindcast = ok(cli, "run", "hindcast", "--config", config.toString(), "--set", "feature_start_year=2006");
-        String hindcastId = group(RUN_ID, hindcast);
-        String runDir = group(RUN_DIR, hindcast);
+        Result hindcast = cli.ok("run", "hindcast", "--config", config.toString(), "--set", "feature_start_year=2006");
+        String hindcastId = hindcast.runId();
+        String runDir = hindcast.runDir();
         Path db = root.resolve("mlruns.db").toAbsolutePath().normalize();
         assertThat(db).exists();
         assertThat(hindcast.out()).contains("RMSE", "MLflow UI: mlflow ui --backend-store-uri sqlite:///" + db,
@@ -63,13 +53,13 @@ class EndToEndTest {
         assertThat(Path.of(runDir, "datasets")).isDirectory();
         assertThat(Path.of(runDir, "reports", "folds")).isDirectory();
 
-        Result fit = ok(cli, "run", "fit-production", "--config", config.toString(), "--set", "feature_start_year=2006", "--run-dir", runDir);
-        String fitId = group(RUN_ID, fit);
+        Result fit = cli.ok("run", "fit-production", "--config", config.toString(), "--set", "feature_start_year=2006", "--run-dir", runDir);
+        String fitId = fit.runId();
         assertThat(Path.of(runDir, "model")).isDirectory();
-        Result july = ok(cli, "run", "forecast", "--run-dir", runDir, "--init-date", "2022-07-15");
-        Result august = ok(cli, "run", "forecast", "--run-dir", runDir, "--init-date", "2022-08-15");
-        String forecastId = group(RUN_ID, july);
-        assertThat(group(RUN_ID, august)).isEqualTo(forecastId);
+        Result july = cli.ok("run", "forecast", "--run-dir", runDir, "--init-date", "2022-07-15");
+        Result august = cli.ok("run", "forecast", "--run-dir", runDir, "--init-date", "2022-08-15");
+        String forecastId = july.runId();
+        assertThat(august.runId()).isEqualTo(forecastId);
         assertThat(Path.of(runDir, "forecasts", "2022-07-15")).isDirectory();
         assertThat(Path.of(runDir, "forecasts", "2022-08-15")).isDirectory();
 
@@ -84,32 +74,41 @@ class EndToEndTest {
         }
 
         String uri = "sqlite:///" + db;
-        Result list = ok(cli, "runs", "list", "--config", config.toString());
+        Result list = cli.ok("runs", "list", "--config", config.toString());
         assertThat(list.out()).contains(hindcastId, fitId, forecastId, "cropcast-demo", "fit-production", "forecast");
-        JsonNode json = new JsonMapper().readTree(ok(cli, "runs", "list", "--tracking-uri", uri, "--json", "--status", "FINISHED").out());
+        JsonNode json = new JsonMapper().readTree(cli.ok("runs", "list", "--tracking-uri", uri, "--json", "--status", "FINISHED").out());
         assertThat(json.size()).isEqualTo(3);
-        Result show = ok(cli, "runs", "show", hindcastId, "--tracking-uri", uri);
+        Result show = cli.ok("runs", "show", hindcastId, "--tracking-uri", uri);
         assertThat(show.out()).contains("hindcast/regression", "ridge", "datasets/", "reports/folds/", "config_resolved.yaml");
-        Result compare = ok(cli, "runs", "compare", hindcastId, fitId, "--tracking-uri", uri);
+        Result compare = cli.ok("runs", "compare", hindcastId, fitId, "--tracking-uri", uri);
         assertThat(compare.out()).containsPattern("\\*  stage +hindcast +fit-production");
     }
 
     @Test
-    void demoHindcastOnTheMemoryBackend() throws Exception {
-        CliHarness cli = new CliHarness(Map.of());
+    void demoRunOnTheMemoryBackendFromTheEnvironment() throws Exception {
+        CliHarness cli = new CliHarness(Map.of("MLFLOW_TRACKING_URI", "memory:e2e"));
         Path root = dir.resolve("demo-memory");
-        ok(cli, "demo", root.toString());
-        Path config = root.resolve("cropcast-demo.yaml");
-        Result hindcast = ok(cli, "run", "hindcast", "--config", config.toString(), "--set", "mlflow_tracking_uri=memory:e2e",
-                "--set", "feature_start_year=2010", "--no-progress");
-        String id = group(RUN_ID, hindcast);
-        assertThat(hindcast.out()).doesNotContain("MLflow UI");
+        Result demo = cli.ok("demo", root.toString(), "--run", "--no-progress");
+        assertThat(demo.out()).contains("hindcast finished (new run)", "fit-production finished (new run)", "forecast finished (new run)",
+                "tracking:  memory:e2e", "Look at the runs: cropcast runs list --config").doesNotContain("MLflow UI");
         assertThat(root.resolve("mlruns.db")).doesNotExist();
-        Result show = ok(cli, "runs", "show", id, "--tracking-uri", "memory:e2e", "--json");
-        JsonNode run = new JsonMapper().readTree(show.out());
-        assertThat(run.get("status").asText()).isEqualTo("FINISHED");
-        assertThat(run.get("params").get("hindcast/feature_start_year").asText()).isEqualTo("2010");
-        assertThat(run.get("artifacts").findValuesAsText("path")).contains("datasets/fit.parquet", "datasets/pred.parquet");
-        assertThat(Files.list(root.resolve("runs/cropcast-demo")).count()).isEqualTo(1);
+        List<String> ids = Pattern.compile("run id: +([0-9a-f]{32})").matcher(demo.out()).results().map(m -> m.group(1)).toList();
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        JsonNode runs = new JsonMapper().readTree(cli.ok("runs", "list", "--tracking-uri", "memory:e2e", "--json").out());
+        assertThat(runs.findValuesAsText("run_id")).containsExactlyInAnyOrderElementsOf(ids);
+        runs.forEach(r -> assertThat(r.get("status").asText()).isEqualTo("FINISHED"));
+        List<String> stages = new java.util.ArrayList<>();
+        runs.forEach(r -> stages.add(r.get("stage").asText()));
+        assertThat(stages).containsExactlyInAnyOrder("hindcast", "fit-production", "forecast");
+        JsonNode hindcast = new JsonMapper().readTree(cli.ok("runs", "show", ids.get(0), "--tracking-uri", "memory:e2e", "--json").out());
+        assertThat(hindcast.get("artifacts").findValuesAsText("path")).contains("datasets/fit.parquet", "datasets/pred.parquet");
+        try (var runDirs = Files.list(root.resolve("runs/cropcast-demo"))) {
+            List<Path> all = runDirs.toList();
+            assertThat(all).hasSize(1); // one run directory for the three stages
+            Path runDir = all.get(0);
+            assertThat(runDir.resolve("metadata_hindcast.yaml")).exists();
+            assertThat(runDir.resolve("metadata_fit-production.yaml")).exists();
+            assertThat(runDir.resolve("metadata_forecast.yaml")).exists();
+        }
     }
 }

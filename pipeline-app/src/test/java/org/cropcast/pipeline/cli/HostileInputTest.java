@@ -211,7 +211,9 @@ class HostileInputTest {
                 args("unknown command", 2, "Unmatched argument", "runz"),
                 args("verbose and quiet", 2, "--verbose and --quiet cannot be used together", "-v", "-q", "runs", "list"),
                 new Case("demo into a non-empty directory", (root, config) -> List.of("demo", root.toString()), 2, "is not empty"),
-                new Case("demo into a file", (root, config) -> List.of("demo", config.toString()), 2, "is a file"));
+                new Case("demo into a file", (root, config) -> List.of("demo", config.toString()), 2, "is a file"),
+                new Case("demo below a file", (root, config) -> List.of("demo", config.resolve("sub").toString()), 3,
+                        "cannot write the demo data root in "));
         return cases.stream().map(Arguments::of);
     }
 

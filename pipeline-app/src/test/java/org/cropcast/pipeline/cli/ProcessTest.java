@@ -39,8 +39,9 @@ class ProcessTest {
     private record Exit(int code, String out, String err) {}
 
     private static Process start(Class<?> main, Map<String, String> env, String... args) throws IOException {
+        // the production logging configuration, as in the fat jar (the test classpath also holds test logback files)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -67,6 +68,16 @@ class ProcessTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.out()).isEmpty();
         assertThat(bad.err().lines().toList()).singleElement().asString().startsWith("cropcast: " + config + ":2:");
+    }
+
+    @Test
+    void verboseShowsDebugLogsOnStandardError() throws Exception {
+        Exit verbose = finish(start(Cropcast.class, Map.of(), "-v", "runs", "list", "--tracking-uri", "memory:logs"));
+        assertThat(verbose.code()).isZero();
+        assertThat(verbose.err()).contains("DEBUG", "reading runs from memory:logs");
+        assertThat(verbose.out()).isEqualTo("No runs in memory:logs.\n");
+        Exit normal = finish(start(Cropcast.class, Map.of(), "runs", "list", "--tracking-uri", "memory:logs"));
+        assertThat(normal.err()).doesNotContain("DEBUG");
     }
 
     @Test

@@ -70,6 +70,7 @@ class ConfigLoaderTest {
         assertThat(config.cvScheme()).isEqualTo("leave_one_year_out");
         assertThat(config.randomSeed()).isEqualTo(42L);
         assertThat(config.productionCumulativeThreshold()).isEqualTo(1.0);
+        assertThat(config.fitDatasetFeatures()).isTrue();
         assertThat(config.target().regionColumn()).isEqualTo("region");
         assertThat(config.target().yieldColumn()).isEqualTo("yield_bu_acre");
         assertThat(config.features().layout()).isEqualTo("wide");

@@ -52,10 +52,10 @@ class ParquetInputAndExpandingWindowTest {
         assertThat(folds).hasSize(22);
         assertThat(folds.get(0).step()).isEqualTo(DemoDataGenerator.FIRST_YEAR + 10);
         Path fit = harness.runDirectory.resolve("datasets/fit.parquet");
-        assertThat(((Number) DuckDb.single(fit, "SELECT count(*) FROM ?file WHERE year >= test_year")).longValue()).isZero();
+        assertThat(((Number) DuckDb.single(fit, "SELECT count(*) FROM ?file WHERE year >= fold")).longValue()).isZero();
         assertThat(((Number) DuckDb.single(fit,
-                "SELECT count(DISTINCT year) FROM ?file WHERE test_year = 2001")).longValue()).isEqualTo(10);
+                "SELECT count(DISTINCT year) FROM ?file WHERE fold = 2001")).longValue()).isEqualTo(10);
         assertThat(((Number) DuckDb.single(fit,
-                "SELECT count(DISTINCT year) FROM ?file WHERE test_year = 2022")).longValue()).isEqualTo(31);
+                "SELECT count(DISTINCT year) FROM ?file WHERE fold = 2022")).longValue()).isEqualTo(31);
     }
 }

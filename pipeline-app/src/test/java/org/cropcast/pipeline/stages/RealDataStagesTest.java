@@ -39,16 +39,16 @@ class RealDataStagesTest {
 
         Path pred = harness.runDirectory.resolve("datasets/pred.parquet");
         Path fit = harness.runDirectory.resolve("datasets/fit.parquet");
-        assertThat(DuckDb.schema(pred)).containsKeys("fold", "test_year", "level", "region", "year", "observed", "trend",
+        assertThat(DuckDb.schema(pred)).containsKeys("fold", "level", "region", "year", "observed", "trend",
                 "predicted", "predicted_anomaly", "weight", "ref_NASS_fcst_aug", "ref_NASS_fcst_sep", "ref_NASS_fcst_oct",
                 "ref_NASS_fcst_nov");
-        assertThat(DuckDb.schema(fit)).containsKeys("fold", "test_year", "region", "year", "target", "trend", "anomaly",
+        assertThat(DuckDb.schema(fit)).containsKeys("fold", "region", "year", "target", "trend", "anomaly",
                 "t2m_mean_c_m05", "t2m_mean_c_m08", "precip_mm_per_day_m05", "precip_mm_per_day_m08");
         // 25 folds (2000-2024), 41 states, plus one national row per fold
         assertThat(((Number) DuckDb.single(pred, "SELECT count(*) FROM ?file WHERE level = 'region'")).longValue()).isEqualTo(25 * 41);
         assertThat(((Number) DuckDb.single(pred, "SELECT count(*) FROM ?file WHERE level = 'national'")).longValue()).isEqualTo(25);
         // no leakage: a fold never trains on its test year, and trains on the 24 others
-        assertThat(((Number) DuckDb.single(fit, "SELECT count(*) FROM ?file WHERE year = test_year")).longValue()).isZero();
+        assertThat(((Number) DuckDb.single(fit, "SELECT count(*) FROM ?file WHERE year = fold")).longValue()).isZero();
         assertThat(((Number) DuckDb.single(fit,
                 "SELECT max(n) FROM (SELECT count(DISTINCT year) n FROM ?file GROUP BY fold)")).longValue()).isEqualTo(24);
         // the data come through: Iowa 2012 (drought) final 137 bu/acre, August forecast 147

@@ -19,6 +19,7 @@ import org.cropcast.tracking.Metric;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.StagedPath;
+import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.Tag;
 
@@ -30,15 +31,17 @@ import org.cropcast.tracking.Tag;
 final class StoreBackedActiveRun implements ActiveRun {
     final MemoryRunStore store;
     final StorageArtifactStore artifacts;
-    final LocalStorage storage = new LocalStorage();
+    final Storage storage;
     final RunInfo info;
     final Location runDirectory;
     final String stage;
     final Path artifactRoot;
     final List<String> foldReports = new CopyOnWriteArrayList<>();
 
-    private StoreBackedActiveRun(MemoryRunStore store, RunInfo info, Location runDirectory, String stage, Path artifactRoot) {
+    private StoreBackedActiveRun(MemoryRunStore store, RunInfo info, Location runDirectory, String stage, Path artifactRoot,
+            Storage storage) {
         this.store = store;
+        this.storage = storage;
         this.artifacts = new StorageArtifactStore(storage);
         this.info = info;
         this.runDirectory = runDirectory;
@@ -47,12 +50,17 @@ final class StoreBackedActiveRun implements ActiveRun {
     }
 
     static StoreBackedActiveRun open(Path artifactBase, Location runDirectory, String stage) {
+        return open(artifactBase, runDirectory, stage, new LocalStorage());
+    }
+
+    /** With {@code storage} to read logged locations (e.g. a switching storage for memory:// run directories). */
+    static StoreBackedActiveRun open(Path artifactBase, Location runDirectory, String stage, Storage storage) {
         MemoryRunStore store = new MemoryRunStore(Clock.systemUTC(), new Random(7), artifactBase.toUri().toString());
         Experiment experiment = store.getOrCreateExperiment("stage-test");
         RunInfo info = store.createRun(new CreateRunRequest(experiment.id(), stage + "-run", "tester",
                 System.currentTimeMillis(), List.of(new Tag("stage", stage))));
         Path root = Path.of(java.net.URI.create(info.artifactUri()));
-        return new StoreBackedActiveRun(store, info, runDirectory, stage, root);
+        return new StoreBackedActiveRun(store, info, runDirectory, stage, root, storage);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.cropcast.storage.s3;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCode;
@@ -67,17 +66,9 @@ final class S3Errors {
         return error(S3ErrorCode.S3_FAILURE, where + " failed: " + e.getMessage(), e);
     }
 
-    static CropcastException io(IOException e, String operation, Location location) {
-        return error(S3ErrorCode.ENDPOINT_UNREACHABLE, operation + " " + location + " failed: " + e.getMessage(), e);
-    }
-
     static CropcastException local(IOException e, String operation, Location location) {
         return error(TrackingErrorCode.STORAGE_FAILURE,
                 operation + " " + location + " failed on local disk: " + e.getMessage(), e);
-    }
-
-    static RuntimeException unwrap(UncheckedIOException e, String operation, Location location) {
-        return io(e.getCause(), operation, location);
     }
 
     static CropcastException error(ErrorCode code, String message, Throwable cause) {

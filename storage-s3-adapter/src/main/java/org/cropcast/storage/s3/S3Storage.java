@@ -29,7 +29,6 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * {@link Storage} for {@code s3://bucket/key} locations on the AWS SDK v2 sync client.
@@ -151,6 +150,9 @@ public final class S3Storage implements Storage, AutoCloseable {
         HeadObjectResponse head = head(source, "copy").orElseThrow(() -> S3Errors.error(
                 TrackingErrorCode.LOCATION_NOT_FOUND, "copy " + source + " to " + target + " failed: no such key", null));
         long size = head.contentLength();
+        if (source.equals(target)) {
+            return; // S3 refuses to copy an object onto itself unchanged; the content is already there
+        }
         try {
             if (size > config.multipartCopyThresholdBytes()) {
                 multipartCopy(source, target, size, head);

@@ -62,12 +62,14 @@ public final class S3MockServer {
                 .withRootFolder(root.toString())
                 .withRetainFilesOnExit(false)
                 .withProperty("server.address", "127.0.0.1")
+                .withProperty("server.shutdown", "immediate")
+                .withProperty("spring.main.sources", LoopbackConnectorConfiguration.class.getName())
                 .build();
         server.start();
         return new S3MockServer(server, root);
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>}: the server listens on the loopback interface only. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getHttpPort());
     }

@@ -5,7 +5,6 @@ import static org.cropcast.storage.s3.TestS3StorageFaults.randomBytes;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.cropcast.tracking.ArtifactEntry;
@@ -106,6 +105,14 @@ class TestS3ServerSideCopy {
         assertThat(stagedCopy).doesNotExist();
         assertThat(stagedBytes).isGreaterThan(2L * features.length);
         assertThat(stored("mlruns/1/run1/artifacts/staged/features/part-0.parquet")).isEqualTo(features);
+    }
+
+    @Test
+    void copyOntoItselfKeepsTheObject() {
+        byte[] data = randomBytes(1000, 14);
+        put("same.bin", data);
+        storage.copy(location("same.bin"), location("same.bin"));
+        assertThat(stored("same.bin")).isEqualTo(data);
     }
 
     @Test

@@ -191,7 +191,7 @@ final class MlflowRestClient {
     }
 
     private <B extends Message.Builder> Result<B> exchange(String operation, Supplier<HttpRequest.Builder> request, B response) {
-        Reply reply = send(operation, request);
+        Reply reply = send(operation, request, true);
         if (!reply.success()) {
             return Result.failed(checkedError(operation, reply));
         }
@@ -228,7 +228,7 @@ final class MlflowRestClient {
 
     /** Like {@link #open} but returns the server's error for the caller to interpret. */
     Result<Opened> tryOpen(String operation, Supplier<HttpRequest.Builder> request) {
-        Reply reply = send(operation, request);
+        Reply reply = send(operation, request, false);
         if (!reply.success()) {
             return Result.failed(checkedError(operation, reply));
         }
@@ -259,9 +259,10 @@ final class MlflowRestClient {
      * timeouts), 408, 429 and 5xx (but not 501) are retried with exponential backoff and jitter,
      * honouring {@code Retry-After}, until {@link MlflowRestSettings#maxRetries()} or
      * {@link MlflowRestSettings#retryMaxDuration()} runs out. Unknown hosts and TLS failures are not
-     * retried. Returns the last reply; throws for the last I/O error.
+     * retried. Returns the last reply; throws for the last I/O error. With {@code buffered} a 2xx
+     * body is read within the attempt, so a connection lost while reading it is retried too.
      */
-    private Reply send(String operation, Supplier<HttpRequest.Builder> request) {
+    private Reply send(String operation, Supplier<HttpRequest.Builder> request, boolean buffered) {
         RetryPolicy<Reply> policy = RetryPolicy.<Reply>builder()
                 .handle(IOException.class)
                 .abortOn(MlflowRestClient::permanentIoFailure)
@@ -280,7 +281,7 @@ final class MlflowRestClient {
         try {
             return Failsafe.with(policy).get(() -> {
                 attempts[0]++;
-                return sendOnce(request.get().build());
+                return sendOnce(request.get().build(), buffered);
             });
         } catch (FailsafeException e) {
             Throwable cause = e.getCause();
@@ -298,10 +299,15 @@ final class MlflowRestClient {
         }
     }
 
-    private Reply sendOnce(HttpRequest request) throws IOException, InterruptedException {
+    private Reply sendOnce(HttpRequest request, boolean buffered) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         if (status / 100 == 2) {
+            if (buffered) {
+                try (InputStream in = response.body()) {
+                    return new Reply(status, response.headers(), Optional.of(new java.io.ByteArrayInputStream(in.readAllBytes())), "");
+                }
+            }
             return new Reply(status, response.headers(), Optional.of(response.body()), "");
         }
         try (InputStream in = response.body()) {

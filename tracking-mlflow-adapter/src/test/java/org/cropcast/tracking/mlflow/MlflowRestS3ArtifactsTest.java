@@ -1,6 +1,7 @@
 package org.cropcast.tracking.mlflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.cropcast.storage.s3.FaultInjectingProxy;
 import org.cropcast.storage.s3.S3MockServer;
+import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.RunInfo;
@@ -109,6 +112,48 @@ class MlflowRestS3ArtifactsTest {
                 assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(big));
             }
             assertPythonDownloads(server, run, Map.of("data/big.bin", big, "data/small.txt", small));
+        }
+    }
+
+    /**
+     * Presigned part uploads through a faulty S3 endpoint: a part whose connection drops after S3
+     * stored it is sent again and the object is intact; when parts keep failing the upload is
+     * aborted, leaving no object and no pending multipart upload behind.
+     */
+    @Test
+    void multipartPartsAreRetriedAndFailedUploadsAborted() throws Exception {
+        String bucket = s3.createBucket("mlflow-faulty");
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(s3.endpoint());
+                MlflowServerProcess server = MlflowServerProcess.builder(dir.resolve("server"))
+                        .extraArgs("--artifacts-destination", "s3://" + bucket + "/proxied")
+                        .environment(S3MockServer.environment(proxy.endpoint())).start()) {
+            Map<String, String> env = new HashMap<>();
+            env.put("MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD", "true");
+            env.put("MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE", Long.toString(5L << 20));
+            env.put("MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE", Long.toString(5L << 20));
+            MlflowRestConnections connections = new MlflowRestConnections(MlflowRestSettings.fromEnvironment(env)
+                    .withRetries(2, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(60)));
+            RunStore store = new MlflowRestRunStoreFactory(connections).create(server.trackingUri());
+            Experiment experiment = store.getOrCreateExperiment("s3-faulty");
+            RunInfo run = store.createRun(new CreateRunRequest(experiment.id(), "r", "u", System.currentTimeMillis(), List.of()));
+            MlflowArtifactsArtifactStore artifacts = new MlflowArtifactsArtifactStore(connections);
+            Path big = randomFile(dir.resolve("big.bin"), (11 << 20) + 7, 8);
+            String prefix = "proxied/" + experiment.id() + "/" + run.runId() + "/artifacts/";
+
+            proxy.dropNext(1, "PUT", 0);
+            artifacts.logFile(run.artifactUri(), big, "retried");
+            assertThat(proxy.faultsInjected()).isEqualTo(1);
+            try (InputStream in = artifacts.open(run.artifactUri(), "retried/big.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(big));
+            }
+
+            proxy.dropNext(1_000, "PUT", 0);
+            assertThatThrownBy(() -> artifacts.logFile(run.artifactUri(), big, "failed"))
+                    .isInstanceOf(CropcastException.class)
+                    .hasMessageContaining("upload part 1 of 'failed/big.bin'");
+            proxy.dropNext(0, "PUT", 0);
+            assertThat(s3.client().listObjectsV2(b -> b.bucket(bucket).prefix(prefix + "failed/")).contents()).isEmpty();
+            assertThat(s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
         }
     }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tracking server crashes (SIGKILL of its process tree) in the middle of a run and comes back
- * on the same port after a pause; the run goes on through the retries and completes with every
- * metric, param, tag and artifact present.
+ * on the same port after a pause; the run goes on through the retries (metric batches and artifact
+ * uploads alike) and completes with every metric, param, tag and artifact present, byte-identical.
  */
 class MlflowRestServerRestartTest {
     private static final int BATCHES = 120;
@@ -64,6 +64,17 @@ class MlflowRestServerRestartTest {
                     batch.add(new Metric("loss", 1.0 / (step + 1), 1_700_000_000_000L + step, step));
                 }
                 store.logBatch(run.runId(), batch, List.of(new Param("p" + b, "v" + b)), List.of(new Tag("progress", Integer.toString(b))));
+                if (b % 10 == 0) {
+                    // artifacts too, some of them while the server is away
+                    try {
+                        byte[] content = new byte[100_000 + b];
+                        new java.util.Random(b).nextBytes(content);
+                        Path file = Files.write(dir.resolve("part-" + b + ".bin"), content);
+                        artifacts.logFile(run.artifactUri(), file, "parts");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
                 synchronized (logged) {
                     logged.addAll(batch);
                 }
@@ -99,6 +110,11 @@ class MlflowRestServerRestartTest {
         assertThat(store.getMetricHistory(run.runId(), "loss")).hasSize(BATCHES * METRICS_PER_BATCH).isEqualTo(logged);
         try (InputStream in = artifacts.open(run.artifactUri(), "reports/report.txt")) {
             assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo("done\n");
+        }
+        for (int b = 0; b < BATCHES; b += 10) {
+            try (InputStream in = artifacts.open(run.artifactUri(), "parts/part-" + b + ".bin")) {
+                assertThat(in.readAllBytes()).as("parts/part-%d.bin", b).isEqualTo(Files.readAllBytes(dir.resolve("part-" + b + ".bin")));
+            }
         }
     }
 }

@@ -50,6 +50,7 @@ public final class MlflowServerProcess implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean serveArtifacts = true;
         private int workers = 1;
+        private String backendStoreUri;
         private String adminUser;
         private String adminPassword;
 
@@ -80,6 +81,12 @@ public final class MlflowServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** Another backend store (for example {@link PostgresProcess#mlflowBackendUri()}); default SQLite in the work directory. */
+        public Builder backendStoreUri(String uri) {
+            this.backendStoreUri = requireNonNull(uri, "uri is null");
+            return this;
+        }
+
         /** Runs the {@code basic-auth} app with this admin user (created on first start). */
         public Builder basicAuth(String adminUser, String adminPassword) {
             this.adminUser = requireNonNull(adminUser, "adminUser is null");
@@ -92,7 +99,8 @@ public final class MlflowServerProcess implements AutoCloseable {
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(
                     MlflowPython.mlflowCli().toString(), "server",
-                    "--backend-store-uri", "sqlite:///" + workDir.toAbsolutePath().resolve("mlflow.db"),
+                    "--backend-store-uri", backendStoreUri != null ? backendStoreUri
+                            : "sqlite:///" + workDir.toAbsolutePath().resolve("mlflow.db"),
                     "--host", "127.0.0.1",
                     "--port", Integer.toString(port),
                     "--workers", Integer.toString(workers)));

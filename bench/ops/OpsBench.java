@@ -1,0 +1,532 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.cropcast.tracking.CreateRunRequest;
+import org.cropcast.tracking.Experiment;
+import org.cropcast.tracking.ExperimentId;
+import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.Metric;
+import org.cropcast.tracking.Param;
+import org.cropcast.tracking.Run;
+import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunInfo;
+import org.cropcast.tracking.RunSearch;
+import org.cropcast.tracking.RunStatus;
+import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.StorageArtifactStore;
+import org.cropcast.tracking.Tag;
+import org.cropcast.tracking.mlflow.SqliteRunStoreFactory;
+
+/**
+ * cropcast's side of bench/ops (driven by bench/ops/drive.py, see bench/run.sh): the embedded
+ * SQLite store through its public port ({@code RunStore}), and raw SQLite (plain JDBC statements
+ * on the same MLflow schema: the physical limit). ops_peer.py is the Python MLflow peer.
+ * Prints JSON lines {@code {"system":..,"op":..,"unit":..,"samples":[..]}}.
+ *
+ * <pre>
+ * OpsBench latency  WORKDIR REPEATS              per-operation latency, cropcast and raw SQLite
+ * OpsBench init     DB EXPERIMENT                a database with this experiment
+ * OpsBench populate DB RUNS                      an experiment "search" with RUNS finished runs
+ * OpsBench search   DB REPEATS MAX_RESULTS       search latency on a populated database (cropcast and raw)
+ * OpsBench ingest   WORKDIR ROWS ROUNDS          bulk metric ingest, 1,000 rows per batch
+ * OpsBench writer   DB GO INDEX BATCHES PER_BATCH   one concurrent writer process
+ * OpsBench footprint DB FIXTURES                 one pipeline invocation's tracking, as a whole process
+ * </pre>
+ */
+public final class OpsBench {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final int WARMUP = 30;
+
+    private OpsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "latency" -> latency(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "init" -> init(Path.of(args[1]), args[2]);
+            case "populate" -> populate(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "search" -> search(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "ingest" -> ingest(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "writer" -> writer(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
+            case "footprint" -> footprint(Path.of(args[1]), Path.of(args[2]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    static RunStore open(Path db) {
+        return new SqliteRunStoreFactory().create("sqlite:///" + db.toAbsolutePath());
+    }
+
+    // ---------------------------------------------------------------- per-operation latency
+
+    static void latency(Path work, int repeats) throws Exception {
+        Path db = work.resolve("latency-cropcast/mlruns.db");
+        Files.createDirectories(db.getParent());
+        try (RunStore store = open(db)) {
+            ExperimentId exp = store.getOrCreateExperiment("latency").id();
+            int[] counter = {0};
+            emit("cropcast", "create_run", time(repeats, () -> {
+                store.createRun(new CreateRunRequest(exp, "r" + counter[0]++, "bench", System.currentTimeMillis(), List.of()));
+            }));
+            for (int size : new int[] {10, 500, 1000}) {
+                RunId run = store.createRun(new CreateRunRequest(exp, "batch" + size, "bench", System.currentTimeMillis(), List.of())).runId();
+                int[] step = {0};
+                emit("cropcast", "log_batch_" + size, time(repeats, () -> {
+                    int s = step[0]++;
+                    store.logBatch(run, metrics(size, s), List.of(), List.of());
+                }));
+            }
+            RunId rich = richRun(store, exp);
+            emit("cropcast", "get_run", time(repeats, () -> {
+                if (store.getRun(rich).isEmpty()) {
+                    throw new IllegalStateException("run vanished");
+                }
+            }));
+        }
+        Path rawDb = work.resolve("latency-raw/mlruns.db");
+        Files.createDirectories(rawDb.getParent());
+        String expId;
+        try (RunStore store = open(rawDb)) { // the schema and an experiment, written by the store
+            expId = store.getOrCreateExperiment("latency").id().value();
+        }
+        try (Connection c = raw(rawDb)) {
+            Raw raw = new Raw(c);
+            emit("raw", "create_run", time(repeats, () -> raw.createRun(expId, List.of())));
+            for (int size : new int[] {10, 500, 1000}) {
+                String run = raw.createRun(expId, List.of());
+                int[] step = {0};
+                emit("raw", "log_batch_" + size, time(repeats, () -> raw.insertMetrics(run, metrics(size, step[0]++))));
+            }
+            String rich = raw.createRun(expId, tags(20));
+            raw.insertMetrics(rich, metrics(100, 0));
+            raw.insertParams(rich, params(9));
+            emit("raw", "get_run", time(repeats, () -> raw.getRun(rich)));
+        }
+    }
+
+    /** The run read back by get_run: 20 tags, 9 params, 100 metrics. */
+    static RunId richRun(RunStore store, ExperimentId exp) {
+        RunId run = store.createRun(new CreateRunRequest(exp, "rich", "bench", System.currentTimeMillis(), tags(20))).runId();
+        store.logBatch(run, metrics(100, 0), params(9), List.of());
+        return run;
+    }
+
+    static List<Metric> metrics(int n, int step) {
+        List<Metric> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Metric("metric_" + i, i * 0.5 + step, T0 + step, step));
+        }
+        return out;
+    }
+
+    static List<Tag> tags(int n) {
+        List<Tag> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Tag("tag_" + i, "value " + i));
+        }
+        return out;
+    }
+
+    static List<Param> params(int n) {
+        List<Param> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Param("param_" + i, Integer.toString(i * 7)));
+        }
+        return out;
+    }
+
+    static void init(Path db, String experiment) throws Exception {
+        Files.createDirectories(db.toAbsolutePath().getParent());
+        try (RunStore store = open(db)) {
+            store.getOrCreateExperiment(experiment);
+        }
+    }
+
+    // ---------------------------------------------------------------- search
+
+    /** RUNS finished runs in experiment "search", each with 5 tags, 3 params and 3 metrics. */
+    static void populate(Path db, int runs) {
+        try (RunStore store = open(db)) {
+            ExperimentId exp = store.getOrCreateExperiment("search").id();
+            long start = System.currentTimeMillis() - runs * 1000L;
+            for (int r = 0; r < runs; r++) {
+                List<Tag> tags = List.of(new Tag("stage", r % 3 == 0 ? "hindcast" : "forecast"), new Tag("region", "R" + r % 50),
+                        new Tag("git_commit", Integer.toHexString(r * 7919)));
+                RunId run = store.createRun(new CreateRunRequest(exp, "run-" + r, "bench", start + r * 1000L, tags)).runId();
+                store.logBatch(run, List.of(new Metric("rmse", r * 0.01, start + r * 1000L, 0), new Metric("mae", r * 0.005, start + r * 1000L, 0),
+                        new Metric("r2", 0.9, start + r * 1000L, 0)), List.of(new Param("detrend", "linear"),
+                        new Param("alpha", Double.toString(r % 10 * 0.1)), new Param("seed", Integer.toString(r))), List.of());
+                store.endRun(run, RunStatus.FINISHED, start + r * 1000L + 500);
+            }
+        }
+    }
+
+    static void search(Path db, int repeats, int maxResults) throws Exception {
+        String op = "search_" + maxResults;
+        try (RunStore store = open(db)) {
+            ExperimentId exp = store.findExperiment("search").map(Experiment::id).orElseThrow();
+            emit("cropcast", op, time(repeats, () -> {
+                List<Run> runs = store.searchRuns(new RunSearch(exp, Optional.empty(), maxResults));
+                if (runs.size() != maxResults) {
+                    throw new IllegalStateException("found " + runs.size());
+                }
+            }));
+            try (Connection c = raw(db)) {
+                Raw raw = new Raw(c);
+                emit("raw", op, time(repeats, () -> {
+                    int n = raw.search(exp.value(), maxResults);
+                    if (n != maxResults) {
+                        throw new IllegalStateException("found " + n);
+                    }
+                }));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- bulk ingest
+
+    static void ingest(Path work, int rows, int rounds) throws Exception {
+        double[] store = new double[rounds];
+        double[] rawRate = new double[rounds];
+        for (int r = -1; r < rounds; r++) { // round -1 (at most 10,000 rows) warms the JIT up, not reported
+            Path db = work.resolve("ingest-cropcast-" + rows + "-" + r + "/mlruns.db");
+            Files.createDirectories(db.getParent());
+            List<List<Metric>> batches = bulkRows(r < 0 ? Math.min(rows, 10_000) : rows);
+            double seconds;
+            try (RunStore s = open(db)) {
+                RunId run = s.createRun(new CreateRunRequest(s.getOrCreateExperiment("ingest").id(), "ingest", "bench",
+                        System.currentTimeMillis(), List.of())).runId();
+                long t = System.nanoTime();
+                for (List<Metric> batch : batches) {
+                    s.logBatch(run, batch, List.of(), List.of());
+                }
+                seconds = (System.nanoTime() - t) / 1e9;
+            }
+            Path rawDb = work.resolve("ingest-raw-" + rows + "-" + r + "/mlruns.db");
+            Files.createDirectories(rawDb.getParent());
+            String expId;
+            try (RunStore s = open(rawDb)) {
+                expId = s.getOrCreateExperiment("ingest").id().value();
+            }
+            double rawSeconds;
+            try (Connection c = raw(rawDb)) {
+                Raw raw = new Raw(c);
+                String run = raw.createRun(expId, List.of());
+                long t = System.nanoTime();
+                for (List<Metric> batch : batches) {
+                    raw.insertMetrics(run, batch);
+                }
+                rawSeconds = (System.nanoTime() - t) / 1e9;
+            }
+            if (r >= 0) {
+                store[r] = seconds;
+                rawRate[r] = rawSeconds;
+            }
+            deleteTree(db.getParent());
+            deleteTree(rawDb.getParent());
+        }
+        emitSized("cropcast", "ingest", rows, store);
+        emitSized("raw", "ingest", rows, rawRate);
+    }
+
+    /** 100 keys, steps 0..rows/100, in batches of 1,000 rows (the same rows ops_peer.py logs). */
+    static List<List<Metric>> bulkRows(int rows) {
+        List<List<Metric>> batches = new ArrayList<>();
+        List<Metric> batch = new ArrayList<>(1000);
+        for (int i = 0; i < rows; i++) {
+            batch.add(new Metric("metric_" + i % 100, i * 0.001, T0 + i, i / 100));
+            if (batch.size() == 1000) {
+                batches.add(batch);
+                batch = new ArrayList<>(1000);
+            }
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    // ---------------------------------------------------------------- concurrent writers
+
+    /** One of N processes: opens the store, waits for GO, creates a run (20 tags), 9 params, BATCHES x PER_BATCH metrics, ends it. */
+    static void writer(Path db, Path go, int index, int batches, int perBatch) throws Exception {
+        int ok = 0;
+        int failed = 0;
+        List<String> kinds = new ArrayList<>();
+        try (RunStore store = open(db)) { // opened before "ready": start-up is not part of the measurement
+            ExperimentId exp = store.getOrCreateExperiment("concurrency").id();
+            System.out.println("ready");
+            System.out.flush();
+            while (!Files.exists(go)) {
+                Thread.sleep(1);
+            }
+            RunId run = store.createRun(new CreateRunRequest(exp, "writer-" + index, "bench", System.currentTimeMillis(), tags(20))).runId();
+            store.logBatch(run, List.of(), params(9), List.of());
+            ok += 2;
+            for (int b = 0; b < batches; b++) {
+                try {
+                    store.logBatch(run, metrics(perBatch, b), List.of(), List.of());
+                    ok++;
+                } catch (RuntimeException e) {
+                    failed++;
+                    kinds.add(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+                }
+            }
+            store.endRun(run, RunStatus.FINISHED, System.currentTimeMillis());
+            ok++;
+        } catch (RuntimeException e) {
+            failed++;
+            kinds.add(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+        }
+        System.out.println("result " + ok + " " + failed + " " + json(kinds.stream().distinct().toList()));
+    }
+
+    // ---------------------------------------------------------------- tracking footprint
+
+    /**
+     * What a pipeline invocation tracks, as one process: experiment lookup, a run with 20 tags,
+     * 9 params, 200 metrics in 4 batches (fold as step), the 14 artifact files in FIXTURES, end.
+     */
+    static void footprint(Path db, Path fixtures) throws Exception {
+        try (RunStore store = open(db)) {
+            StorageArtifactStore artifacts = new StorageArtifactStore(new LocalStorage());
+            ExperimentId exp = store.getOrCreateExperiment("footprint").id();
+            long now = System.currentTimeMillis();
+            RunInfo run = store.createRun(new CreateRunRequest(exp, "hindcast", "bench", now, tags(20)));
+            store.logBatch(run.runId(), List.of(), params(9), List.of());
+            for (int b = 0; b < 4; b++) {
+                List<Metric> batch = new ArrayList<>();
+                for (int m = 0; m < 50; m++) {
+                    batch.add(new Metric("fold" + b + ".metric" + m % 10, m * 0.01, now + m, m / 10));
+                }
+                store.logBatch(run.runId(), batch, List.of(), List.of());
+            }
+            try (Stream<Path> files = Files.list(fixtures)) {
+                for (Path f : files.sorted().toList()) {
+                    String dir = f.getFileName().toString().endsWith(".png") ? "reports/folds"
+                            : f.getFileName().toString().endsWith(".parquet") ? "datasets" : "";
+                    artifacts.logFile(run.artifactUri(), f, dir);
+                }
+            }
+            store.endRun(run.runId(), RunStatus.FINISHED, System.currentTimeMillis());
+        }
+    }
+
+    // ---------------------------------------------------------------- raw SQLite (the physical limit)
+
+    static Connection raw(Path db) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA foreign_keys=ON");
+        }
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    /** The minimal SQL for each operation, in one BEGIN IMMEDIATE transaction per write, with no validation. */
+    static final class Raw {
+        private final Connection c;
+        private final PreparedStatement insertRun;
+        private final PreparedStatement insertTag;
+        private final PreparedStatement insertMetric;
+        private final PreparedStatement insertParam;
+
+        Raw(Connection c) throws SQLException {
+            this.c = c;
+            insertRun = c.prepareStatement("INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status,"
+                    + " start_time, source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES (?, ?, 'UNKNOWN', '', '', 'bench',"
+                    + " 'RUNNING', ?, '', 'active', ?, ?)");
+            insertTag = c.prepareStatement("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)");
+            insertMetric = c.prepareStatement("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0)");
+            insertParam = c.prepareStatement("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
+        }
+
+        String createRun(String expId, List<Tag> tags) {
+            String id = UUID.randomUUID().toString().replace("-", "");
+            write(() -> {
+                insertRun.setString(1, id);
+                insertRun.setString(2, "r-" + id.substring(0, 8));
+                insertRun.setLong(3, System.currentTimeMillis());
+                insertRun.setString(4, "file:///tmp/mlartifacts/" + expId + "/" + id + "/artifacts");
+                insertRun.setString(5, expId);
+                insertRun.executeUpdate();
+                for (Tag t : tags) {
+                    insertTag.setString(1, t.key());
+                    insertTag.setString(2, t.value());
+                    insertTag.setString(3, id);
+                    insertTag.addBatch();
+                }
+                if (!tags.isEmpty()) {
+                    insertTag.executeBatch();
+                }
+            });
+            return id;
+        }
+
+        void insertMetrics(String run, List<Metric> metrics) {
+            write(() -> {
+                for (Metric m : metrics) {
+                    insertMetric.setString(1, m.key());
+                    insertMetric.setDouble(2, m.value());
+                    insertMetric.setLong(3, m.timestampMillis());
+                    insertMetric.setString(4, run);
+                    insertMetric.setLong(5, m.step());
+                    insertMetric.addBatch();
+                }
+                insertMetric.executeBatch();
+            });
+        }
+
+        void insertParams(String run, List<Param> params) {
+            write(() -> {
+                for (Param p : params) {
+                    insertParam.setString(1, p.key());
+                    insertParam.setString(2, p.value());
+                    insertParam.setString(3, run);
+                    insertParam.addBatch();
+                }
+                insertParam.executeBatch();
+            });
+        }
+
+        /** The run row, its tags, params and last value of each metric. */
+        int getRun(String run) {
+            int n = 0;
+            n += count("SELECT * FROM runs WHERE run_uuid = ?", run);
+            n += count("SELECT key, value FROM tags WHERE run_uuid = ?", run);
+            n += count("SELECT key, value FROM params WHERE run_uuid = ?", run);
+            n += count("SELECT key, value, timestamp, step FROM metrics m WHERE run_uuid = ? AND step ="
+                    + " (SELECT max(step) FROM metrics WHERE run_uuid = m.run_uuid AND key = m.key)", run);
+            return n;
+        }
+
+        /** The newest MAX runs of the experiment, with their tags, params and latest metrics. */
+        int search(String expId, int max) {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT * FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'active'"
+                    + " ORDER BY start_time DESC, run_uuid LIMIT ?")) {
+                p.setString(1, expId);
+                p.setInt(2, max);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getString("run_uuid"));
+                    }
+                }
+                String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
+                for (String table : new String[] {"tags", "params", "latest_metrics"}) {
+                    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM " + table + " WHERE run_uuid IN (" + in + ")")) {
+                        while (r.next()) {
+                            r.getString("key");
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return ids.size();
+        }
+
+        private int count(String sql, String arg) {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setString(1, arg);
+                int n = 0;
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        n++;
+                    }
+                }
+                return n;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void write(SqlWork work) {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                try {
+                    work.run();
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    interface Op {
+        void run() throws Exception;
+    }
+
+    /** Milliseconds per call, after WARMUP unreported calls. */
+    static double[] time(int repeats, Op op) {
+        double[] samples = new double[repeats];
+        try {
+            for (int i = 0; i < WARMUP + repeats; i++) {
+                long t = System.nanoTime();
+                op.run();
+                if (i >= WARMUP) {
+                    samples[i - WARMUP] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return samples;
+    }
+
+    static void emit(String system, String op, double[] millis) {
+        System.out.println("{\"system\":\"" + system + "\",\"op\":\"" + op + "\",\"unit\":\"ms\",\"samples\":" + json(millis) + "}");
+    }
+
+    static void emitSized(String system, String op, int size, double[] seconds) {
+        System.out.println("{\"system\":\"" + system + "\",\"op\":\"" + op + "\",\"size\":" + size + ",\"unit\":\"s\",\"samples\":"
+                + json(seconds) + "}");
+    }
+
+    static String json(double[] values) {
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v)).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    static String json(List<String> values) {
+        return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "'") + "\"").collect(Collectors.joining(",", "[", "]"));
+    }
+
+    static String firstLine(String message) {
+        String m = message == null ? "" : message;
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).replaceAll("\\s+", " ");
+    }
+
+    static void deleteTree(Path dir) throws Exception {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
