@@ -55,6 +55,21 @@ def latency(db, repeats):
     print("run_lifecycle %.3f %.3f %.3f %.3f" % (quantiles(samples) + (statistics.median(cpu),)))
 
 
+def get_or_create_experiment(store, name):
+    """As mlflow.set_experiment does: create, and on RESOURCE_ALREADY_EXISTS (a racing process) read it."""
+    from mlflow.exceptions import MlflowException
+
+    experiment = store.get_experiment_by_name(name)
+    if experiment is not None:
+        return experiment
+    try:
+        return store.create_experiment(name)
+    except MlflowException as e:
+        if e.error_code == "RESOURCE_ALREADY_EXISTS":
+            return store.get_experiment_by_name(name)
+        raise
+
+
 def writer(db, go, index, batches, per_batch):
     print("ready", flush=True)
     while not os.path.exists(go):
@@ -74,7 +89,7 @@ def writer(db, go, index, batches, per_batch):
 
     store = attempt(lambda: store_for(db))
     if store is not None:
-        exp = attempt(lambda: store.get_experiment_by_name("concurrency") or store.create_experiment("concurrency"))
+        exp = attempt(lambda: get_or_create_experiment(store, "concurrency"))
         if exp is not None:
             exp_id = exp if isinstance(exp, str) else exp.experiment_id
             tags = [RunTag("tag%d" % t, "value %d of writer %d" % (t, index)) for t in range(20)]

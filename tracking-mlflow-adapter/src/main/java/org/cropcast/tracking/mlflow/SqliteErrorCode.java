@@ -26,9 +26,7 @@ public enum SqliteErrorCode implements ErrorCode {
     /** Another process held the write lock for longer than the lock timeout. */
     DATABASE_LOCKED(1006, EXTERNAL_SYSTEM),
     /** Any other SQLite failure (I/O error, disk full...). */
-    DATABASE_FAILURE(1007, EXTERNAL_SYSTEM),
-    /** Reading or writing a file under the embedded artifact root failed. */
-    ARTIFACT_IO_FAILURE(1008, EXTERNAL_SYSTEM);
+    DATABASE_FAILURE(1007, EXTERNAL_SYSTEM);
 
     private final int number;
     private final ErrorCategory category;
