@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Every cropcast benchmark, one command. Writes docs/BENCHMARKS.md and docs/img/*.png.
 #
-#   bench/run.sh            full mode (the committed docs/BENCHMARKS.md; about an hour on 2 cores)
+#   bench/run.sh            full mode (the committed docs/BENCHMARKS.md; about 40 minutes on 2 cores)
 #   bench/run.sh --quick    fewer repetitions and smaller sizes (a few minutes)
 #   bench/run.sh [--quick] --only rest,pipeline   re-run some parts, keeping the last results of the others
+#   ... --no-build                                 with --only: reuse the last build of this tree
 #
 # Parts (each logged to bench/results/<part>.log; a part that fails or is missing is reported as
 # such in BENCHMARKS.md, never silently dropped):
@@ -22,11 +23,13 @@ cd "$root"
 
 mode=full
 only=""
+no_build=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) mode=quick ;;
     --full) mode=full ;;
     --only) only="$2"; shift ;;
+    --no-build) no_build=1 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -41,6 +44,7 @@ done
 command_line="bench/run.sh"
 [[ "$mode" == quick ]] && command_line="bench/run.sh --quick"
 [[ -n "$only" ]] && command_line="$command_line --only $only"
+[[ -n "$no_build" ]] && command_line="$command_line --no-build"
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -67,13 +71,17 @@ py="$venv/bin/python"
 export CROPCAST_MLFLOW_VENV="$venv"
 
 # --- build once: every module's jars (tests compiled, not run) and the CLI's fat jar
-log "building (mvn package -DskipTests)"
-if ! mvn -B -q -o package -DskipTests > "$results/build.log" 2>&1; then
-  log "offline build failed; retrying online"
-  mvn -B -q package -DskipTests > "$results/build.log" 2>&1 || { log "build failed, see $results/build.log"; tail -30 "$results/build.log" >&2; exit 1; }
+if [[ -n "$no_build" && -n "$only" && -s "$results/deps.txt" && -f pipeline-app/target/cropcast.jar ]]; then
+  log "reusing the last build (--no-build)"
+else
+  log "building (mvn package -DskipTests)"
+  if ! mvn -B -q -o package -DskipTests > "$results/build.log" 2>&1; then
+    log "offline build failed; retrying online"
+    mvn -B -q package -DskipTests > "$results/build.log" 2>&1 || { log "build failed, see $results/build.log"; tail -30 "$results/build.log" >&2; exit 1; }
+  fi
+  mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile="$results/deps.txt" > /dev/null 2>>"$results/build.log" || { log "cannot resolve the class path"; exit 1; }
 fi
-mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile="$results/deps.txt" > /dev/null 2>>"$results/build.log" || { log "cannot resolve the class path"; exit 1; }
 # cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)
 cp="$results/classes:$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes"
 cp="$cp:$(tr ':' '\n' < "$results/deps.txt" | grep -v '/org/cropcast/' | paste -sd: -)"
