@@ -2,7 +2,7 @@
 # Every cropcast benchmark, one command. Writes docs/BENCHMARKS.md and docs/img/*.png.
 #
 #   bench/run.sh            full mode (the committed docs/BENCHMARKS.md; about 40 minutes on 2 cores)
-#   bench/run.sh --quick    fewer repetitions and smaller sizes (a few minutes)
+#   bench/run.sh --quick    fewer repetitions and smaller sizes (10-20 minutes)
 #   bench/run.sh [--quick] --only rest,pipeline   re-run some parts, keeping the last results of the others
 #   ... --no-build                                 with --only: reuse the last build of this tree
 #
