@@ -97,11 +97,12 @@ public final class StageLauncher {
         PipelineConfig config = launch.config();
         Location dataRoot = Location.of(config.dataRoot());
         List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+        // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
+        TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
         RunDirectories.Choice choice = launch.stage().equals("forecast")
                 ? forecastChoice(launch)
                 : directories.choose(config, launch.stage(), launch.runDirectory(), launch.resume());
-        TrackingTarget tracking = TrackingTarget.of(config);
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
         try (RunStore store = backends.open(tracking.uri())) {
