@@ -100,15 +100,12 @@ public final class StageLauncher {
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
         TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
-        RunDirectories.Choice choice = launch.stage().equals("forecast")
-                ? forecastChoice(launch)
-                : directories.choose(config, launch.stage(), launch.runDirectory(), launch.resume());
+        RunDirectories.Choice choice = choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
         try (RunStore store = backends.open(tracking.uri())) {
-            RunScope scope = new RunScope(store, artifacts, storage, documents, clock, settings(tracking, launch));
-            RunRequest request = RunRequest.of(launch.stage(), config.experimentName(), choice.directory(), launch.configPath(),
-                    ConfigDocuments.toDocument(config), boundedParams(config), choice.mode(), dataFiles);
+            RunScope scope = runScope(store, tracking, launch.configDirectory());
+            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
@@ -129,20 +126,46 @@ public final class StageLauncher {
         }
     }
 
-    private RunDirectories.Choice forecastChoice(Launch launch) {
-        Location directory = runDirectories().existing(launch.runDirectory().orElseThrow());
+    /**
+     * The run directory and mode of a stage invocation: for hindcast and fit-production as
+     * {@link RunDirectories#choose} says; a forecast needs an existing run directory and resumes the
+     * forecast run recorded there, if any.
+     */
+    public RunDirectories.Choice choose(String stage, PipelineConfig config, Optional<String> runDirectory, boolean resume) {
+        if (!stage.equals("forecast")) {
+            return runDirectories().choose(config, stage, runDirectory, resume);
+        }
+        Location directory = runDirectories().existing(runDirectory.orElseThrow(() ->
+                new CropcastException(AppErrorCode.INVALID_ARGUMENT, "a forecast needs --run-dir")));
         boolean recorded = storage.exists(directory.resolve(org.cropcast.tracking.RunRecord.fileName("forecast")));
         return new RunDirectories.Choice(directory, recorded ? RunMode.RESUME : RunMode.CREATE);
     }
 
-    private RunScopeSettings settings(TrackingTarget tracking, Launch launch) {
+    /**
+     * The run scope {@link #launch} opens its run with, over {@code store} (which the caller closes):
+     * this launcher's artifact store, storage, document writer and clock; user, heartbeat, signal
+     * handling, environment and git state as the command line records them. Public so that code
+     * calling a stage directly (tests, embedding) gets the same run lifecycle.
+     */
+    public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory) {
+        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory));
+    }
+
+    /** The run request of a stage invocation: the resolved configuration, the bounded params, the chosen directory and mode. */
+    public static RunRequest runRequest(String stage, PipelineConfig config, String configPath, RunDirectories.Choice choice,
+            List<Location> dataFiles) {
+        return RunRequest.of(stage, config.experimentName(), choice.directory(), configPath, ConfigDocuments.toDocument(config),
+                boundedParams(config), choice.mode(), dataFiles);
+    }
+
+    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory) {
         java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
                 .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
                 .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
         String user = Optional.ofNullable(context.environment().get("USER"))
                 .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
                 .orElse(System.getProperty("user.name", "unknown"));
-        GitInfo git = launch.configDirectory().map(GitInfo::probe).orElseGet(GitInfo::unknown);
+        GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
         return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
     }
 

@@ -13,6 +13,10 @@ import java.util.stream.Stream;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCategory;
+import org.cropcast.tracking.RunRecord;
+import org.cropcast.tracking.RunScope;
+import org.cropcast.tracking.RunStatus;
+import org.cropcast.tracking.RunTags;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,17 +90,25 @@ class BadInputTest {
 
     private CropcastException fails(PipelineConfig config) {
         CropcastException e = catchThrowableOfType(CropcastException.class,
-                () -> harness.run(new HindcastStage(), config, harness.run("hindcast")));
+                () -> harness.run(new HindcastStage(), config));
         assertThat(e).as("expected a CropcastException").isNotNull();
         assertThat(e.category()).isEqualTo(ErrorCategory.USER_INPUT);
         assertThat(e.getMessage()).doesNotContain("\n");
-        assertThat(runDirectoryFiles()).as("nothing written to the run directory").isEmpty();
+        // the run scope records the run before the stage starts; the stage itself wrote nothing
+        assertThat(runDirectoryFiles()).as("nothing written to the run directory by the stage")
+                .containsExactlyInAnyOrder(RunScope.CONFIG_FILE, RunScope.METADATA_FILE, RunRecord.fileName("hindcast"));
+        StageRun failed = harness.lastRun();
+        assertThat(failed.artifactFiles()).as("nothing logged by the stage")
+                .containsExactlyInAnyOrder(RunScope.CONFIG_FILE, RunScope.METADATA_FILE);
+        assertThat(failed.stored().info().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.stored().data().tags().get(RunTags.ERROR)).contains(e.getMessage());
         return e;
     }
 
-    private List<Path> runDirectoryFiles() {
+    private List<String> runDirectoryFiles() {
         try (Stream<Path> files = Files.walk(harness.runDirectory)) {
-            return new ArrayList<>(files.filter(Files::isRegularFile).toList());
+            return new ArrayList<>(files.filter(Files::isRegularFile)
+                    .map(f -> harness.runDirectory.relativize(f).toString()).toList());
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -104,7 +116,7 @@ class BadInputTest {
 
     @Test
     void theValidInputRuns() throws IOException {
-        StageResult result = harness.run(new HindcastStage(), config(), harness.run("hindcast"));
+        StageResult result = harness.run(new HindcastStage(), config()).result();
         assertThat(result.summaryLines()).isNotEmpty();
         assertThat(harness.runDirectory.resolve("datasets/pred.parquet")).exists();
     }

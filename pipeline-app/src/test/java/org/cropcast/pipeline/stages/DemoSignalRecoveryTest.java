@@ -36,8 +36,8 @@ class DemoSignalRecoveryTest {
         StageHarness harness = new StageHarness(temp);
         PipelineConfig cfg = harness.config(config);
 
-        StoreBackedActiveRun hindcast = harness.run("hindcast");
-        StageResult result = harness.run(new HindcastStage(), cfg, hindcast);
+        StageRun hindcast = harness.run(new HindcastStage(), cfg);
+        StageResult result = hindcast.result();
         assertThat(result.summaryLines()).anyMatch(line -> line.startsWith("model ") && line.contains("regions"));
 
         double modelRmse = hindcast.latest("model.regions.rmse");
@@ -55,8 +55,7 @@ class DemoSignalRecoveryTest {
         assertThat(hindcast.latest("ref.DEMO-SURVEY.1.model.regions.rmse")).isLessThan(issue1);
         assertThat(hindcast.latest("ref.DEMO-SURVEY.3.model.regions.rmse")).isGreaterThan(issue3);
 
-        StoreBackedActiveRun fit = harness.run("fit-production");
-        harness.run(new FitProductionStage(), cfg, fit);
+        StageRun fit = harness.run(new FitProductionStage(), cfg);
         JsonNode model = new ObjectMapper().readTree(harness.runDirectory.resolve("model/model.json").toFile());
         assertThat(model.get("version").asInt()).isEqualTo(1);
         assertThat(model.get("config_hash").asText()).hasSize(64);
@@ -77,12 +76,15 @@ class DemoSignalRecoveryTest {
             assertThat(region.get("coefficients").get(1).asDouble()).as("slope of %s", region.get("region").asText())
                     .isCloseTo(DemoDataGenerator.slope(index), within(0.2));
         }
-        assertThat(fit.artifact("model/model.json")).exists();
+        assertThat(fit.artifactFiles()).contains("model/model.json");
 
-        // forecast: before the summer nothing is observable (trend + intercept), after August all is
-        StoreBackedActiveRun forecast = harness.run("forecast");
-        StageResult early = new ForecastStage().run(harness.context(cfg, forecast, Optional.of(LocalDate.of(2022, 6, 1))));
-        StageResult late = new ForecastStage().run(harness.context(cfg, forecast, Optional.of(LocalDate.of(2022, 9, 1))));
+        // forecast: before the summer nothing is observable (trend + intercept), after August all is;
+        // the second forecast in the run directory resumes the first one's run, as on the command line
+        StageRun forecast = harness.run(new ForecastStage(), cfg, Optional.of(LocalDate.of(2022, 6, 1)));
+        StageRun resumed = harness.run(new ForecastStage(), cfg, Optional.of(LocalDate.of(2022, 9, 1)));
+        assertThat(resumed.runId()).isEqualTo(forecast.runId());
+        StageResult early = forecast.result();
+        StageResult late = resumed.result();
         assertThat(early.summaryLines().get(0)).contains("0 of 6 features observable");
         assertThat(late.summaryLines().get(0)).contains("6 of 6 features observable");
         List<Metric> observable = forecast.history("forecast.features_observable");
@@ -93,7 +95,7 @@ class DemoSignalRecoveryTest {
         assertThat(errors.get(1).value()).isLessThan(2 * DemoDataGenerator.NOISE_SD);
         Path forecastFile = harness.runDirectory.resolve("forecasts/2022-09-01/forecast.parquet");
         assertThat(forecastFile).exists();
-        assertThat(forecast.artifact("forecasts/2022-09-01/forecast.parquet")).exists();
+        assertThat(forecast.artifactFiles()).contains("forecasts/2022-09-01/forecast.parquet");
         Map<String, Object> national = DuckDb.query(forecastFile,
                 "SELECT predicted, observed, features_observable FROM ?file WHERE level = 'national'").get(0);
         assertThat(((Number) national.get("features_observable")).intValue()).isEqualTo(6);

@@ -27,14 +27,12 @@ class ParquetInputAndExpandingWindowTest {
 
         StageHarness csvHarness = new StageHarness(temp.resolve("csv"));
         PipelineConfig csv = csvHarness.config(config, "regression=ols");
-        StoreBackedActiveRun csvRun = csvHarness.run("hindcast");
-        csvHarness.run(new HindcastStage(), csv, csvRun);
+        StageRun csvRun = csvHarness.run(new HindcastStage(), csv);
 
         StageHarness parquetHarness = new StageHarness(temp.resolve("parquet"));
         PipelineConfig parquet = parquetHarness.config(config, "regression=ols", "target.path=data/panel.parquet",
                 "features.path=data/weather.parquet");
-        StoreBackedActiveRun parquetRun = parquetHarness.run("hindcast");
-        parquetHarness.run(new HindcastStage(), parquet, parquetRun);
+        StageRun parquetRun = parquetHarness.run(new HindcastStage(), parquet);
 
         assertThat(parquetRun.latest("model.regions.rmse")).isCloseTo(csvRun.latest("model.regions.rmse"), within(1e-9));
         assertThat(parquetRun.latest("model.national.rmse")).isCloseTo(csvRun.latest("model.national.rmse"), within(1e-9));
@@ -45,8 +43,8 @@ class ParquetInputAndExpandingWindowTest {
         Path config = DemoDataGenerator.write(temp.resolve("demo"), 5);
         StageHarness harness = new StageHarness(temp.resolve("run"));
         PipelineConfig cfg = harness.config(config, "cv_scheme=expanding_window", "min_train_years=10");
-        StoreBackedActiveRun run = harness.run("hindcast");
-        StageResult result = harness.run(new HindcastStage(), cfg, run);
+        StageRun run = harness.run(new HindcastStage(), cfg);
+        StageResult result = run.result();
         assertThat(result.summaryLines().get(0)).contains("expanding_window, 22 folds");
         List<Metric> folds = run.history("fold.model.regions.rmse");
         assertThat(folds).hasSize(22);

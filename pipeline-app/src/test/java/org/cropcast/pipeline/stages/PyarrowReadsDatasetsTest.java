@@ -36,7 +36,7 @@ class PyarrowReadsDatasetsTest {
     void pyarrowReadsFitAndPred() throws Exception {
         Path config = DemoDataGenerator.write(temp.resolve("demo"), 2);
         StageHarness harness = new StageHarness(temp.resolve("h"));
-        harness.run(new HindcastStage(), harness.config(config), harness.run("hindcast"));
+        harness.run(new HindcastStage(), harness.config(config));
         Path fit = harness.runDirectory.resolve("datasets/fit.parquet");
         Path pred = harness.runDirectory.resolve("datasets/pred.parquet");
 

@@ -33,8 +33,8 @@ class RealDataStagesTest {
     void usCornHindcastFitAndForecast() throws IOException {
         StageHarness harness = new StageHarness(temp).copyShared(NASS, POWER);
         PipelineConfig config = harness.example("us-corn-nass.yaml");
-        StoreBackedActiveRun run = harness.run("hindcast");
-        StageResult result = harness.run(new HindcastStage(), config, run);
+        StageRun run = harness.run(new HindcastStage(), config);
+        StageResult result = run.result();
         saveTable("us-corn-nass", result);
 
         Path pred = harness.runDirectory.resolve("datasets/pred.parquet");
@@ -61,22 +61,20 @@ class RealDataStagesTest {
         assertThat(run.history("fold.model.regions.rmse")).hasSize(25);
         // fold plots: in the run directory and logged through the fold report logger, one per fold in order
         assertThat(harness.runDirectory.resolve("reports/folds/2012/detrend.png")).exists();
-        assertThat(run.artifact("reports/folds/2012/detrend.png")).exists();
-        assertThat(run.foldReports).containsExactlyInAnyOrderElementsOf(
+        // (the stage logs fold PNGs only through the fold report logger, so reports/folds/<fold> is its work)
+        assertThat(run.artifactFiles()).contains("reports/folds/2012/detrend.png");
+        assertThat(run.artifactNames("reports/folds")).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.rangeClosed(2000, 2024).mapToObj(Integer::toString).toList());
-        assertThat(run.artifact("reports/hindcast_summary.png")).exists();
-        assertThat(run.artifact("reports/skill_table.csv")).exists();
-        assertThat(run.artifact("datasets/pred.parquet")).exists();
-        assertThat(run.artifact("datasets/fit.parquet")).exists();
-        assertThat(run.artifact("datasets/NASS/nass_corn_grain_yield_state_forecasts_2000_2025.csv")).exists();
+        assertThat(run.artifactFiles()).contains("reports/hindcast_summary.png", "reports/skill_table.csv",
+                "datasets/pred.parquet", "datasets/fit.parquet",
+                "datasets/NASS/nass_corn_grain_yield_state_forecasts_2000_2025.csv");
         copyPlot(harness, "reports/folds/2012/detrend.png", "us-corn-fold-2012.png");
         copyPlot(harness, "reports/hindcast_summary.png", "us-corn-summary.png");
 
-        StoreBackedActiveRun fitRun = harness.run("fit-production");
-        harness.run(new FitProductionStage(), config, fitRun);
+        harness.run(new FitProductionStage(), config);
         assertThat(harness.runDirectory.resolve("model/model.json")).exists();
-        StoreBackedActiveRun forecastRun = harness.run("forecast");
-        StageResult forecast = new ForecastStage().run(harness.context(config, forecastRun, Optional.of(LocalDate.of(2024, 8, 1))));
+        StageRun forecastRun = harness.run(new ForecastStage(), config, Optional.of(LocalDate.of(2024, 8, 1)));
+        StageResult forecast = forecastRun.result();
         // May-July of both variables are observable on 1 August, August is not
         assertThat(forecast.summaryLines().get(0)).contains("6 of 8 features observable");
         List<Metric> error = forecastRun.history("forecast.national.error");
@@ -91,12 +89,12 @@ class RealDataStagesTest {
     void brazilSoybeanTwoReferenceSpecsDoNotCollide() throws IOException {
         StageHarness harness = new StageHarness(temp).copyShared(CONAB_FINAL, CONAB_LEV);
         PipelineConfig config = harness.example("brazil-soybean-conab.yaml");
-        StoreBackedActiveRun run = harness.run("hindcast");
-        StageResult result = harness.run(new HindcastStage(), config, run);
+        StageRun run = harness.run(new HindcastStage(), config);
+        StageResult result = run.result();
         saveTable("brazil-soybean-conab", result);
 
-        assertThat(run.artifact("datasets/CONAB-final/conab_soja_serie_historica_uf.csv")).exists();
-        assertThat(run.artifact("datasets/CONAB-LEV/conab_soja_levantamentos_uf.csv")).exists();
+        assertThat(run.artifactFiles()).contains("datasets/CONAB-final/conab_soja_serie_historica_uf.csv",
+                "datasets/CONAB-LEV/conab_soja_levantamentos_uf.csv");
         assertThat(harness.runDirectory.resolve("datasets/CONAB-LEV/conab_soja_levantamentos_uf.csv")).exists();
         // CONAB-final is the target itself, and levantamento 12 equals it (PROVENANCE.md): zero error
         assertThat(run.latest("ref.CONAB-final.yield_kg_ha.regions.rmse")).isEqualTo(0.0);
