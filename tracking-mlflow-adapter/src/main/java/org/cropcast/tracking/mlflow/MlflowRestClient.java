@@ -76,20 +76,27 @@ final class MlflowRestClient {
     /** An answer from the server that is not a success: HTTP status and MLflow's error_code and message. */
     record ApiError(int status, String errorCode, String message) {}
 
-    /** Either a value or the server's error. */
-    record Result<T>(Optional<T> value, Optional<ApiError> error) {
-        static <T> Result<T> ok(T value) {
-            return new Result<>(Optional.of(value), Optional.empty());
+    /**
+     * Either a value or the server's error; {@code retried} when the call took more than one
+     * attempt, so an earlier attempt may have reached the server although its answer was lost.
+     */
+    record Result<T>(Optional<T> value, Optional<ApiError> error, boolean retried) {
+        static <T> Result<T> ok(T value, boolean retried) {
+            return new Result<>(Optional.of(value), Optional.empty(), retried);
         }
 
-        static <T> Result<T> failed(ApiError error) {
-            return new Result<>(Optional.empty(), Optional.of(error));
+        static <T> Result<T> failed(ApiError error, boolean retried) {
+            return new Result<>(Optional.empty(), Optional.of(error), retried);
         }
     }
 
-    private record Reply(int status, java.net.http.HttpHeaders headers, Optional<InputStream> body, String errorBody) {
+    private record Reply(int status, java.net.http.HttpHeaders headers, Optional<InputStream> body, String errorBody, int attempts) {
         boolean success() {
             return status / 100 == 2;
+        }
+
+        boolean retried() {
+            return attempts > 1;
         }
     }
 
@@ -193,7 +200,7 @@ final class MlflowRestClient {
     private <B extends Message.Builder> Result<B> exchange(String operation, Supplier<HttpRequest.Builder> request, B response) {
         Reply reply = send(operation, request, true);
         if (!reply.success()) {
-            return Result.failed(checkedError(operation, reply));
+            return Result.failed(checkedError(operation, reply), reply.retried());
         }
         String body;
         try (InputStream in = reply.body().orElseThrow()) {
@@ -208,7 +215,7 @@ final class MlflowRestClient {
                     shownUri + ": " + operation + " answered something that is not MLflow's JSON ("
                             + Redactor.truncateForMessage(abbreviate(body)) + ")", e);
         }
-        return Result.ok(response);
+        return Result.ok(response, reply.retried());
     }
 
     // ---- raw calls (artifacts) ----
@@ -230,9 +237,9 @@ final class MlflowRestClient {
     Result<Opened> tryOpen(String operation, Supplier<HttpRequest.Builder> request) {
         Reply reply = send(operation, request, false);
         if (!reply.success()) {
-            return Result.failed(checkedError(operation, reply));
+            return Result.failed(checkedError(operation, reply), reply.retried());
         }
-        return Result.ok(new Opened(reply.body().orElseThrow(), reply.headers()));
+        return Result.ok(new Opened(reply.body().orElseThrow(), reply.headers()), reply.retried());
     }
 
     /** A request to a path under the tracking URI ({@code /api/2.0/...}), with the credentials. */
@@ -281,7 +288,7 @@ final class MlflowRestClient {
         try {
             return Failsafe.with(policy).get(() -> {
                 attempts[0]++;
-                return sendOnce(request.get().build(), buffered);
+                return sendOnce(request.get().build(), buffered, attempts[0]);
             });
         } catch (FailsafeException e) {
             Throwable cause = e.getCause();
@@ -299,20 +306,20 @@ final class MlflowRestClient {
         }
     }
 
-    private Reply sendOnce(HttpRequest request, boolean buffered) throws IOException, InterruptedException {
+    private Reply sendOnce(HttpRequest request, boolean buffered, int attempt) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         if (status / 100 == 2) {
             if (buffered) {
                 try (InputStream in = response.body()) {
-                    return new Reply(status, response.headers(), Optional.of(new java.io.ByteArrayInputStream(in.readAllBytes())), "");
+                    return new Reply(status, response.headers(), Optional.of(new java.io.ByteArrayInputStream(in.readAllBytes())), "", attempt);
                 }
             }
-            return new Reply(status, response.headers(), Optional.of(response.body()), "");
+            return new Reply(status, response.headers(), Optional.of(response.body()), "", attempt);
         }
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(ERROR_BODY_LIMIT);
-            return new Reply(status, response.headers(), Optional.empty(), new String(bytes, UTF_8));
+            return new Reply(status, response.headers(), Optional.empty(), new String(bytes, UTF_8), attempt);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Experiment;
@@ -29,6 +30,8 @@ import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.TrackingLimits;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link RunStore} on an MLflow tracking server, over its REST API ({@code /api/2.0/mlflow/...}),
@@ -41,8 +44,19 @@ import org.mlflow.tracking.MlflowClient;
  * param conflict writes nothing. Retried requests are safe: the server ignores exact duplicate
  * metric rows, identical params and re-set tags. A batch cut short by a failure after all retries
  * may have been written in part (the server has no multi-request transaction).
+ *
+ * <p>Run creation is the one call that is not idempotent: when a create is retried because an
+ * answer was lost, the earlier attempt may have made a run too. Each create therefore carries a
+ * request id tag ({@value #CREATE_REQUEST_TAG}); after a retried create the store looks that id
+ * up and retires every other run it finds (tagged {@value #DUPLICATE_OF_TAG}, marked FAILED,
+ * deleted), so no empty run is left RUNNING.
  */
 public final class MlflowRestRunStore implements RunStore {
+    /** Tag naming the createRun call that made a run (random, one per call). */
+    public static final String CREATE_REQUEST_TAG = "cropcast.create_request_id";
+    /** Tag on a run that a retried create made twice: the id of the run that was kept. */
+    public static final String DUPLICATE_OF_TAG = "cropcast.duplicate_of";
+    private static final Logger log = LoggerFactory.getLogger(MlflowRestRunStore.class);
     private static final String API = "/api/2.0/mlflow/";
     private static final int SEARCH_PAGE = 1000;
     private static final int HISTORY_PAGE = 25_000;
@@ -134,7 +148,9 @@ public final class MlflowRestRunStore implements RunStore {
     @Override
     public RunInfo createRun(CreateRunRequest request) {
         TrackingLimits.validateRunName(request.runName());
-        List<Tag> tags = RunStores.creationTags(request);
+        String requestId = UUID.randomUUID().toString().replace("-", "");
+        List<Tag> tags = new ArrayList<>(RunStores.creationTags(request));
+        tags.add(new Tag(CREATE_REQUEST_TAG, requestId));
         TrackingLimits.validateBatch(List.of(), List.of(), tags);
         Service.CreateRun.Builder message = Service.CreateRun.newBuilder()
                 .setExperimentId(request.experimentId().value())
@@ -155,7 +171,38 @@ public final class MlflowRestRunStore implements RunStore {
             }
             throw client.failure("create run in experiment " + request.experimentId(), error);
         }
-        return toRunInfo(result.value().get().getRun().getInfo());
+        RunInfo created = toRunInfo(result.value().get().getRun().getInfo());
+        if (result.retried()) {
+            retireDuplicates(request.experimentId(), requestId, created.runId());
+        }
+        return created;
+    }
+
+    /** After a retried create: the runs an earlier attempt made under the same request id are retired. */
+    private void retireDuplicates(ExperimentId experiment, String requestId, RunId kept) {
+        try {
+            Service.SearchRuns.Builder search = Service.SearchRuns.newBuilder()
+                    .addExperimentIds(experiment.value())
+                    .setRunViewType(Service.ViewType.ALL)
+                    .setMaxResults(100)
+                    .setFilter("tags.`" + CREATE_REQUEST_TAG + "` = '" + requestId + "'");
+            for (Service.Run run : client.post(API + "runs/search", search, Service.SearchRuns.Response.newBuilder()).getRunsList()) {
+                String id = run.getInfo().getRunId();
+                if (id.equals(kept.value())) {
+                    continue;
+                }
+                client.post(API + "runs/set-tag", Service.SetTag.newBuilder().setRunId(id).setKey(DUPLICATE_OF_TAG).setValue(kept.value()),
+                        Service.SetTag.Response.newBuilder());
+                client.post(API + "runs/update", Service.UpdateRun.newBuilder().setRunId(id).setStatus(Service.RunStatus.FAILED)
+                        .setEndTime(System.currentTimeMillis()), Service.UpdateRun.Response.newBuilder());
+                client.post(API + "runs/delete", Service.DeleteRun.newBuilder().setRunId(id), Service.DeleteRun.Response.newBuilder());
+                log.warn("{}: creating a run was retried after a lost answer and made run {} twice; the extra run {} is marked FAILED"
+                        + " (tag {}) and deleted", client.shownUri(), kept, id, DUPLICATE_OF_TAG);
+            }
+        } catch (CropcastException e) {
+            log.warn("{}: creating run {} was retried after a lost answer; looking for a duplicate run failed: {}", client.shownUri(), kept,
+                    e.getMessage());
+        }
     }
 
     @Override
