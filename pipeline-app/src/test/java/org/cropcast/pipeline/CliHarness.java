@@ -49,8 +49,13 @@ public final class CliHarness {
     }
 
     public CliHarness(Map<String, String> environment, Clock clock, Module... overrides) {
-        CliContext context = CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock);
-        this.injector = Cropcast.injector(context, overrides);
+        this(Cropcast.injector(CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
+                overrides));
+    }
+
+    /** Drives the command line of an injector built elsewhere (a test's own wiring). */
+    public CliHarness(Injector injector) {
+        this.injector = injector;
     }
 
     public Injector injector() {

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A data root with placeholder input files and a valid configuration for the test stages. */
-final class CliFixture {
+public final class CliFixture {
     static final String CONFIG = """
             experiment_name: Test corn
             feature_start_year: 2001
@@ -22,7 +22,7 @@ final class CliFixture {
     private CliFixture() {}
 
     /** Writes {@code dataRoot/experiment.yaml} (data_root is its own directory) and the input files it names. */
-    static Path write(Path dataRoot, String trackingUri) throws IOException {
+    public static Path write(Path dataRoot, String trackingUri) throws IOException {
         Files.createDirectories(dataRoot);
         Files.writeString(dataRoot.resolve("target.csv"), "region,year,yield\nA,2001,1.0\n");
         Files.writeString(dataRoot.resolve("features.csv"), "region,year,t2m\nA,2001,20.0\n");

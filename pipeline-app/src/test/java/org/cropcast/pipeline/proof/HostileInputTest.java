@@ -7,8 +7,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import com.google.inject.Guice;
+import com.google.inject.Module;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,36 +19,58 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
+import org.cropcast.pipeline.TestStages;
+import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.cli.CliFixture;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
+import org.cropcast.pipeline.wiring.Wiring;
+import org.cropcast.tracking.RunSearch;
+import org.cropcast.tracking.RunStatus;
+import org.cropcast.tracking.RunTags;
+import org.cropcast.tracking.mlflow.SqliteRunStoreFactory;
+import org.cropcast.tracking.mlflow.SqliteTrackingModule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hostile and bad input through the command line a user has: every case runs the real
- * {@code cropcast} (all adapters, real stages) in process on a fresh copy of the demo data root
- * with secrets planted in the environment, and asserts
+ * The hostile- and bad-input corpus of the command line a user has: every case runs the real
+ * {@code cropcast} command line in process on a fresh data root with secrets planted in the
+ * environment (and in many inputs), and {@link #assertRefusedCleanly} asserts for each
  * <ul>
  *   <li>the exit code of the error's category (2 bad input, 3 external system);</li>
- *   <li>exactly one line on stderr, {@code cropcast: ...}, naming the culprit (key, file or URI);</li>
+ *   <li>exactly one line on stderr, {@code cropcast: ...}, naming the culprit (key, file, URI,
+ *       option or variable), with no raw control character, so no stack trace; nothing on stdout;</li>
  *   <li>nothing written anywhere under the case's directory tree (which holds the data root three
- *       levels down, so that every traversal in the corpus lands inside it) except the run areas
- *       ({@code runs/}, {@code mlartifacts/}, {@code mlruns.db}); for errors caught before a run,
- *       nothing written at all;</li>
+ *       levels down, so that every traversal in the corpus lands inside it); for errors raised once
+ *       the store is open, writes only in the run areas ({@code runs/}, {@code mlartifacts/},
+ *       {@code mlruns.db}) and no run added, or, for a stage's refusal, exactly one run added and
+ *       marked FAILED with the message as its error tag; in the {@code memory:} fixture, no run;</li>
  *   <li>no planted secret in stdout, stderr, the log events, or any file left behind (YAML, the
  *       database bytes, artifacts).</li>
  * </ul>
- * The artifact-path checklist is MLflow's path-traversal CVE chain (CVE-2023-1177, -2356, -2780,
+ * Two starting data roots ({@link Fixture}): a copy of the demo data root on the embedded SQLite
+ * store with the real stages, and {@link CliFixture}'s small one on a {@code memory:} store with the
+ * test stages (the configuration under test is its copy {@code hostile.yaml}).
+ *
+ * <p>The artifact-path checklist is MLflow's path-traversal CVE chain (CVE-2023-1177, -2356, -2780,
  * -3765, -6015, -6018, -6909, -6974, -6975, -6976, -6977, CVE-2024-1558, -1560, -1594, -2928, -3573,
  * -8859): {@code ../}, {@code ..\}, single and double URL-encoded traversal, absolute and drive
  * paths, {@code //} prefixes, {@code #}/{@code ?} fragments, {@code ;} parameters, NUL bytes, over-long
@@ -58,28 +83,32 @@ class HostileInputTest {
     static final String AWS_SECRET = "aws-CANARY-9d2c0f";
     static final String ENV_PASSWORD = "envpw-CANARY-77d1";
     static final List<String> SECRETS = List.of(PASSWORD, TOKEN, AWS_SECRET, ENV_PASSWORD);
-    /** Secrets in the environment of every case: none may surface anywhere. */
+    /** Secrets in the environment of every case: none may surface anywhere. No retries, so an unreachable server fails fast. */
     static final Map<String, String> ENV = Map.of(
             "AWS_ACCESS_KEY_ID", "AKIACANARYKEY0000000",
             "AWS_SECRET_ACCESS_KEY", AWS_SECRET,
             "AWS_REGION", "us-east-1",
             "MLFLOW_TRACKING_USERNAME", "alice",
             "MLFLOW_TRACKING_PASSWORD", ENV_PASSWORD,
-            "MLFLOW_TRACKING_TOKEN", TOKEN);
+            "MLFLOW_TRACKING_TOKEN", TOKEN,
+            "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0",
+            "MLFLOW_HTTP_REQUEST_TIMEOUT", "5");
+    /** The tracking URI of the {@link Fixture#MINIMAL} configuration. */
+    static final String MEMORY_URI = "memory:hostile";
 
     @TempDir
     static Path template;
-    static String demoConfig;
 
     @TempDir
     Path caseRoot;
 
-    private ListAppender<ILoggingEvent> logs;
+    /** Outside the case's tree: copies of databases read for their runs. */
+    @TempDir
+    Path scratch;
 
     @BeforeAll
-    static void writeTemplate() throws IOException {
+    static void writeTemplate() {
         DemoDataGenerator.write(template.resolve("data"), 42);
-        demoConfig = Files.readString(template.resolve("data/cropcast-demo.yaml"));
     }
 
     @AfterAll
@@ -87,212 +116,507 @@ class HostileInputTest {
         assertNoSecretIn(template);
     }
 
-    /** One hostile input: what to write and run, and what must come back. */
-    record Case(int exitCode, String culprit, boolean beforeRun, Map<String, String> env, Setup setup, boolean failedRun) {
-        Case(int exitCode, String culprit, boolean beforeRun, Map<String, String> env, Setup setup) {
-            this(exitCode, culprit, beforeRun, env, setup, false);
+    /** The data root a case starts from. */
+    enum Fixture {
+        /** {@link CliFixture}'s data root (placeholder inputs, tracking URI {@value #MEMORY_URI}), the test stages; the config under test is {@code hostile.yaml}. */
+        MINIMAL {
+            @Override
+            Path prepare(Path data) throws IOException {
+                return Files.copy(CliFixture.write(data, MEMORY_URI), data.resolve("hostile.yaml"));
+            }
+
+            @Override
+            CliHarness harness(Map<String, String> env) {
+                return new CliHarness(env, TestStages.module());
+            }
+        },
+        /** A copy of the demo data root (cropcast-demo.yaml, the embedded SQLite store in mlruns.db), the real stages. */
+        DEMO {
+            @Override
+            Path prepare(Path data) throws IOException {
+                copyTree(template.resolve("data"), data);
+                return data.resolve("cropcast-demo.yaml");
+            }
+
+            @Override
+            CliHarness harness(Map<String, String> env) {
+                return new CliHarness(env);
+            }
+        };
+
+        /** Writes the data root and returns its configuration file. */
+        abstract Path prepare(Path data) throws IOException;
+
+        abstract CliHarness harness(Map<String, String> env);
+
+        /** The configuration replaced by {@code text}. */
+        Case config(String name, String text, String culprit) {
+            return command(name, 2, culprit, (data, config) -> {
+                Files.writeString(config, text, StandardCharsets.UTF_8);
+                return hindcast(config);
+            });
         }
 
-        Case(int exitCode, String culprit, boolean beforeRun, Setup setup) {
-            this(exitCode, culprit, beforeRun, Map.of(), setup);
+        /** The valid configuration with {@code from} replaced by {@code to}, or {@code to} appended as a line when {@code from} is empty. */
+        Case edit(String name, String from, String to, String culprit) {
+            return command(name, 2, culprit, (data, config) -> {
+                String valid = Files.readString(config);
+                assertThat(valid).as("the text to replace").contains(from);
+                Files.writeString(config, from.isEmpty() ? valid + to + "\n" : valid.replace(from, to), StandardCharsets.UTF_8);
+                return hindcast(config);
+            });
         }
 
-        /** Refused by the stage once the run exists: the run must end FAILED with the message as its error tag. */
+        /** The valid configuration with one {@code --set} override. */
+        Case set(String name, String assignment, String culprit) {
+            return command(name, 2, culprit, (data, config) -> plus(hindcast(config), "--set", assignment));
+        }
+
+        /** A fixed command line. */
+        Case args(String name, int exitCode, String culprit, String... arguments) {
+            return command(name, exitCode, culprit, (data, config) -> List.of(arguments));
+        }
+
+        Case command(String name, int exitCode, String culprit, Setup setup) {
+            return new Case(name, this, exitCode, culprit, Outcome.NOTHING_WRITTEN, Map.of(), setup);
+        }
+    }
+
+    /** What a refused input may leave behind. */
+    enum Outcome {
+        /** Refused before a run: no file under the case's tree created, changed or deleted. */
+        NOTHING_WRITTEN,
+        /** Refused once the store is open: writes only in the run areas, and no run added. */
+        RUN_AREAS_ONLY,
+        /** Refused by the stage once the run exists: writes only in the run areas, one run added, FAILED, the message as its error tag. */
+        FAILED_RUN
+    }
+
+    /** One hostile input: where it starts, what to write and run, and what must come back. */
+    record Case(String name, Fixture fixture, int exitCode, String culprit, Outcome outcome, Map<String, String> env, Setup setup) {
+        Case exit(int code) {
+            return new Case(name, fixture, code, culprit, outcome, env, setup);
+        }
+
+        Case writingInRunAreas() {
+            return new Case(name, fixture, exitCode, culprit, Outcome.RUN_AREAS_ONLY, env, setup);
+        }
+
         Case inAFailedRun() {
-            return new Case(exitCode, culprit, false, env, setup, true);
+            return new Case(name, fixture, exitCode, culprit, Outcome.FAILED_RUN, env, setup);
+        }
+
+        /** Variables added to {@link #ENV} for this case. */
+        Case withEnv(Map<String, String> more) {
+            return new Case(name, fixture, exitCode, culprit, outcome, more, setup);
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
     @FunctionalInterface
     interface Setup {
-        /** Prepares the data root ({@code data}) and returns the command line. */
-        List<String> prepare(Path data) throws Exception;
+        /** Prepares the data root ({@code data}, whose configuration is {@code config}) and returns the command line. */
+        List<String> prepare(Path data, Path config) throws Exception;
     }
 
-    static Stream<Named<Case>> corpus() {
-        List<Named<Case>> cases = new ArrayList<>();
+    static Stream<Case> corpus() {
+        List<Case> cases = new ArrayList<>();
+        cases.addAll(minimalCases());
+        cases.addAll(demoCases());
+        assertThat(cases.stream().map(Case::name)).as("case names").doesNotHaveDuplicates();
+        return cases.stream();
+    }
+
+    /** The command line's options and the configuration's syntax and rules, on {@link Fixture#MINIMAL}. */
+    private static List<Case> minimalCases() {
+        Fixture m = Fixture.MINIMAL;
+        String lol = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                + "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                + "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
+        return List.of(
+                // malformed YAML, empty, binary, huge
+                m.config("unclosed flow sequence", "experiment_name: x\nfeature_start_year: [2000\n", "hostile.yaml:"),
+                m.config("tab indentation", "experiment_name: x\n\tdetrend: linear\n", "hostile.yaml:"),
+                m.config("bad indentation", "experiment_name: x\ndetrend: linear\n  regression: ridge\n", "hostile.yaml:3:"),
+                m.config("duplicate key experiment_name", "experiment_name: a\nexperiment_name: b\n", "duplicate key 'experiment_name'"),
+                m.config("empty file", "", "the configuration is empty"),
+                m.config("only comments", "# nothing\n# here\n", "the configuration is empty"),
+                m.config("top-level list", "- experiment_name\n- x\n", "must be a mapping of keys to values, not a list"),
+                m.config("top-level scalar", "just text\n", "must be a mapping of keys to values"),
+                m.config("billion laughs", lol, "hostile.yaml"),
+                m.config("java type tag", "experiment_name: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1:9/\"]]]]\n",
+                        "hostile.yaml"),
+                m.command("binary file (ELF header)", 2, "not a YAML text file (it contains NUL bytes)", (data, config) -> {
+                    Files.write(config, new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0});
+                    return hindcast(config);
+                }),
+                m.command("not UTF-8", 2, "not valid UTF-8", (data, config) -> {
+                    Files.write(config, "experiment_name: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+                    return hindcast(config);
+                }),
+                m.command("huge file (2 MiB)", 2, "larger than 1024 KiB", (data, config) -> {
+                    Files.writeString(config, "experiment_name: x\n# " + "y".repeat(2 * 1024 * 1024) + "\n");
+                    return hindcast(config);
+                }),
+                m.args("missing config", 2, "configuration file not found", "run", "hindcast", "--config", "/nonexistent/hostile.yaml"),
+                m.command("config is a directory", 2, "it is a directory", (data, config) -> hindcast(data)),
+                // unknown keys and wrong types
+                m.edit("unknown top-level key", "", "detrnd: linear", "unknown key 'detrnd' (did you mean 'detrend'?)"),
+                m.edit("unknown nested key", "  path: target.csv", "  path: target.csv\n  yeild_column: y",
+                        "unknown key 'target.yeild_column' (did you mean 'yield_column'?)"),
+                m.edit("text for an integer", "feature_start_year: 2001", "feature_start_year: twenty",
+                        "key 'feature_start_year': expected an integer, got 'twenty'"),
+                m.edit("quoted number for an integer", "feature_start_year: 2001", "feature_start_year: \"2001\"",
+                        "key 'feature_start_year': expected an integer"),
+                m.edit("float for an integer", "feature_start_year: 2001", "feature_start_year: 2001.5",
+                        "key 'feature_start_year': expected an integer, got 2001.5"),
+                m.edit("integer overflow", "feature_start_year: 2001", "feature_start_year: 99999999999",
+                        "key 'feature_start_year'"),
+                m.edit("scalar for a list", "  variables: [t2m]", "  variables: t2m", "key 'features.variables': expected a list"),
+                m.edit("scalar for a mapping", "", "target: here", "duplicate key 'target'"),
+                m.edit("NaN threshold (YAML .nan)", "", "production_cumulative_threshold: .nan", "Malformed numeric value '.nan'"),
+                m.edit("infinite ridge alpha", "", "ridge_alpha: .inf", "Malformed numeric value '.inf'"),
+                // rules
+                m.edit("years reversed", "feature_end_year: 2005", "feature_end_year: 1990", "the years are reversed"),
+                m.edit("threshold zero", "", "production_cumulative_threshold: 0", "must be in (0, 1] (got 0.0)"),
+                m.edit("threshold above one", "", "production_cumulative_threshold: 1.01", "must be in (0, 1] (got 1.01)"),
+                m.edit("unknown detrend", "", "detrend: cubic", "key 'detrend': must be one of none, linear, quadratic (got 'cubic')"),
+                m.edit("unknown regression", "", "regression: lasso", "key 'regression': must be one of none, ols, ridge (got 'lasso')"),
+                m.edit("unknown cv scheme", "", "cv_scheme: kfold", "key 'cv_scheme': must be one of leave_one_year_out, expanding_window"),
+                // paths, keys and names (the path-traversal checklist)
+                m.edit("experiment key traversal", "", "experiment_key: ../../etc", "key 'experiment_key': must be 1-64 characters"),
+                m.edit("experiment key encoded traversal", "", "experiment_key: '%2e%2e%2fetc'", "key 'experiment_key'"),
+                m.edit("experiment key absolute", "", "experiment_key: /etc/passwd", "key 'experiment_key'"),
+                m.edit("experiment name with NUL", "experiment_name: Test corn", "experiment_name: \"Test\\0corn\"",
+                        "key 'experiment_name': must not contain control characters (found U+0000)"),
+                m.edit("experiment name too long", "experiment_name: Test corn", "experiment_name: " + "x".repeat(300),
+                        "key 'experiment_name': must be at most 256 characters"),
+                m.edit("target path traversal", "  path: target.csv", "  path: ../../../etc/passwd", "key 'target.path'"),
+                m.edit("target path encoded traversal", "  path: target.csv", "  path: '%2e%2e%2f%2e%2e%2fetc/passwd'", "key 'target.path'"),
+                m.edit("target path double-encoded traversal", "  path: target.csv", "  path: '%252e%252e%252fetc/passwd'", "key 'target.path'"),
+                m.edit("target path with backslashes", "  path: target.csv", "  path: '..\\..\\etc\\passwd'", "key 'target.path'"),
+                m.edit("target path with a fragment", "  path: target.csv", "  path: 'target.csv#frag'", "key 'target.path'"),
+                m.edit("reference name traversal", "", "reference_data:\n  - name: ../x\n    path: target.csv\n    value_column: v\n    issue_column: i",
+                        "key 'reference_data.0.name': must be 1-64 characters"),
+                m.edit("reference name backslash traversal", "",
+                        "reference_data:\n  - name: '..\\x'\n    path: target.csv\n    value_column: v\n    issue_column: i",
+                        "key 'reference_data.0.name'"),
+                m.edit("reference name too long", "",
+                        "reference_data:\n  - name: " + "r".repeat(300) + "\n    path: target.csv\n    value_column: v\n    issue_column: i",
+                        "key 'reference_data.0.name'"),
+                // credentials, which must never be echoed
+                m.edit("data root with credentials", "data_root: .", "data_root: s3://AKIAEXAMPLE:" + PASSWORD + "@bucket/x",
+                        "credentials do not belong in a location"),
+                m.edit("data root malformed", "data_root: .", "data_root: 's3:/bucket'", "key 'data_root': invalid location"),
+                m.edit("tracking URI with credentials and unknown scheme", "mlflow_tracking_uri: " + MEMORY_URI,
+                        "mlflow_tracking_uri: ftp://alice:" + PASSWORD + "@host/x", "tracking URI 'ftp://***@host/x' has the unknown scheme 'ftp'"),
+                m.edit("tracking URI without scheme", "mlflow_tracking_uri: " + MEMORY_URI, "mlflow_tracking_uri: mlruns", "has no scheme"),
+                m.edit("tracking URI with a token in the query", "mlflow_tracking_uri: " + MEMORY_URI,
+                        "mlflow_tracking_uri: http://127.0.0.1:9/?token=" + PASSWORD, "invalid tracking URI 'http://127.0.0.1:9/?token=***"),
+                m.edit("tracking URI with user info", "mlflow_tracking_uri: " + MEMORY_URI,
+                        "mlflow_tracking_uri: https://alice:" + PASSWORD + "@127.0.0.1:9", "credentials do not belong in the URI"),
+                m.edit("tracking server unreachable (password in the environment)", "mlflow_tracking_uri: " + MEMORY_URI,
+                        "mlflow_tracking_uri: http://127.0.0.1:9", "http://127.0.0.1:9").exit(3),
+                m.command("tracking database that is not SQLite", 2, "notadb.db", (data, config) -> {
+                    Files.writeString(data.resolve("notadb.db"), "this is not a database\n".repeat(100));
+                    Files.writeString(config, Files.readString(config).replace("mlflow_tracking_uri: " + MEMORY_URI, "mlflow_tracking_uri: sqlite:///notadb.db"));
+                    return hindcast(config);
+                }),
+                // overrides
+                m.set("override without '='", "detrend", "expected KEY=VALUE"),
+                m.set("override with an empty segment", "target..path=x", "empty key segment"),
+                m.set("override of an unknown key", "target.yeild_column=x", "--set target.yeild_column: unknown key 'target.yeild_column'"),
+                m.set("override index out of range", "reference_data.3.name=x", "'reference_data' has no element 3"),
+                m.set("override of the wrong type", "feature_start_year=abc", "key 'feature_start_year': expected an integer, got 'abc'"),
+                m.set("override with a control character", "experiment_name=a\u001b[31mred", "must not contain control characters"),
+                m.set("override with a secret", "mlflow_tracking_uri=https://bob:" + PASSWORD + "@", "tracking URI"),
+                // run directories, dates, ids and options
+                m.command("run dir does not exist (forecast)", 2, "does not exist", (data, config) -> List.of("run", "forecast", "--run-dir",
+                        data.resolve("nope").toString(), "--init-date", "2024-07-01")),
+                m.command("run dir is a file", 2, "is a file, not a directory", (data, config) -> plus(hindcast(config), "--run-dir", config.toString())),
+                m.command("run dir traversal", 2, "'..' segments are not allowed", (data, config) -> plus(hindcast(config), "--run-dir",
+                        data + "/runs/../../../etc")),
+                m.command("run dir with NUL", 2, "NUL", (data, config) -> plus(hindcast(config), "--run-dir", data + "/runs/a\0b")),
+                m.command("resume without a recorded run", 2, "does not exist", (data, config) -> plus(hindcast(config), "--run-dir",
+                        data.resolve("fresh").toString(), "--resume")),
+                m.args("init date not a date", 2, "'yesterday' is not a date", "run", "forecast", "--run-dir", "/tmp", "--init-date", "yesterday"),
+                m.args("init date impossible", 2, "'2024-02-30' is not a date", "run", "forecast", "--run-dir", "/tmp", "--init-date", "2024-02-30"),
+                m.args("init date traversal", 2, "is not a date", "run", "forecast", "--run-dir", "/tmp", "--init-date", "../../etc"),
+                m.args("run id traversal", 2, "invalid run id '../../etc/passwd'", "runs", "show", "../../etc/passwd", "--tracking-uri", MEMORY_URI),
+                m.args("run id too long", 2, "invalid run id", "runs", "show", "a".repeat(300), "--tracking-uri", MEMORY_URI),
+                m.args("run id with a query", 2, "invalid run id", "runs", "show", "abc?x=1", "--tracking-uri", MEMORY_URI),
+                m.args("compare one run", 2, "RUN_ID", "runs", "compare", "abc", "--tracking-uri", MEMORY_URI),
+                m.args("memory URI with a newline", 2, "invalid memory: tracking URI", "runs", "list", "--tracking-uri", "memory:x\ny"),
+                m.args("tracking URI with credentials on the command line", 2, "'gopher://***@host'", "runs", "list", "--tracking-uri",
+                        "gopher://carol:" + PASSWORD + "@host"),
+                m.command("runs list on a database that does not exist", 2, "no tracking database at", (data, config) -> List.of("runs", "list",
+                        "--tracking-uri", "sqlite:///" + data.resolve("absent.db"))),
+                m.args("unknown status", 2, "--status", "runs", "list", "--tracking-uri", MEMORY_URI, "--status", "DONE"),
+                m.args("limit zero", 2, "--limit must be at least 1", "runs", "list", "--tracking-uri", MEMORY_URI, "--limit", "0"),
+                m.args("stale-after garbage", 2, "is not a duration", "runs", "list", "--tracking-uri", MEMORY_URI, "--stale-after", "soon"),
+                m.args("unknown option", 2, "Unknown option: '--no-progres'", "run", "hindcast", "--config", "x.yaml", "--no-progres"),
+                m.args("unknown command", 2, "Unmatched argument", "runz"),
+                m.args("verbose and quiet", 2, "--verbose and --quiet cannot be used together", "-v", "-q", "runs", "list"),
+                m.command("demo into a non-empty directory", 2, "is not empty", (data, config) -> List.of("demo", data.toString())),
+                m.command("demo into a file", 2, "is a file", (data, config) -> List.of("demo", config.toString())),
+                m.command("demo below a file", 3, "cannot write the demo data root in ", (data, config) -> List.of("demo",
+                        config.resolve("sub").toString())));
+    }
+
+    /** The CVE checklist, credentials, data paths, configuration files and the database, on {@link Fixture#DEMO} with the real stages. */
+    private static List<Case> demoCases() {
+        Fixture d = Fixture.DEMO;
+        List<Case> cases = new ArrayList<>();
         // --- the artifact-path checklist through reference_data[].name (it names datasets/<name>/ in the run) ---
         for (String[] name : hostileNames()) {
-            cases.add(Named.of("reference name " + name[0], configCase(2, "reference_data.0.name", demoConfig.replace(
-                    "  - name: DEMO-SURVEY", "  - name: " + yaml(name[1])))));
+            cases.add(d.edit("reference name " + name[0], "  - name: DEMO-SURVEY", "  - name: " + yaml(name[1]), "reference_data.0.name"));
         }
         // --- the same checklist through experiment_key (it names runs/<experiment_key>/) ---
         for (String[] name : hostileNames()) {
-            cases.add(Named.of("experiment_key " + name[0], configCase(2, "experiment_key",
-                    demoConfig + "experiment_key: " + yaml(name[1]) + "\n")));
+            cases.add(d.edit("experiment_key " + name[0], "", "experiment_key: " + yaml(name[1]), "experiment_key"));
         }
         // --- and through --set, where a shell user types it ---
-        cases.add(Named.of("--set experiment_key=../../../escape", setCase(2, "experiment_key", "experiment_key=../../../escape")));
-        cases.add(Named.of("--set experiment_key=%2e%2e%2fescape", setCase(2, "experiment_key", "experiment_key=%2e%2e%2fescape")));
-        cases.add(Named.of("--set data_root=<NUL>", setCase(2, "data_root", "data_root=ab\0cd")));
-        cases.add(Named.of("--set unknown key", setCase(2, "no_such_key", "no_such_key=1")));
-        cases.add(Named.of("--set wrong type", setCase(2, "feature_start_year", "feature_start_year=nineteen")));
-        cases.add(Named.of("--set without '='", setCase(2, "feature_start_year", "feature_start_year")));
+        cases.add(d.set("--set experiment_key=../../../escape", "experiment_key=../../../escape", "experiment_key"));
+        cases.add(d.set("--set experiment_key=%2e%2e%2fescape", "experiment_key=%2e%2e%2fescape", "experiment_key"));
+        cases.add(d.set("--set data_root=<NUL>", "data_root=ab\0cd", "data_root"));
+        cases.add(d.set("--set unknown key", "no_such_key=1", "no_such_key"));
+        cases.add(d.set("--set wrong type", "feature_start_year=nineteen", "feature_start_year"));
+        cases.add(d.set("--set without '='", "feature_start_year", "feature_start_year"));
         // --- data paths ---
-        cases.add(Named.of("target.path /etc/passwd", setCase(2, "/etc/passwd", "target.path=/etc/passwd").inAFailedRun()));
-        cases.add(Named.of("target.path traversal to a missing file", setCase(2, "no-such-file.csv", "target.path=../../../no-such-file.csv")));
-        cases.add(Named.of("target.path NUL byte", setCase(2, "target.path", "target.path=data/panel.csv\0.txt")));
-        cases.add(Named.of("features.path is a directory", setCase(2, "features.path", "features.path=data")));
-        cases.add(Named.of("--run-dir with a NUL byte", new Case(2, "--run-dir", true, data -> List.of("run", "hindcast",
-                "--config", data.resolve("cropcast-demo.yaml").toString(), "--run-dir", data + "/runs/x\0y"))));
+        cases.add(d.set("target.path /etc/passwd", "target.path=/etc/passwd", "/etc/passwd").inAFailedRun());
+        cases.add(d.set("target.path traversal to a missing file", "target.path=../../../no-such-file.csv", "no-such-file.csv"));
+        cases.add(d.set("target.path NUL byte", "target.path=data/panel.csv\0.txt", "target.path"));
+        cases.add(d.set("features.path is a directory", "features.path=data", "features.path"));
+        cases.add(d.command("--run-dir with a NUL byte", 2, "--run-dir", (data, config) -> List.of("run", "hindcast",
+                "--config", config.toString(), "--run-dir", data + "/runs/x\0y")));
         // --- credentials: in tracking URIs, data roots, S3 endpoints, query strings: redacted everywhere ---
-        cases.add(Named.of("password in an http tracking URI", setCase(2, "http://***@127.0.0.1:9",
-                "mlflow_tracking_uri=http://alice:" + PASSWORD + "@127.0.0.1:9")));
-        cases.add(Named.of("token in a tracking URI's query", setCase(2, "http://127.0.0.1:9/?token=***",
-                "mlflow_tracking_uri=http://127.0.0.1:9/?token=" + TOKEN)));
-        cases.add(Named.of("password in a sqlite tracking URI", setCase(2, "sqlite://***@",
-                "mlflow_tracking_uri=sqlite://alice:" + PASSWORD + "@host/mlruns.db")));
-        cases.add(Named.of("credentials in an s3 data root", setCase(2, "data_root",
-                "data_root=s3://AKIACANARYKEY0000000:" + PASSWORD + "@bucket/root")));
-        cases.add(Named.of("credentials in an S3 endpoint", new Case(2, "AWS_ENDPOINT_URL_S3", true,
-                Map.of("AWS_ENDPOINT_URL_S3", "http://alice:" + PASSWORD + "@127.0.0.1:9"),
-                data -> List.of("run", "hindcast", "--config", data.resolve("cropcast-demo.yaml").toString(), "--no-progress",
-                        "--set", "target.path=s3://cropcast-canary/root/panel.csv"))));
-        cases.add(Named.of("token in an S3 endpoint's query", new Case(2, "AWS_ENDPOINT_URL_S3", true,
-                Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9/?X-Amz-Security-Token=" + TOKEN),
-                data -> List.of("run", "hindcast", "--config", data.resolve("cropcast-demo.yaml").toString(), "--no-progress",
-                        "--set", "target.path=s3://cropcast-canary/root/panel.csv"))));
-        cases.add(Named.of("--tracking-uri with a password", new Case(2, "http://***@127.0.0.1:9", true,
-                data -> List.of("runs", "list", "--tracking-uri", "http://bob:" + PASSWORD + "@127.0.0.1:9"))));
-        cases.add(Named.of("MLFLOW_TRACKING_URI with a password in the environment", new Case(2, "http://***@127.0.0.1:9", true,
-                Map.of("MLFLOW_TRACKING_URI", "http://bob:" + PASSWORD + "@127.0.0.1:9"),
-                data -> List.of("runs", "list"))));
-        cases.add(Named.of("--run-dir s3 URI with credentials", new Case(2, "--run-dir", true, data -> List.of("run", "hindcast",
-                "--config", data.resolve("cropcast-demo.yaml").toString(), "--run-dir",
-                "s3://AKIACANARYKEY0000000:" + PASSWORD + "@bucket/runs/x"))));
+        cases.add(d.set("password in an http tracking URI", "mlflow_tracking_uri=http://alice:" + PASSWORD + "@127.0.0.1:9",
+                "http://***@127.0.0.1:9"));
+        cases.add(d.set("token in a tracking URI's query", "mlflow_tracking_uri=http://127.0.0.1:9/?token=" + TOKEN,
+                "http://127.0.0.1:9/?token=***"));
+        cases.add(d.set("password in a sqlite tracking URI", "mlflow_tracking_uri=sqlite://alice:" + PASSWORD + "@host/mlruns.db",
+                "sqlite://***@"));
+        cases.add(d.set("credentials in an s3 data root", "data_root=s3://AKIACANARYKEY0000000:" + PASSWORD + "@bucket/root",
+                "data_root"));
+        cases.add(d.set("credentials in an S3 endpoint", "target.path=s3://cropcast-canary/root/panel.csv", "AWS_ENDPOINT_URL_S3")
+                .withEnv(Map.of("AWS_ENDPOINT_URL_S3", "http://alice:" + PASSWORD + "@127.0.0.1:9")));
+        cases.add(d.set("token in an S3 endpoint's query", "target.path=s3://cropcast-canary/root/panel.csv", "AWS_ENDPOINT_URL_S3")
+                .withEnv(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9/?X-Amz-Security-Token=" + TOKEN)));
+        cases.add(d.args("--tracking-uri with a password", 2, "http://***@127.0.0.1:9",
+                "runs", "list", "--tracking-uri", "http://bob:" + PASSWORD + "@127.0.0.1:9"));
+        cases.add(d.args("MLFLOW_TRACKING_URI with a password in the environment", 2, "http://***@127.0.0.1:9", "runs", "list")
+                .withEnv(Map.of("MLFLOW_TRACKING_URI", "http://bob:" + PASSWORD + "@127.0.0.1:9")));
+        cases.add(d.command("--run-dir s3 URI with credentials", 2, "--run-dir", (data, config) -> List.of("run", "hindcast",
+                "--config", config.toString(), "--run-dir", "s3://AKIACANARYKEY0000000:" + PASSWORD + "@bucket/runs/x")));
         // --- configuration files ---
-        cases.add(Named.of("malformed YAML", configCase(2, "cropcast-demo.yaml:", demoConfig + "features: [unclosed\n")));
-        cases.add(Named.of("wrong type", configCase(2, "feature_end_year", demoConfig.replace("feature_end_year: 2022",
-                "feature_end_year: {year: 2022}"))));
-        cases.add(Named.of("unknown key", configCase(2, "detrennd", demoConfig.replace("detrend: linear", "detrennd: linear"))));
-        cases.add(Named.of("duplicate key", configCase(2, "detrend", demoConfig + "detrend: quadratic\n")));
-        cases.add(Named.of("empty file", configCase(2, "cropcast-demo.yaml", "")));
-        cases.add(Named.of("binary file", new Case(2, "cropcast-demo.yaml", true, data -> {
+        cases.add(d.edit("malformed YAML", "", "features: [unclosed", "cropcast-demo.yaml:"));
+        cases.add(d.edit("wrong type", "feature_end_year: 2022", "feature_end_year: {year: 2022}", "feature_end_year"));
+        cases.add(d.edit("unknown key", "detrend: linear", "detrennd: linear", "detrennd"));
+        cases.add(d.edit("duplicate key detrend", "", "detrend: quadratic", "detrend"));
+        cases.add(d.config("empty demo configuration", "", "cropcast-demo.yaml"));
+        cases.add(d.command("binary file (random bytes)", 2, "cropcast-demo.yaml", (data, config) -> {
             byte[] bytes = new byte[4096];
-            new java.util.SplittableRandom(3).nextBytes(bytes);
-            Files.write(data.resolve("cropcast-demo.yaml"), bytes);
-            return hindcast(data);
-        })));
-        cases.add(Named.of("huge file", new Case(2, "cropcast-demo.yaml", true, data -> {
-            Files.writeString(data.resolve("cropcast-demo.yaml"), demoConfig + "#" + "x".repeat(3 * 1024 * 1024) + "\n");
-            return hindcast(data);
-        })));
-        cases.add(Named.of("YAML alias bomb", configCase(2, "cropcast-demo.yaml", aliasBomb())));
-        cases.add(Named.of("a YAML list instead of a mapping", configCase(2, "cropcast-demo.yaml", "- a\n- b\n")));
-        cases.add(Named.of("missing configuration file", new Case(2, "missing.yaml", true,
-                data -> List.of("run", "hindcast", "--config", data.resolve("missing.yaml").toString()))));
+            new SplittableRandom(3).nextBytes(bytes);
+            Files.write(config, bytes);
+            return hindcast(config);
+        }));
+        cases.add(d.command("huge file (3 MiB)", 2, "cropcast-demo.yaml", (data, config) -> {
+            Files.writeString(config, Files.readString(config) + "#" + "x".repeat(3 * 1024 * 1024) + "\n");
+            return hindcast(config);
+        }));
+        cases.add(d.config("YAML alias bomb", aliasBomb(), "cropcast-demo.yaml"));
+        cases.add(d.config("a YAML list instead of a mapping", "- a\n- b\n", "cropcast-demo.yaml"));
+        cases.add(d.command("missing configuration file", 2, "missing.yaml",
+                (data, config) -> List.of("run", "hindcast", "--config", data.resolve("missing.yaml").toString())));
         // --- the database file ---
-        cases.add(Named.of("database file that is not SQLite", new Case(2, "mlruns.db", true, data -> {
+        cases.add(d.command("database file that is not SQLite", 2, "mlruns.db", (data, config) -> {
             Files.writeString(data.resolve("mlruns.db"), "this is a CSV, not a database\n1,2,3\n".repeat(200));
-            return hindcast(data);
-        })));
-        cases.add(Named.of("read-only database file", new Case(2, "mlruns.db", false, data -> {
-            runQuietly(data); // a real database first
-            Path db = data.resolve("mlruns.db");
-            makeReadOnly(db);
-            return hindcast(data);
-        })));
-        cases.add(Named.of("database of an unknown schema version", new Case(2, "mlruns.db", false, data -> {
-            runQuietly(data);
+            return hindcast(config);
+        }));
+        cases.add(d.command("read-only database file", 2, "mlruns.db", (data, config) -> {
+            runQuietly(config); // a real database first
+            makeReadOnly(data.resolve("mlruns.db"));
+            return hindcast(config);
+        }).writingInRunAreas());
+        cases.add(d.command("database of an unknown schema version", 2, "mlruns.db", (data, config) -> {
+            runQuietly(config);
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("mlruns.db"));
                     Statement s = c.createStatement()) {
                 s.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'");
             }
-            return hindcast(data);
-        })));
-        return cases.stream();
+            return hindcast(config);
+        }).writingInRunAreas());
+        return cases;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void hostileInputIsRefusedWithOneLineNamingTheCulpritWritingNothingElsewhereAndLeakingNoSecret(Case hostile) throws Exception {
         Path data = caseRoot.resolve("a/b/data");
-        copyTree(template.resolve("data"), data);
-        List<String> args = hostile.setup().prepare(data);
-        Map<String, FileState> before = snapshot(caseRoot);
-        Map<String, String> env = new java.util.HashMap<>(ENV);
-        env.putAll(hostile.env());
+        Path config = hostile.fixture().prepare(data);
+        List<String> args = hostile.setup().prepare(data, config);
+        Before before = before(hostile, data, config);
+        CliHarness cli = hostile.fixture().harness(environment(hostile));
 
-        CliHarness.Result result;
-        startCapturingLogs();
-        try {
-            result = new CliHarness(env).run(args.toArray(String[]::new));
-        } finally {
-            stopCapturingLogs();
-            writable(data.resolve("mlruns.db"));
-        }
+        Observed observed = runCapturingLogs(cli, data, args);
 
-        assertThat(result.exitCode()).as(result.toString()).isEqualTo(hostile.exitCode());
-        List<String> lines = result.err().lines().toList();
-        assertThat(lines).as(result.toString()).hasSize(1);
-        assertThat(lines.get(0)).as(result.toString()).startsWith("cropcast: ").contains(hostile.culprit());
-        assertThat(lines.get(0)).as("no raw control characters").doesNotContain("\0", "\r");
-
-        Map<String, FileState> after = snapshot(caseRoot);
-        List<String> changed = changes(before, after);
-        if (hostile.beforeRun()) {
-            assertThat(changed).as("nothing written for an input refused before the run").isEmpty();
-        } else {
-            assertThat(changed).as("written only in the run areas").allMatch(HostileInputTest::inRunArea);
-        }
-        if (hostile.failedRun()) {
-            try (var store = ConcurrentPipelineProcessesTest.open(data.resolve("mlruns.db"))) {
-                var experiment = store.findExperiment("cropcast-demo").orElseThrow();
-                var runs = store.searchRuns(org.cropcast.tracking.RunSearch.all(experiment.id()));
-                assertThat(runs).singleElement().satisfies(run -> {
-                    assertThat(run.info().status()).isEqualTo(org.cropcast.tracking.RunStatus.FAILED);
-                    assertThat(run.data().tags().get(org.cropcast.tracking.RunTags.ERROR)).contains(hostile.culprit());
-                });
-            }
-        }
-
-        String everything = result.out() + result.err() + String.join("\n", capturedLogs());
-        for (String secret : SECRETS) {
-            assertThat(everything).as("secret echoed").doesNotContain(secret);
-        }
-        assertNoSecretIn(caseRoot);
+        assertRefusedCleanly(hostile, data, cli, before, observed);
     }
 
     /**
      * The database held by another process longer than the lock timeout (60 s in production,
      * 1.5 s here through the adapter's own module): exit 3 naming the file and the timeout, no
-     * half-written run, and the file usable again once the lock is gone.
+     * half-written run, and the file intact and usable again once the lock is gone.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aDatabaseLockedLongerThanTheTimeoutIsAnExternalFailureNamingTheFile() throws Exception {
         Path data = caseRoot.resolve("a/b/data");
-        copyTree(template.resolve("data"), data);
-        runQuietly(data);
         Path db = data.resolve("mlruns.db");
+        Case locked = Fixture.DEMO.command("database locked longer than the timeout", 3, db.toString(), (d, config) -> {
+            runQuietly(config);
+            return hindcast(config);
+        }).writingInRunAreas();
+        Path config = locked.fixture().prepare(data);
+        List<String> args = locked.setup().prepare(data, config);
         // the production wiring with the SQLite adapter's module given a 1.5 s lock timeout
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        org.cropcast.pipeline.cli.CliContext context = org.cropcast.pipeline.cli.CliContext.of(new java.io.PrintWriter(out),
-                new java.io.PrintWriter(err), ENV, java.time.Clock.systemUTC());
-        List<com.google.inject.Module> modules = new ArrayList<>();
-        for (com.google.inject.Module module : org.cropcast.pipeline.wiring.Wiring.modules(context)) {
-            modules.add(module instanceof org.cropcast.tracking.mlflow.SqliteTrackingModule
-                    ? new org.cropcast.tracking.mlflow.SqliteTrackingModule(new org.cropcast.tracking.mlflow.SqliteRunStoreFactory(
-                            java.util.Optional.empty(), java.time.Duration.ofMillis(1500), java.time.Clock.systemUTC(), new java.util.SplittableRandom(1)))
+        CliContext context = CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                environment(locked), Clock.systemUTC());
+        List<Module> modules = new ArrayList<>();
+        for (Module module : Wiring.modules(context)) {
+            modules.add(module instanceof SqliteTrackingModule
+                    ? new SqliteTrackingModule(new SqliteRunStoreFactory(Optional.empty(), Duration.ofMillis(1500), Clock.systemUTC(),
+                            new SplittableRandom(1)))
                     : module);
         }
-        com.google.inject.Injector injector = com.google.inject.Guice.createInjector(modules);
-        Map<String, FileState> before = snapshot(caseRoot);
-        CliHarness.Result result;
+        CliHarness cli = new CliHarness(Guice.createInjector(modules));
+        Before before = before(locked, data, config);
+        Observed observed;
         try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = holder.createStatement()) {
             s.execute("BEGIN EXCLUSIVE");
-            int code = org.cropcast.pipeline.Cropcast.commandLine(injector, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), false)
-                    .execute(hindcast(data).toArray(String[]::new));
-            result = new CliHarness.Result(code, out.toString(), err.toString());
+            observed = runCapturingLogs(cli, data, args);
             s.execute("ROLLBACK");
         }
-        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
-        assertThat(result.err().lines().toList()).as(result.toString()).singleElement().asString()
-                .startsWith("cropcast: ").contains(db.toString()).contains("1500 ms");
-        assertThat(changes(before, snapshot(caseRoot))).as("written only in the run areas").allMatch(HostileInputTest::inRunArea);
+
+        assertRefusedCleanly(locked, data, cli, before, observed);
+        assertThat(observed.result().err()).as(observed.result().toString()).contains("1500 ms");
         assertThat(RunShape.statusCounts(db)).isEqualTo(Map.of("FINISHED", 1));
         assertThat(RunShape.integrityCheck(db)).isEqualTo("ok");
-        assertNoSecretIn(caseRoot);
+    }
+
+    // --- the one assertion helper -------------------------------------------------------------
+
+    /**
+     * The state before the command: every file under the case's tree, the runs recorded in the data
+     * root's database, and the files holding a planted secret (at most the configuration under test).
+     */
+    record Before(Map<String, FileState> files, Map<String, Integer> runs, Set<Path> planted) {}
+
+    /** What the command left: its outcome and the log events it emitted (message and stack trace of each). */
+    record Observed(CliHarness.Result result, List<String> logs) {}
+
+    private Before before(Case hostile, Path data, Path config) throws Exception {
+        // the runs are read (from a copy) only where the database may change; elsewhere the file snapshot covers it
+        Map<String, Integer> runs = hostile.outcome() == Outcome.NOTHING_WRITTEN ? Map.of() : recordedRuns(data);
+        Set<Path> planted = filesHoldingASecret(caseRoot);
+        assertThat(planted).as("only the configuration under test may hold a planted secret").isSubsetOf(Set.of(config));
+        return new Before(snapshot(caseRoot), runs, planted);
+    }
+
+    /** Every invariant of a refused hostile input (see the class comment). */
+    private void assertRefusedCleanly(Case hostile, Path data, CliHarness cli, Before before, Observed observed) throws Exception {
+        CliHarness.Result result = observed.result();
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(hostile.exitCode());
+        List<String> lines = result.err().lines().toList();
+        assertThat(lines).as("one line on stderr, no stack trace: " + result).hasSize(1);
+        assertThat(lines.get(0)).as(result.toString()).startsWith("cropcast: ").contains(hostile.culprit());
+        assertThat(lines.get(0)).as("no raw control characters").doesNotContain("\0", "\r");
+        assertThat(result.out()).as("nothing on stdout: " + result).isEmpty();
+
+        List<String> changed = changes(before.files(), snapshot(caseRoot));
+        if (hostile.outcome() == Outcome.NOTHING_WRITTEN) {
+            assertThat(changed).as("nothing written for an input refused before the run").isEmpty();
+        } else {
+            assertThat(changed).as("written only in the run areas").allMatch(HostileInputTest::inRunArea);
+            Map<String, Integer> expected = new TreeMap<>(before.runs());
+            if (hostile.outcome() == Outcome.FAILED_RUN) {
+                expected.merge(RunStatus.FAILED.name(), 1, Integer::sum);
+            }
+            assertThat(recordedRuns(data)).as("runs by status, none half-written").isEqualTo(expected);
+        }
+        if (hostile.outcome() == Outcome.FAILED_RUN) {
+            try (var store = ConcurrentPipelineProcessesTest.open(data.resolve("mlruns.db"))) {
+                var experiment = store.findExperiment("cropcast-demo").orElseThrow();
+                assertThat(store.searchRuns(RunSearch.all(experiment.id()))).singleElement().satisfies(run -> {
+                    assertThat(run.info().status()).isEqualTo(RunStatus.FAILED);
+                    assertThat(run.data().tags().get(RunTags.ERROR)).contains(hostile.culprit());
+                });
+            }
+        }
+        if (hostile.fixture() == Fixture.MINIMAL) {
+            CliHarness.Result runs = cli.run("runs", "list", "--tracking-uri", MEMORY_URI);
+            assertThat(runs.out()).as("no run recorded: " + runs).contains("No runs");
+        }
+
+        String everything = result.out() + result.err() + String.join("\n", observed.logs());
+        for (String secret : SECRETS) {
+            assertThat(everything).as("secret echoed").doesNotContain(secret);
+        }
+        // the configuration the case wrote a secret into is the user's own input, unchanged (checked above)
+        assertNoSecretIn(caseRoot, before.planted());
+    }
+
+    /** Runs the command with the root logger's events captured, then makes the database writable again (for the cleanup). */
+    private static Observed runCapturingLogs(CliHarness cli, Path data, List<String> args) throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.setContext(context);
+        logs.start();
+        root.addAppender(logs);
+        CliHarness.Result result;
+        try {
+            result = cli.run(args.toArray(String[]::new));
+        } finally {
+            root.detachAppender(logs);
+            logs.stop();
+            writable(data.resolve("mlruns.db"));
+        }
+        List<String> lines = new ArrayList<>();
+        for (ILoggingEvent event : logs.list) {
+            lines.add(event.getFormattedMessage());
+            if (event.getThrowableProxy() != null) {
+                lines.add(ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            }
+        }
+        return new Observed(result, lines);
+    }
+
+    /**
+     * Run counts by status in the data root's {@code mlruns.db}, none without one. Read from a copy
+     * outside the case's tree: opening the original (a WAL database) would write beside it.
+     */
+    private Map<String, Integer> recordedRuns(Path data) throws Exception {
+        if (!Files.exists(data.resolve("mlruns.db"))) {
+            return Map.of();
+        }
+        Path copy = Files.createTempDirectory(scratch, "db");
+        for (String file : List.of("mlruns.db", "mlruns.db-wal")) {
+            if (Files.exists(data.resolve(file))) {
+                Files.copy(data.resolve(file), copy.resolve(file));
+            }
+        }
+        return RunShape.statusCounts(copy.resolve("mlruns.db"));
+    }
+
+    private static Map<String, String> environment(Case hostile) {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.putAll(hostile.env());
+        return env;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -315,23 +639,14 @@ class HostileInputTest {
                 new String[] {"over-long name", "n".repeat(5000)});
     }
 
-    static Case configCase(int exitCode, String culprit, String yamlText) {
-        return new Case(exitCode, culprit, true, data -> {
-            Files.writeString(data.resolve("cropcast-demo.yaml"), yamlText, StandardCharsets.UTF_8);
-            return hindcast(data);
-        });
+    static List<String> hindcast(Path config) {
+        return List.of("run", "hindcast", "--config", config.toString(), "--no-progress");
     }
 
-    static Case setCase(int exitCode, String culprit, String assignment) {
-        return new Case(exitCode, culprit, true, data -> {
-            List<String> args = new ArrayList<>(hindcast(data));
-            args.addAll(List.of("--set", assignment));
-            return args;
-        });
-    }
-
-    static List<String> hindcast(Path data) {
-        return List.of("run", "hindcast", "--config", data.resolve("cropcast-demo.yaml").toString(), "--no-progress");
+    private static List<String> plus(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
     }
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -356,8 +671,8 @@ class HostileInputTest {
     }
 
     /** A real, successful short run, to leave a real database behind. */
-    private static void runQuietly(Path data) {
-        CliHarness.Result ok = new CliHarness(ENV).run("run", "hindcast", "--config", data.resolve("cropcast-demo.yaml").toString(),
+    private static void runQuietly(Path config) {
+        CliHarness.Result ok = new CliHarness(ENV).run("run", "hindcast", "--config", config.toString(),
                 "--no-progress", "--set", "feature_start_year=2012");
         assertThat(ok.exitCode()).as(ok.toString()).isZero();
     }
@@ -403,6 +718,7 @@ class HostileInputTest {
         return states;
     }
 
+    /** Files and directories created, files changed (size or modification time), and anything deleted. */
     static List<String> changes(Map<String, FileState> before, Map<String, FileState> after) {
         List<String> changed = new ArrayList<>();
         after.forEach((path, state) -> {
@@ -435,45 +751,27 @@ class HostileInputTest {
 
     /** No planted secret in any file under the root, read as bytes (YAML, CSV, Parquet, the SQLite file and its journal). */
     static void assertNoSecretIn(Path root) throws IOException {
+        assertNoSecretIn(root, Set.of());
+    }
+
+    /** The same, except in the given input files. */
+    static void assertNoSecretIn(Path root, Set<Path> inputs) throws IOException {
+        Set<Path> holding = filesHoldingASecret(root);
+        holding.removeAll(inputs);
+        assertThat(holding).as("files holding a planted secret").isEmpty();
+    }
+
+    /** The regular files under the root holding a planted secret, read as bytes. */
+    static Set<Path> filesHoldingASecret(Path root) throws IOException {
+        Set<Path> holding = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile).forEach(file -> {
-                String text;
-                try {
-                    text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (SECRETS.stream().anyMatch(text::contains)) {
+                    holding.add(file);
                 }
-                for (String secret : SECRETS) {
-                    assertThat(text).as("secret in " + file).doesNotContain(secret);
-                }
-            });
-        }
-    }
-
-    // --- log capture ----------------------------------------------------------------------------
-
-    private void startCapturingLogs() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logs = new ListAppender<>();
-        logs.setContext(context);
-        logs.start();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
-    }
-
-    private void stopCapturingLogs() {
-        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.detachAppender(logs);
-        logs.stop();
-    }
-
-    private List<String> capturedLogs() {
-        List<String> lines = new ArrayList<>();
-        for (ILoggingEvent event : logs.list) {
-            lines.add(event.getFormattedMessage());
-            if (event.getThrowableProxy() != null) {
-                lines.add(ThrowableProxyUtil.asString(event.getThrowableProxy()));
             }
         }
-        return lines;
+        return holding;
     }
 }
