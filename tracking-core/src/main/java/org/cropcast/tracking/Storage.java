@@ -67,11 +67,11 @@ public interface Storage {
      * creating it at this moment). Parents are created as needed. Used to claim names (run
      * directories in object stores, where there is no directory to create).
      *
-     * <p>The default throws {@link TrackingErrorCode#STORAGE_FAILURE}: a storage that cannot
-     * decide atomically must not pretend to.
+     * <p>A storage that cannot decide atomically throws
+     * {@link TrackingErrorCode#ATOMIC_CREATE_UNSUPPORTED} rather than pretend to; so does the default.
      */
     default boolean createIfAbsent(Location location, byte[] content) {
-        throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
+        throw new CropcastException(TrackingErrorCode.ATOMIC_CREATE_UNSUPPORTED,
                 "cannot create " + location + " only if absent: " + getClass().getSimpleName() + " has no atomic create");
     }
 

