@@ -69,27 +69,17 @@ public final class LocalStorage implements Storage {
             deleteQuietly(temp, e);
             throw translate("cannot write", location, e);
         }
-        PendingFile.write(location, new PendingFile() {
-            @Override
-            public OutputStream stream() {
-                return out;
-            }
-
-            @Override
-            public void commit() throws IOException {
+        PendingFile pending = PendingFile.of(out, () -> {
+            out.close();
+            moveIntoPlace(temp, target);
+        }, () -> {
+            try {
                 out.close();
-                moveIntoPlace(temp, target);
+            } finally {
+                Files.deleteIfExists(temp);
             }
-
-            @Override
-            public void abort() throws IOException {
-                try {
-                    out.close();
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
-            }
-        }, writer);
+        });
+        PendingFile.write(location, pending, writer);
     }
 
     @Override

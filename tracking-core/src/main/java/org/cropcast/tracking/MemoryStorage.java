@@ -42,22 +42,7 @@ public final class MemoryStorage implements Storage {
     public void write(Location location, Writer writer) {
         String name = fileName(location);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PendingFile.write(location, new PendingFile() {
-            @Override
-            public OutputStream stream() {
-                return buffer;
-            }
-
-            @Override
-            public void commit() {
-                objects.put(name, buffer.toByteArray());
-            }
-
-            @Override
-            public void abort() {
-                buffer.reset();
-            }
-        }, writer);
+        PendingFile.write(location, PendingFile.of(buffer, () -> objects.put(name, buffer.toByteArray()), buffer::reset), writer);
     }
 
     @Override

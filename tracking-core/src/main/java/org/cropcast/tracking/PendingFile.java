@@ -25,6 +25,35 @@ public interface PendingFile {
     /** Closes the stream and discards what was written; the previous file, if any, is untouched. Idempotent. */
     void abort() throws IOException;
 
+    /** One step of publishing or discarding. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws IOException;
+    }
+
+    /** A pending file from its stream and the steps that publish ({@code commit}) or discard ({@code abort}) it. */
+    static PendingFile of(OutputStream stream, Step commit, Step abort) {
+        requireNonNull(stream, "stream is null");
+        requireNonNull(commit, "commit is null");
+        requireNonNull(abort, "abort is null");
+        return new PendingFile() {
+            @Override
+            public OutputStream stream() {
+                return stream;
+            }
+
+            @Override
+            public void commit() throws IOException {
+                commit.run();
+            }
+
+            @Override
+            public void abort() throws IOException {
+                abort.run();
+            }
+        };
+    }
+
     /**
      * Runs the writer on the pending file's stream, then commits; if the writer or the commit
      * fails, aborts and rethrows (a failure to abort is added as suppressed). The writer may close

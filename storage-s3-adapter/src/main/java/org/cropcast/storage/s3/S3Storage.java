@@ -136,22 +136,7 @@ public final class S3Storage implements Storage, AutoCloseable {
     public void write(Location location, Writer writer) {
         requireObjectKey(location, "write");
         S3OutputStream out = new S3OutputStream(client(), location, config.multipartPartSizeBytes());
-        PendingFile.write(location, new PendingFile() {
-            @Override
-            public OutputStream stream() {
-                return out;
-            }
-
-            @Override
-            public void commit() throws IOException {
-                out.close();
-            }
-
-            @Override
-            public void abort() {
-                out.discard();
-            }
-        }, writer);
+        PendingFile.write(location, PendingFile.of(out, out::close, out::discard), writer);
     }
 
     /**
