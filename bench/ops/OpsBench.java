@@ -37,7 +37,7 @@ import org.cropcast.tracking.mlflow.SqliteRunStoreFactory;
  * Prints JSON lines {@code {"system":..,"op":..,"unit":..,"samples":[..]}}.
  *
  * <pre>
- * OpsBench latency  WORKDIR REPEATS              per-operation latency, cropcast and raw SQLite
+ * OpsBench latency  WORKDIR REPEATS BATCH_CALLS  per-operation latency, cropcast and raw SQLite
  * OpsBench init     DB EXPERIMENT                a database with this experiment
  * OpsBench populate DB RUNS                      an experiment "search" with RUNS finished runs
  * OpsBench search   DB REPEATS MAX_RESULTS       search latency on a populated database (cropcast and raw)
@@ -49,12 +49,15 @@ import org.cropcast.tracking.mlflow.SqliteRunStoreFactory;
 public final class OpsBench {
     private static final long T0 = 1_700_000_000_000L;
     private static final int WARMUP = 30;
+    /** Unreported log_batch calls into the measured run, as many as the Python peer makes (ops_peer.py). */
+    private static final int BATCH_WARMUP = 3;
+    private static final int[] BATCH_SIZES = {10, 500, 1000};
 
     private OpsBench() {}
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "latency" -> latency(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "latency" -> latency(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "init" -> init(Path.of(args[1]), args[2]);
             case "populate" -> populate(Path.of(args[1]), Integer.parseInt(args[2]));
             case "search" -> search(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -72,7 +75,23 @@ public final class OpsBench {
 
     // ---------------------------------------------------------------- per-operation latency
 
-    static void latency(Path work, int repeats) throws Exception {
+    /**
+     * Create run and get run: {@code repeats} calls after {@link #WARMUP}. log_batch: every system
+     * makes the same number of calls into its measured run ({@link #BATCH_WARMUP} unreported, then
+     * {@code batchCalls}, as ops_peer.py does), because each call grows the {@code metrics} index
+     * and later calls cost more; the JIT is warmed beforehand on a throwaway database.
+     */
+    static void latency(Path work, int repeats, int batchCalls) throws Exception {
+        Path warm = work.resolve("latency-warmup/mlruns.db");
+        Files.createDirectories(warm.getParent());
+        try (RunStore store = open(warm)) {
+            ExperimentId exp = store.getOrCreateExperiment("warmup").id();
+            for (int size : BATCH_SIZES) {
+                RunId run = store.createRun(new CreateRunRequest(exp, "warm" + size, "bench", System.currentTimeMillis(), List.of())).runId();
+                int[] step = {0};
+                time(0, () -> store.logBatch(run, metrics(size, step[0]++), List.of(), List.of())); // WARMUP calls, none reported
+            }
+        }
         Path db = work.resolve("latency-cropcast/mlruns.db");
         Files.createDirectories(db.getParent());
         try (RunStore store = open(db)) {
@@ -81,10 +100,10 @@ public final class OpsBench {
             emit("cropcast", "create_run", time(repeats, () -> {
                 store.createRun(new CreateRunRequest(exp, "r" + counter[0]++, "bench", System.currentTimeMillis(), List.of()));
             }));
-            for (int size : new int[] {10, 500, 1000}) {
+            for (int size : BATCH_SIZES) {
                 RunId run = store.createRun(new CreateRunRequest(exp, "batch" + size, "bench", System.currentTimeMillis(), List.of())).runId();
                 int[] step = {0};
-                emit("cropcast", "log_batch_" + size, time(repeats, () -> {
+                emit("cropcast", "log_batch_" + size, time(BATCH_WARMUP, batchCalls, () -> {
                     int s = step[0]++;
                     store.logBatch(run, metrics(size, s), List.of(), List.of());
                 }));
@@ -102,13 +121,25 @@ public final class OpsBench {
         try (RunStore store = open(rawDb)) { // the schema and an experiment, written by the store
             expId = store.getOrCreateExperiment("latency").id().value();
         }
+        String warmExpId;
+        try (RunStore store = open(warm)) {
+            warmExpId = store.getOrCreateExperiment("warmup").id().value();
+        }
+        try (Connection c = raw(warm)) { // JIT warm-up of the raw path, also on the throwaway database
+            Raw raw = new Raw(c);
+            for (int size : BATCH_SIZES) {
+                String run = raw.createRun(warmExpId, List.of());
+                int[] step = {0};
+                time(0, () -> raw.insertMetrics(run, metrics(size, step[0]++))); // WARMUP calls, none reported
+            }
+        }
         try (Connection c = raw(rawDb)) {
             Raw raw = new Raw(c);
             emit("raw", "create_run", time(repeats, () -> raw.createRun(expId, List.of())));
-            for (int size : new int[] {10, 500, 1000}) {
+            for (int size : BATCH_SIZES) {
                 String run = raw.createRun(expId, List.of());
                 int[] step = {0};
-                emit("raw", "log_batch_" + size, time(repeats, () -> raw.insertMetrics(run, metrics(size, step[0]++))));
+                emit("raw", "log_batch_" + size, time(BATCH_WARMUP, batchCalls, () -> raw.insertMetrics(run, metrics(size, step[0]++))));
             }
             String rich = raw.createRun(expId, tags(20));
             raw.insertMetrics(rich, metrics(100, 0));
@@ -484,13 +515,18 @@ public final class OpsBench {
 
     /** Milliseconds per call, after WARMUP unreported calls. */
     static double[] time(int repeats, Op op) {
+        return time(WARMUP, repeats, op);
+    }
+
+    /** Milliseconds per call, after {@code warmup} unreported calls. */
+    static double[] time(int warmup, int repeats, Op op) {
         double[] samples = new double[repeats];
         try {
-            for (int i = 0; i < WARMUP + repeats; i++) {
+            for (int i = 0; i < warmup + repeats; i++) {
                 long t = System.nanoTime();
                 op.run();
-                if (i >= WARMUP) {
-                    samples[i - WARMUP] = (System.nanoTime() - t) / 1e6;
+                if (i >= warmup) {
+                    samples[i - warmup] = (System.nanoTime() - t) / 1e6;
                 }
             }
         } catch (Exception e) {

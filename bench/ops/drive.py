@@ -79,8 +79,8 @@ class Bench:
         work = os.path.join(self.work, "latency")
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
-        log("per-operation latency: cropcast and raw SQLite, %d repeats" % repeats)
-        for line in self.run_lines(self.java_ops("latency", work, repeats)):
+        log("per-operation latency: cropcast and raw SQLite, %d repeats (log_batch: %d calls, as Python)" % (repeats, py_repeats))
+        for line in self.run_lines(self.java_ops("latency", work, repeats, py_repeats)):
             self.record(line)
         log("per-operation latency: Python MLflow, %d repeats" % py_repeats)
         for line in self.run_lines(self.py_ops("latency", work, py_repeats)):
