@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * once the writer has finished, so readers see the old file or the new one, never half of it; a
  * failed writer's temporary file is deleted, and in-progress temporary files are left out of
  * {@link #list}. {@link #createIfAbsent} creates the file with {@code CREATE_NEW}, atomic in the
- * file system. {@link #stage} makes no copy: the staged path is the
+ * file system (the content follows in the same call, so a concurrent reader may briefly see the
+ * new file shorter; it is meant for small claim markers). {@link #stage} makes no copy: the staged path is the
  * location itself and closing it does nothing.
  */
 public final class LocalStorage implements Storage {
