@@ -1,5 +1,4 @@
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,12 +65,12 @@ public class S3CopyBench {
         byte[] chunk = new byte[(int) MIB];
         Random random = new Random(42);
         for (int f = 0; f < files; f++) {
-            try (OutputStream out = storage.newOutputStream(dataset.resolve(String.format("part-%05d.parquet", f)))) {
+            storage.write(dataset.resolve(String.format("part-%05d.parquet", f)), out -> {
                 for (long written = 0; written < fileBytes; written += chunk.length) {
                     random.nextBytes(chunk);
                     out.write(chunk, 0, (int) Math.min(chunk.length, fileBytes - written));
                 }
-            }
+            });
         }
     }
 

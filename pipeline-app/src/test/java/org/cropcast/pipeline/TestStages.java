@@ -2,7 +2,6 @@ package org.cropcast.pipeline;
 
 import com.google.inject.AbstractModule;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,10 +78,9 @@ public final class TestStages {
             try {
                 Path report = Files.writeString(context.workDirectory().resolve("report.txt"), name + suffix + "\n");
                 context.run().logArtifact(report, name.equals("forecast") ? "forecasts" + suffix : "reports");
-                try (OutputStream out = context.storage().newOutputStream(context.runDirectory()
-                        .resolve(name.equals("forecast") ? "forecasts" + suffix + "/forecast.txt" : "model/" + name + ".txt"))) {
-                    out.write((name + " seed " + context.seed()).getBytes(StandardCharsets.UTF_8));
-                }
+                context.storage().write(context.runDirectory()
+                        .resolve(name.equals("forecast") ? "forecasts" + suffix + "/forecast.txt" : "model/" + name + ".txt"),
+                        out -> out.write((name + " seed " + context.seed()).getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -6,20 +6,25 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * A {@link Storage} for local paths ({@code file} scheme). Writes go to a hidden temporary file
- * beside the target ({@code .<name>.cropcast-tmp-*}) and replace the target by an atomic move on
- * close, so readers see the old file or the new one, never half of it; in-progress temporary
- * files are left out of {@link #list}. {@link #stage} makes no copy: the staged path is the
+ * beside the target ({@code .<name>.cropcast-tmp-*}) and replace the target by an atomic move
+ * once the writer has finished, so readers see the old file or the new one, never half of it; a
+ * failed writer's temporary file is deleted, and in-progress temporary files are left out of
+ * {@link #list}. {@link #createIfAbsent} creates the file with {@code CREATE_NEW}, atomic in the
+ * file system (the content follows in the same call, so a concurrent reader may briefly see the
+ * new file shorter; it is meant for small claim markers). {@link #stage} makes no copy: the staged path is the
  * location itself and closing it does nothing.
  */
 public final class LocalStorage implements Storage {
@@ -50,13 +55,76 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public void write(Location location, Writer writer) {
+        Path target = path(location);
+        Path temp;
+        OutputStream out;
+        try {
+            temp = createTemp(target);
+        } catch (IOException e) {
+            throw translate("cannot write", location, e);
+        }
+        try {
+            out = Files.newOutputStream(temp);
+        } catch (IOException e) {
+            deleteQuietly(temp, e);
+            throw translate("cannot write", location, e);
+        }
+        PendingFile pending = PendingFile.of(out, () -> {
+            out.close();
+            moveIntoPlace(temp, target);
+        }, () -> {
+            try {
+                out.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        });
+        PendingFile.write(location, pending, writer);
+    }
+
+    @Override
+    public boolean createIfAbsent(Location location, byte[] content) {
+        Path target = path(location);
+        OutputStream out;
+        try {
+            Files.createDirectories(target.getParent());
+            out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw translate("cannot create", location, e);
+        }
+        try (out) {
+            out.write(content);
+        } catch (IOException e) {
+            deleteQuietly(target, e);
+            throw translate("cannot create", location, e);
+        }
+        return true;
+    }
+
+    private static Path createTemp(Path target) throws IOException {
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        return Files.createTempFile(parent, "." + target.getFileName() + TEMP_MARKER, "");
+    }
+
+    private static void deleteQuietly(Path path, Exception primary) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    @Override
+    @Deprecated
     public OutputStream newOutputStream(Location location) {
         Path target = path(location);
-        Path parent = target.getParent();
         Path temp;
         try {
-            Files.createDirectories(parent);
-            temp = Files.createTempFile(parent, "." + target.getFileName() + TEMP_MARKER, "");
+            temp = createTemp(target);
             OutputStream out = Files.newOutputStream(temp);
             return new FilterOutputStream(out) {
                 private boolean closed;

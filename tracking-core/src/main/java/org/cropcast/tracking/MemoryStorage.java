@@ -39,11 +39,21 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public void write(Location location, Writer writer) {
+        String name = fileName(location);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PendingFile.write(location, PendingFile.of(buffer, () -> objects.put(name, buffer.toByteArray()), buffer::reset), writer);
+    }
+
+    @Override
+    public boolean createIfAbsent(Location location, byte[] content) {
+        return objects.putIfAbsent(fileName(location), content.clone()) == null;
+    }
+
+    @Override
+    @Deprecated
     public OutputStream newOutputStream(Location location) {
-        String name = name(location);
-        if (location.key().isEmpty() || location.key().endsWith("/")) {
-            throw new CropcastException(TrackingErrorCode.INVALID_LOCATION, "cannot write a file at " + location + ": it names a prefix");
-        }
+        String name = fileName(location);
         return new ByteArrayOutputStream() {
             private boolean closed;
 
@@ -77,11 +87,7 @@ public final class MemoryStorage implements Storage {
         if (bytes == null) {
             throw new CropcastException(TrackingErrorCode.LOCATION_NOT_FOUND, source + " does not exist");
         }
-        try (OutputStream out = newOutputStream(target)) {
-            out.write(bytes);
-        } catch (IOException e) {
-            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot copy " + source + " to " + target, e);
-        }
+        objects.put(fileName(target), bytes);
     }
 
     @Override
@@ -97,6 +103,15 @@ public final class MemoryStorage implements Storage {
     @Override
     public StagedPath stage(Location location) {
         return ObjectStaging.stage(this, location);
+    }
+
+    /** The object name for a file, refusing a bucket root or a prefix. */
+    private String fileName(Location location) {
+        String name = name(location);
+        if (location.key().isEmpty() || location.key().endsWith("/")) {
+            throw new CropcastException(TrackingErrorCode.INVALID_LOCATION, "cannot write a file at " + location + ": it names a prefix");
+        }
+        return name;
     }
 
     private String name(Location location) {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -96,11 +95,8 @@ public record RunRecord(String stage, RunId runId, ExperimentId experimentId, St
         private Documents() {}
 
         static void write(Storage storage, DocumentWriter documents, Location file, Map<String, ?> document) {
-            try (OutputStream out = storage.newOutputStream(file)) {
-                documents.write(redact(document), out);
-            } catch (IOException e) {
-                throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot write " + file + ": " + e.getMessage(), e);
-            }
+            Map<String, Object> redacted = redact(document);
+            storage.write(file, out -> documents.write(redacted, out));
         }
 
         /** A deep copy with every string (keys too) passed through {@link Redactor#redact}. */

@@ -1,5 +1,6 @@
 package org.cropcast.tracking;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
@@ -10,9 +11,11 @@ import java.util.List;
  * {@code S3Storage}); {@code SwitchingStorage} picks one by {@link Location#scheme()}.
  *
  * <p>Contract (pinned by {@code AbstractStorageContractTest} in core's test-jar): a missing file
- * is {@link TrackingErrorCode#LOCATION_NOT_FOUND}; writes replace whole files and are visible
- * only once the stream is closed without error; {@link #list} is recursive and returns files
- * only, ordered by location; reads and writes stream.
+ * is {@link TrackingErrorCode#LOCATION_NOT_FOUND}; {@link #write} replaces the whole file and
+ * publishes it only if the writer returns normally (a failed writer leaves the previous file, or
+ * no file, and no temporary leftovers in {@link #list}); {@link #createIfAbsent} creates a file
+ * atomically only if none exists; {@link #list} is recursive and returns files only, ordered by
+ * location; reads and writes stream.
  */
 public interface Storage {
     /** True if this storage serves the location's scheme. */
@@ -23,8 +26,54 @@ public interface Storage {
 
     InputStream newInputStream(Location location);
 
-    /** A stream that creates or replaces the file when closed; parents are created as needed. */
+    /**
+     * A stream that creates or replaces the file when closed; parents are created as needed.
+     *
+     * @deprecated closing the stream publishes whatever was written, also when the code writing
+     *     failed midway (try-with-resources closes it on the way out). Use {@link #write}, which
+     *     sees the failure and publishes nothing.
+     */
+    @Deprecated
     OutputStream newOutputStream(Location location);
+
+    /** Writes a file's content to a stream; see {@link Storage#write}. */
+    @FunctionalInterface
+    interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Creates or replaces the file with what the writer writes; parents are created as needed.
+     * The file appears, whole, only if the writer returns normally; if the writer (or publishing)
+     * fails, nothing is published, the previous file (if any) is unchanged and no temporary file
+     * shows in {@link #list}. The writer may close the stream it gets; that does not publish. An
+     * {@link IOException} becomes {@link TrackingErrorCode#STORAGE_FAILURE} naming the location;
+     * the writer's unchecked exceptions propagate unchanged.
+     *
+     * <p>The default spools the content to a local temporary file and then copies it through
+     * {@link #newOutputStream}, so a storage that does not override it is safe against failing
+     * writers at the cost of one extra copy. Every storage in cropcast overrides it: a temporary
+     * file moved into place ({@code LocalStorage}), a buffer ({@code MemoryStorage}), an upload
+     * completed or aborted ({@code S3Storage}).
+     */
+    default void write(Location location, Writer writer) {
+        PendingFile.write(location, SpooledPendingFile.create(this, location), writer);
+    }
+
+    /**
+     * Creates the file with the given content only if no file exists at the location, atomically:
+     * of several concurrent callers for one location exactly one gets true. Returns false, leaving
+     * the existing file unchanged, if a file is there (or, in an object store, another writer is
+     * creating it at this moment). Parents are created as needed. Used to claim names (run
+     * directories in object stores, where there is no directory to create).
+     *
+     * <p>A storage that cannot decide atomically throws
+     * {@link TrackingErrorCode#ATOMIC_CREATE_UNSUPPORTED} rather than pretend to; so does the default.
+     */
+    default boolean createIfAbsent(Location location, byte[] content) {
+        throw new CropcastException(TrackingErrorCode.ATOMIC_CREATE_UNSUPPORTED,
+                "cannot create " + location + " only if absent: " + getClass().getSimpleName() + " has no atomic create");
+    }
 
     /** All files under a prefix or directory, recursively, ordered by location. Empty when none. */
     List<FileEntry> list(Location prefix);
@@ -34,9 +83,9 @@ public interface Storage {
      * a server-side copy when both ends are theirs.
      */
     default void copy(Location source, Location target) {
-        try (InputStream in = newInputStream(source); OutputStream out = newOutputStream(target)) {
-            in.transferTo(out);
-        } catch (java.io.IOException e) {
+        try (InputStream in = newInputStream(source)) {
+            write(target, in::transferTo);
+        } catch (IOException e) {
             throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
                     "cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
         }

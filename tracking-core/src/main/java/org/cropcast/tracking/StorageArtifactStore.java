@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,8 +78,8 @@ public final class StorageArtifactStore implements ArtifactStore {
     }
 
     private void upload(Path file, Location target) {
-        try (InputStream in = Files.newInputStream(file); OutputStream out = storage.newOutputStream(target)) {
-            in.transferTo(out);
+        try (InputStream in = Files.newInputStream(file)) {
+            storage.write(target, in::transferTo);
         } catch (IOException e) {
             throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
                     "cannot upload " + file + " to " + target + ": " + e.getMessage(), e);

@@ -52,8 +52,19 @@ public final class SwitchingStorage implements Storage {
     }
 
     @Override
+    @Deprecated
     public OutputStream newOutputStream(Location location) {
         return forLocation(location).newOutputStream(location);
+    }
+
+    @Override
+    public void write(Location location, Writer writer) {
+        forLocation(location).write(location, writer);
+    }
+
+    @Override
+    public boolean createIfAbsent(Location location, byte[] content) {
+        return forLocation(location).createIfAbsent(location, content);
     }
 
     @Override

@@ -22,6 +22,8 @@ public enum TrackingErrorCode implements ErrorCode {
     STORAGE_FAILURE(100, EXTERNAL_SYSTEM),
     TRACKING_BACKEND_FAILURE(101, EXTERNAL_SYSTEM),
     ACCESS_DENIED(102, EXTERNAL_SYSTEM),
+    /** The storage cannot create a file only-if-absent atomically ({@link Storage#createIfAbsent}). */
+    ATOMIC_CREATE_UNSUPPORTED(103, EXTERNAL_SYSTEM),
     INTERNAL_ERROR(900, INTERNAL);
 
     private final int number;

@@ -1,42 +1,24 @@
 package org.cropcast.tracking;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A storage that delegates and records which copy and stage calls it served. */
-class RecordingStorage implements Storage {
-    private final Storage delegate;
+class RecordingStorage extends StreamsOnlyStorage {
     final List<String> calls = new CopyOnWriteArrayList<>();
 
     RecordingStorage(Storage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
-    public boolean supports(Location location) {
-        return delegate.supports(location);
+    public void write(Location location, Writer writer) {
+        delegate.write(location, writer);
     }
 
     @Override
-    public boolean exists(Location location) {
-        return delegate.exists(location);
-    }
-
-    @Override
-    public InputStream newInputStream(Location location) {
-        return delegate.newInputStream(location);
-    }
-
-    @Override
-    public OutputStream newOutputStream(Location location) {
-        return delegate.newOutputStream(location);
-    }
-
-    @Override
-    public List<FileEntry> list(Location prefix) {
-        return delegate.list(prefix);
+    public boolean createIfAbsent(Location location, byte[] content) {
+        return delegate.createIfAbsent(location, content);
     }
 
     @Override
@@ -48,11 +30,6 @@ class RecordingStorage implements Storage {
     @Override
     public boolean copiesServerSide(Location source, Location target) {
         return delegate.copiesServerSide(source, target);
-    }
-
-    @Override
-    public void delete(Location location) {
-        delegate.delete(location);
     }
 
     @Override

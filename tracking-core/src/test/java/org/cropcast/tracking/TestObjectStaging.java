@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +20,7 @@ class TestObjectStaging {
     private final MemoryStorage memory = new MemoryStorage();
 
     private void write(String location, String text) throws IOException {
-        try (OutputStream out = memory.newOutputStream(Location.of(location))) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
+        memory.write(Location.of(location), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private long entriesUnderTempRoot() throws IOException {

@@ -3,7 +3,6 @@ package org.cropcast.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.OutputStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +25,7 @@ class TestRunRecord {
 
     @Test
     void recordWithoutRunIdNamesFileAndKey() throws Exception {
-        try (OutputStream out = storage.newOutputStream(runDir.resolve("metadata_hindcast.yaml"))) {
-            documents.write(Map.of("experiment_id", "1"), out);
-        }
+        storage.write(runDir.resolve("metadata_hindcast.yaml"), out -> documents.write(Map.of("experiment_id", "1"), out));
         assertThatThrownBy(() -> RunRecord.read(storage, documents, runDir, "hindcast"))
                 .isInstanceOfSatisfying(CropcastException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_RUN_DIRECTORY);
@@ -38,9 +35,8 @@ class TestRunRecord {
 
     @Test
     void recordWithBadRunIdIsInvalidRunDirectory() throws Exception {
-        try (OutputStream out = storage.newOutputStream(runDir.resolve("metadata_hindcast.yaml"))) {
-            documents.write(Map.of("mlflow_run_id", "../../etc", "experiment_id", "1"), out);
-        }
+        storage.write(runDir.resolve("metadata_hindcast.yaml"),
+                out -> documents.write(Map.of("mlflow_run_id", "../../etc", "experiment_id", "1"), out));
         assertThatThrownBy(() -> RunRecord.read(storage, documents, runDir, "hindcast"))
                 .isInstanceOfSatisfying(CropcastException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_RUN_DIRECTORY);

@@ -339,14 +339,10 @@ class TestRunScope {
     @Test
     void objectStoreSourceIsCopiedDirectlyToAnObjectStoreRoot() throws IOException {
         Location source = Location.of("memory://data/outputs/pred.parquet");
-        try (var out = memory.newOutputStream(source)) {
-            out.write("parquet bytes".getBytes(StandardCharsets.UTF_8));
-        }
+        memory.write(source, out -> out.write("parquet bytes".getBytes(StandardCharsets.UTF_8)));
         Location prefix = Location.of("memory://data/outputs/reference/conab-lev");
         for (String name : List.of("a.csv", "nested/b.csv")) {
-            try (var out = memory.newOutputStream(prefix.resolve(name))) {
-                out.write(name.getBytes(StandardCharsets.UTF_8));
-            }
+            memory.write(prefix.resolve(name), out -> out.write(name.getBytes(StandardCharsets.UTF_8)));
         }
         String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
             storage.calls.clear();
@@ -364,9 +360,7 @@ class TestRunScope {
     void objectStoreSourceIsStagedForALocalRoot() throws IOException {
         store = new MemoryRunStore(clock, new SplittableRandom(3), temp.resolve("mlartifacts").toUri().toString());
         Location source = Location.of("memory://data/outputs/fit.parquet");
-        try (var out = memory.newOutputStream(source)) {
-            out.write("fit bytes".getBytes(StandardCharsets.UTF_8));
-        }
+        memory.write(source, out -> out.write("fit bytes".getBytes(StandardCharsets.UTF_8)));
         String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
             storage.calls.clear();
             DatasetArtifacts.logFit(run, source);

@@ -3,7 +3,6 @@ package org.cropcast.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,7 @@ class TestSwitching {
     void routesByScheme() throws Exception {
         Location local = Location.local(temp.resolve("a.txt"));
         Location object = Location.of("memory://bucket/b.txt");
-        try (OutputStream out = storage.newOutputStream(local)) {
-            out.write("local".getBytes(StandardCharsets.UTF_8));
-        }
+        storage.write(local, out -> out.write("local".getBytes(StandardCharsets.UTF_8)));
         storage.copy(local, object);
         assertThat(memory.exists(object)).isTrue();
         assertThat(Files.readString(temp.resolve("a.txt"))).isEqualTo("local");

@@ -28,7 +28,10 @@ import org.cropcast.tracking.TrackingErrorCode;
  * Where an invocation writes, and whether it creates or resumes its run.
  * <ul>
  *   <li>Without {@code --run-dir}: a new directory {@code <data_root>/runs/<experiment_key>/<UTC timestamp>}
- *       (suffixed {@code -2}, {@code -3}, ... if taken), and a new run.</li>
+ *       (suffixed {@code -2}, {@code -3}, ... if taken), and a new run. The claim is atomic: a local
+ *       directory is created with {@code mkdir}; in an object store a claim marker
+ *       {@value #CLAIM_MARKER} is created in it with {@link Storage#createIfAbsent} (on S3 a
+ *       conditional PutObject, {@code If-None-Match: *}).</li>
  *   <li>With {@code --run-dir D}: if {@code D/metadata_<stage>.yaml} exists the recorded run is
  *       resumed, else a new run is created in D (D is created if missing, unless {@code --resume}
  *       was asked for or the stage is {@code forecast}, which needs an existing run directory).</li>
@@ -38,6 +41,9 @@ import org.cropcast.tracking.TrackingErrorCode;
  */
 public final class RunDirectories {
     public static final String RUNS = "runs";
+    /** The object that claims a run directory in an object store, where there is no directory to create. */
+    public static final String CLAIM_MARKER = ".cropcast-claim";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunDirectories.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Storage storage;
@@ -55,16 +61,21 @@ public final class RunDirectories {
     /**
      * The chosen directory and mode.
      *
-     * @param created the directories this invocation created to claim the run directory (deepest
-     *     first); removed again, while empty, if no run could be opened in it
+     * @param created the local directories this invocation created to claim the run directory
+     *     (deepest first); removed again, while empty, if no run could be opened in it
+     * @param claim the claim marker this invocation created in an object store; removed again
+     *     if it is still the only object in the directory when no run could be opened in it
      */
-    public record Choice(Location directory, RunMode mode, List<java.nio.file.Path> created) {
+    public record Choice(Location directory, RunMode mode, List<java.nio.file.Path> created, Optional<Location> claim) {
         public Choice {
+            requireNonNull(directory, "directory is null");
+            requireNonNull(mode, "mode is null");
             created = List.copyOf(created);
+            requireNonNull(claim, "claim is null");
         }
 
         Choice(Location directory, RunMode mode) {
-            this(directory, mode, List.of());
+            this(directory, mode, List.of(), Optional.empty());
         }
     }
 
@@ -126,7 +137,7 @@ public final class RunDirectories {
     private void checkExperiment(Location directory, PipelineConfig config) {
         Location recorded = directory.resolve(RunScope.CONFIG_FILE);
         if (!storage.exists(recorded)) {
-            if (!storage.list(directory).isEmpty()) {
+            if (storage.list(directory).stream().anyMatch(entry -> !entry.location().fileName().equals(CLAIM_MARKER))) {
                 throw new CropcastException(AppErrorCode.RUN_DIRECTORY_INVALID, "--run-dir " + directory
                         + " is not a cropcast run directory: it holds files but no " + RunScope.CONFIG_FILE);
             }
@@ -151,19 +162,44 @@ public final class RunDirectories {
         return Optional.ofNullable(document.get("experiment_key")).map(String::valueOf);
     }
 
-    /**
-     * Claims a new directory {@code <data_root>/runs/<experiment_key>/<UTC timestamp>}: locally by
-     * creating it atomically (so concurrent invocations started in the same second get
-     * {@code -2}, {@code -3}, ...); in an object store, which has no directories to claim, the
-     * timestamp gets a random suffix.
-     */
     private Choice reserveNewDirectory(PipelineConfig config) {
-        Location base = Location.of(config.dataRoot()).resolve(RUNS).resolve(config.experimentKey());
+        return claimNewDirectory(Location.of(config.dataRoot()).resolve(RUNS).resolve(config.experimentKey()));
+    }
+
+    /**
+     * Claims a new directory {@code <base>/<UTC timestamp>}, or {@code <timestamp>-2}, {@code -3},
+     * ... if that is taken by an earlier or concurrent invocation. Locally the directory is created
+     * atomically; in an object store the claim marker is created only if absent. A store that
+     * cannot create only-if-absent ({@link TrackingErrorCode#ATOMIC_CREATE_UNSUPPORTED}) gets the
+     * timestamp with a random suffix instead, which makes a collision unlikely but not impossible.
+     */
+    Choice claimNewDirectory(Location base) {
         String stamp = STAMP.format(clock.instant());
-        if (!base.isLocal()) {
-            String suffix = String.format(Locale.ROOT, "%06x", random.nextInt(0x1000000));
-            return new Choice(base.resolve(stamp + "-" + suffix), RunMode.CREATE);
+        return base.isLocal() ? claimLocal(base, stamp) : claimInObjectStore(base, stamp);
+    }
+
+    private Choice claimInObjectStore(Location base, String stamp) {
+        byte[] content = ("claimed by cropcast at " + clock.instant() + "\n").getBytes(StandardCharsets.UTF_8);
+        for (int i = 1; ; i++) {
+            Location candidate = base.resolve(i == 1 ? stamp : stamp + "-" + i);
+            Location marker = candidate.resolve(CLAIM_MARKER);
+            try {
+                if (storage.createIfAbsent(marker, content)) {
+                    return new Choice(candidate, RunMode.CREATE, List.of(), Optional.of(marker));
+                }
+            } catch (CropcastException e) {
+                if (e.errorCode() != TrackingErrorCode.ATOMIC_CREATE_UNSUPPORTED) {
+                    throw e;
+                }
+                LOG.warn("{}: {}; the run directory gets a random suffix instead", base, e.getMessage());
+                String suffix = String.format(Locale.ROOT, "%06x", random.nextInt(0x1000000));
+                return new Choice(base.resolve(stamp + "-" + suffix), RunMode.CREATE);
+            }
+            // taken by an earlier or concurrent invocation: try the next suffix
         }
+    }
+
+    private Choice claimLocal(Location base, String stamp) {
         try {
             List<java.nio.file.Path> created = new java.util.ArrayList<>();
             for (java.nio.file.Path p = base.localPath(); p != null && !Files.exists(p); p = p.getParent()) {
@@ -175,7 +211,7 @@ public final class RunDirectories {
                 try {
                     Files.createDirectory(candidate.localPath());
                     created.add(0, candidate.localPath());
-                    return new Choice(candidate, RunMode.CREATE, created);
+                    return new Choice(candidate, RunMode.CREATE, created, Optional.empty());
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     // taken by an earlier or concurrent invocation: try the next suffix
                 }
@@ -185,8 +221,17 @@ public final class RunDirectories {
         }
     }
 
-    /** Removes the directories created for a run directory that stayed empty (no run could be opened in it). */
+    /** Removes the claim of a run directory that stayed empty (no run could be opened in it). */
     public void release(Choice choice) {
+        choice.claim().ifPresent(marker -> {
+            try {
+                if (storage.list(choice.directory()).stream().allMatch(entry -> entry.location().equals(marker))) {
+                    storage.delete(marker);
+                }
+            } catch (CropcastException e) {
+                LOG.warn("cannot remove the claim marker {}: {}", marker, e.getMessage());
+            }
+        });
         for (java.nio.file.Path directory : choice.created()) {
             try {
                 Files.deleteIfExists(directory);

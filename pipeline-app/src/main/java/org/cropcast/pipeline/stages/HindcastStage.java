@@ -176,41 +176,35 @@ public final class HindcastStage implements Stage {
             }
             context.progress().start("hindcast", folds.size());
             try {
-                Location predLocation = outputs.location("datasets/pred.parquet");
-                try (var predOut = context.storage().newOutputStream(predLocation);
-                        ParquetTable predTable = pred.schema.open(predOut)) {
-                    outputs.write("datasets/fit.parquet", fitOut -> {
-                        try (ParquetTable fitTable = fitSchema.open(fitOut)) {
-                            ParquetTable.Row row = fitTable.row();
-                            for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
-                                StageSettings.Fold fold = folds.get(foldIndex);
-                                FittedModel model = models.get(foldIndex);
-                                row.ints[fFold] = fold.testYear();
-                                fitter.trainingRows(fold.trainYears(), model, (r, year, target, trend, anomaly) -> {
-                                    row.strings[fRegion] = panel.regions().get(r);
-                                    row.ints[fYear] = year;
-                                    row.doubles[fTarget] = target;
-                                    row.doubles[fTrend] = trend;
-                                    row.doubles[fAnomaly] = anomaly;
-                                    int offset = panel.cell(r, year) * p;
-                                    for (int f = 0; f < rowFeatures; f++) {
-                                        row.doubles[firstFeature + f] = panel.features()[offset + f];
-                                    }
-                                    fitTable.write();
-                                });
-                                foldResult(fold, model, predTable, pred, top);
-                                context.progress().step("fold " + fold.key());
+                // pred.parquet is published (and logged) only once every fold is in it, after fit.parquet
+                outputs.write("datasets/pred.parquet", predOut -> {
+                    try (ParquetTable predTable = pred.schema.open(predOut)) {
+                        outputs.write("datasets/fit.parquet", fitOut -> {
+                            try (ParquetTable fitTable = fitSchema.open(fitOut)) {
+                                ParquetTable.Row row = fitTable.row();
+                                for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
+                                    StageSettings.Fold fold = folds.get(foldIndex);
+                                    FittedModel model = models.get(foldIndex);
+                                    row.ints[fFold] = fold.testYear();
+                                    fitter.trainingRows(fold.trainYears(), model, (r, year, target, trend, anomaly) -> {
+                                        row.strings[fRegion] = panel.regions().get(r);
+                                        row.ints[fYear] = year;
+                                        row.doubles[fTarget] = target;
+                                        row.doubles[fTrend] = trend;
+                                        row.doubles[fAnomaly] = anomaly;
+                                        int offset = panel.cell(r, year) * p;
+                                        for (int f = 0; f < rowFeatures; f++) {
+                                            row.doubles[firstFeature + f] = panel.features()[offset + f];
+                                        }
+                                        fitTable.write();
+                                    });
+                                    foldResult(fold, model, predTable, pred, top);
+                                    context.progress().step("fold " + fold.key());
+                                }
                             }
-                        }
-                    });
-                } catch (IOException e) {
-                    context.storage().delete(predLocation);
-                    throw new UncheckedIOException(e);
-                } catch (RuntimeException e) {
-                    context.storage().delete(predLocation);
-                    throw e;
-                }
-                outputs.log("datasets/pred.parquet");
+                        });
+                    }
+                });
                 if (!featuresInFit && p > 0) {
                     writeFeatures();
                 }

@@ -1,12 +1,12 @@
 package org.cropcast.pipeline.stages;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.cropcast.tracking.ArtifactPaths;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
+import org.cropcast.tracking.Storage;
 
 /**
  * Writes files into the run directory through the storage port and logs each as an artifact under
@@ -19,30 +19,28 @@ final class RunOutputs {
         this.context = context;
     }
 
-    @FunctionalInterface
-    interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
     Location location(String relativePath) {
         return context.runDirectory().resolve(relativePath);
     }
 
-    /** Writes {@code relativePath} in the run directory with {@code writer}, then logs it. */
-    Location write(String relativePath, Writer writer) {
+    /**
+     * Writes {@code relativePath} in the run directory with {@code writer}, then logs it. If the
+     * writer fails, nothing is published (a previous file there stays as it was) and nothing is
+     * logged; an I/O failure becomes {@link PipelineErrorCode#OUTPUT_FAILURE} naming the file.
+     */
+    Location write(String relativePath, Storage.Writer writer) {
         Location target = location(relativePath);
-        try (OutputStream out = context.storage().newOutputStream(target)) {
-            writer.write(out);
-        } catch (IOException e) {
-            context.storage().delete(target);
-            throw new CropcastException(PipelineErrorCode.OUTPUT_FAILURE, "cannot write " + target + ": " + e.getMessage(), e);
+        try {
+            context.storage().write(target, out -> {
+                try {
+                    writer.write(out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
         } catch (UncheckedIOException e) {
-            context.storage().delete(target);
             throw new CropcastException(PipelineErrorCode.OUTPUT_FAILURE,
                     "cannot write " + target + ": " + e.getCause().getMessage(), e);
-        } catch (RuntimeException e) {
-            context.storage().delete(target);
-            throw e;
         }
         log(relativePath);
         return target;

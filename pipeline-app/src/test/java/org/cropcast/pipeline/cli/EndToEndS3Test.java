@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
+import org.cropcast.pipeline.runs.RunDirectories;
 import org.cropcast.storage.s3.S3MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +49,12 @@ class EndToEndS3Test {
         Result hindcast = cli.ok("run", "hindcast", "--config", config.toString(), "--set", tracking,
                 "--set", "feature_start_year=2012", "--no-progress");
         String runDir = hindcast.runDir();
-        assertThat(runDir).matches("s3://" + bucket + "/demo/runs/cropcast-demo/\\d{8}T\\d{6}Z-[0-9a-f]{6}");
+        // claimed with a conditional write of the claim marker: no random suffix on S3
+        assertThat(runDir).matches("s3://" + bucket + "/demo/runs/cropcast-demo/\\d{8}T\\d{6}Z(-\\d+)?");
         String prefix = runDir.substring(("s3://" + bucket + "/").length()) + "/";
         List<String> keys = s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
                 .map(S3Object::key).map(k -> k.substring(prefix.length())).toList();
-        assertThat(keys).contains("config_resolved.yaml", "metadata.yaml", "metadata_hindcast.yaml",
+        assertThat(keys).contains(RunDirectories.CLAIM_MARKER, "config_resolved.yaml", "metadata.yaml", "metadata_hindcast.yaml",
                 "datasets/fit.parquet", "datasets/pred.parquet");
 
         cli.ok("run", "fit-production", "--config", config.toString(), "--set", tracking, "--set", "feature_start_year=2012",

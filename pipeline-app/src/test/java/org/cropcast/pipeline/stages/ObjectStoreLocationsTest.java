@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,10 +34,7 @@ class ObjectStoreLocationsTest {
         Location dataRoot = Location.of("memory://bucket/data-root");
         try (Stream<Path> files = Files.walk(local.resolve("data"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                try (InputStream in = Files.newInputStream(file);
-                        OutputStream out = memory.newOutputStream(dataRoot.resolve("data/" + file.getFileName()))) {
-                    in.transferTo(out);
-                }
+                storage.copy(Location.local(file), dataRoot.resolve("data/" + file.getFileName()));
             }
         }
         Files.delete(local.resolve("data/panel.csv")); // the local copy must not be what is read

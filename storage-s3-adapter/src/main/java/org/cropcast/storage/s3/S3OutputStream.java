@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * size, so small files stay small); a file that fits in one part is sent with one PutObject when
  * the stream closes, a larger one becomes a multipart upload, one UploadPart each time the buffer
  * fills, completed on close. The object appears only when {@link #close()} succeeds; after any
- * failure the multipart upload is aborted so no part is left behind. Each part is a repeatable
+ * failure the multipart upload is aborted so no part is left behind. {@link #discard()} (used by
+ * {@link S3Storage#write} when the writer fails) aborts instead of completing: no object, no
+ * dangling upload, the previous object untouched. Each part is a repeatable
  * body, so the SDK's retry strategy can resend it after a 503 or a dropped connection.
  *
  * <p>Why not the SDK's transfer manager or multipart-enabled client: both need the async client
@@ -111,6 +113,16 @@ final class S3OutputStream extends OutputStream {
         } finally {
             buffer = new byte[0];
         }
+    }
+
+    /** Closes without publishing: the multipart upload, if one was started, is aborted. Idempotent. */
+    void discard() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        buffer = new byte[0];
+        abort(null);
     }
 
     private void uploadPart() {

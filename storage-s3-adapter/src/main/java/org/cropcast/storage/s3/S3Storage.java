@@ -19,16 +19,19 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.FileEntry;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.ObjectStaging;
+import org.cropcast.tracking.PendingFile;
 import org.cropcast.tracking.StagedPath;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@link Storage} for {@code s3://bucket/key} locations on the AWS SDK v2 sync client.
@@ -36,7 +39,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * <ul>
  *   <li>reads stream ({@link S3InputStream}, resuming a broken body with a ranged GET);</li>
  *   <li>writes stream through one bounded part buffer, multipart above the part size
- *       ({@link S3OutputStream});</li>
+ *       ({@link S3OutputStream}); {@link #write} completes the upload only if the writer
+ *       succeeds and aborts it otherwise;</li>
+ *   <li>{@link #createIfAbsent} is a conditional PutObject ({@code If-None-Match: *});</li>
  *   <li>{@link #list} pages through ListObjectsV2 (any number of keys) and treats the location as
  *       a directory: {@code s3://b/runs} lists keys under {@code runs/}, not {@code runsX};</li>
  *   <li>{@link #copy} is server-side: CopyObject, or UploadPartCopy above
@@ -52,6 +57,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 public final class S3Storage implements Storage, AutoCloseable {
     public static final String SCHEME = "s3";
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int CONFLICT = 409;
+    private static final int NOT_IMPLEMENTED = 501;
 
     private final LazyS3Client client;
     private final S3StorageConfig config;
@@ -113,9 +121,52 @@ public final class S3Storage implements Storage, AutoCloseable {
     }
 
     @Override
+    @Deprecated
     public OutputStream newOutputStream(Location location) {
         requireObjectKey(location, "write");
         return new S3OutputStream(client(), location, config.multipartPartSizeBytes());
+    }
+
+    /**
+     * Streams the writer's bytes into an upload ({@link S3OutputStream}) that is completed only if
+     * the writer returns normally; otherwise the multipart upload is aborted (or the single PUT is
+     * never sent), so no object and no dangling upload remain and a previous object is untouched.
+     */
+    @Override
+    public void write(Location location, Writer writer) {
+        requireObjectKey(location, "write");
+        S3OutputStream out = new S3OutputStream(client(), location, config.multipartPartSizeBytes());
+        PendingFile.write(location, PendingFile.of(out, out::close, out::discard), writer);
+    }
+
+    /**
+     * A PutObject with {@code If-None-Match: *} (S3 conditional writes): S3 answers 412
+     * Precondition Failed if an object exists at the key, and 409 ConditionalRequestConflict if
+     * a concurrent conditional write to the key is in flight; both mean false. An endpoint that
+     * answers 501 Not Implemented is {@link TrackingErrorCode#ATOMIC_CREATE_UNSUPPORTED}. The store
+     * must honour the header atomically (AWS S3 does since August 2024); one that ignores it would
+     * overwrite, and S3Mock 5.2.0 checks it without a lock; see docs/S3.md.
+     */
+    @Override
+    public boolean createIfAbsent(Location location, byte[] content) {
+        requireObjectKey(location, "create");
+        try {
+            client().putObject(b -> b.bucket(location.bucket()).key(location.key()).ifNoneMatch("*"),
+                    RequestBody.fromBytes(content));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
+                log.debug("{} exists already (or is being created): {}", location, e.statusCode());
+                return false;
+            }
+            if (e.statusCode() == NOT_IMPLEMENTED) {
+                throw S3Errors.error(TrackingErrorCode.ATOMIC_CREATE_UNSUPPORTED, "create " + location
+                        + " only if absent failed: this S3 endpoint does not implement conditional writes (If-None-Match)", e);
+            }
+            throw S3Errors.translate(e, "create", location);
+        } catch (SdkException e) {
+            throw S3Errors.translate(e, "create", location);
+        }
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +47,7 @@ class TestS3StorageBadInput {
                 "s3://" + bucket + "/nul\0byte");
         for (String text : malformed) {
             assertError(() -> storage.exists(Location.of(text)), TrackingErrorCode.INVALID_LOCATION, text.substring(0, 4));
-            assertError(() -> storage.newOutputStream(Location.of(text)).close(), TrackingErrorCode.INVALID_LOCATION, "s3:");
+            assertError(() -> write(Location.of(text), "x"), TrackingErrorCode.INVALID_LOCATION, "s3:");
         }
         assertThat(storage.list(Location.of("s3://" + bucket))).as("nothing was written").isEmpty();
     }
@@ -69,7 +68,8 @@ class TestS3StorageBadInput {
         assertThat(storage.exists(bucketRoot)).isFalse();
         assertThat(storage.exists(prefix)).isFalse();
         assertError(() -> storage.newInputStream(bucketRoot), TrackingErrorCode.INVALID_LOCATION, bucketRoot.toString());
-        assertError(() -> storage.newOutputStream(prefix), TrackingErrorCode.INVALID_LOCATION, prefix.toString());
+        assertError(() -> write(prefix, "x"), TrackingErrorCode.INVALID_LOCATION, prefix.toString());
+        assertError(() -> storage.createIfAbsent(prefix, new byte[0]), TrackingErrorCode.INVALID_LOCATION, prefix.toString());
         assertError(() -> storage.delete(prefix), TrackingErrorCode.INVALID_LOCATION, prefix.toString());
         assertError(() -> storage.copy(prefix, bucketRoot), TrackingErrorCode.INVALID_LOCATION, prefix.toString());
     }
@@ -82,6 +82,7 @@ class TestS3StorageBadInput {
                 () -> storage.exists(file),
                 () -> storage.newInputStream(file),
                 () -> write(file, "x"),
+                () -> storage.createIfAbsent(file, new byte[] {1}),
                 () -> storage.list(file),
                 () -> storage.stage(file),
                 () -> storage.copy(file, other),
@@ -134,10 +135,8 @@ class TestS3StorageBadInput {
         SERVER.client().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(text));
     }
 
-    private void write(Location location, String text) throws IOException {
-        try (OutputStream out = storage.newOutputStream(location)) {
-            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
+    private void write(Location location, String text) {
+        storage.write(location, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static List<Path> stagingDirectories() throws IOException {

@@ -34,6 +34,17 @@ class TestS3StorageContract extends AbstractStorageContractTest {
         return 1_500;
     }
 
+    /**
+     * S3Mock 5.2.0 honours {@code If-None-Match: *} on PutObject (412 when the key exists), but
+     * checks it without a lock: of 8 concurrent conditional PUTs to a fresh key several succeed
+     * (7 in one run here). AWS S3 documents the check as atomic (a concurrent conditional write
+     * gets 412 or 409). So the concurrent case cannot be proven on S3Mock; see docs/S3.md.
+     */
+    @Override
+    protected boolean createIfAbsentAtomicUnderConcurrency() {
+        return false;
+    }
+
     @AfterEach
     void closeStorage() {
         if (s3 != null) {

@@ -8,7 +8,6 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.cropcast.tracking.ArtifactStore;
@@ -31,9 +30,7 @@ class TestS3StorageModule {
 
         String bucket = SERVER.createBucket("guice");
         Location file = Location.of("s3://" + bucket + "/wired.txt");
-        try (OutputStream out = s3.newOutputStream(file)) {
-            out.write("through guice".getBytes(StandardCharsets.UTF_8));
-        }
+        s3.write(file, out -> out.write("through guice".getBytes(StandardCharsets.UTF_8)));
         ArtifactStore artifacts = artifactStores.iterator().next();
         assertThat(artifacts.supports("s3://" + bucket)).isTrue();
         try (InputStream in = artifacts.open("s3://" + bucket, "wired.txt")) {
