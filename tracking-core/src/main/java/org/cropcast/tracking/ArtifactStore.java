@@ -37,6 +37,16 @@ public interface ArtifactStore {
     InputStream open(String artifactUri, String path);
 
     /**
+     * Removes what uploads that died mid-write left under the artifact root (see
+     * {@link Storage#discardIncompleteWrites}); for a root no live writer uses, such as the root of
+     * a run being resumed. Returns how many leftovers were removed. The default (a store whose
+     * server finishes or drops unfinished uploads itself) has nothing to remove.
+     */
+    default int discardIncompleteUploads(String artifactUri) {
+        return 0;
+    }
+
+    /**
      * True if this store can copy {@code source} into the artifact root without the bytes passing
      * through this process (for example S3 to S3 server-side copy). The default is false.
      */

@@ -179,6 +179,28 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    @Override
+    public int discardIncompleteWrites(Location prefix) {
+        Path root = path(prefix);
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        List<Path> leftovers;
+        try (Stream<Path> paths = Files.walk(root)) {
+            leftovers = paths.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().contains(TEMP_MARKER)).toList();
+        } catch (IOException e) {
+            throw translate("cannot list", prefix, e);
+        }
+        for (Path leftover : leftovers) {
+            try {
+                Files.deleteIfExists(leftover);
+            } catch (IOException e) {
+                throw translate("cannot delete", Location.local(leftover), e);
+            }
+        }
+        return leftovers.size();
+    }
+
     private static long size(Path path) {
         try {
             return Files.size(path);

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the one MLflow run of a pipeline invocation. Plain constructor, no container needed:
@@ -34,6 +36,7 @@ import java.util.Optional;
  * KILLED on SIGINT/SIGTERM. If any step after the run exists fails, the run ends FAILED.
  */
 public final class RunScope {
+    private static final Logger LOG = LoggerFactory.getLogger(RunScope.class);
     public static final String CONFIG_FILE = "config_resolved.yaml";
     public static final String METADATA_FILE = "metadata.yaml";
 
@@ -132,6 +135,13 @@ public final class RunScope {
                     + request.experimentName() + "' (" + named.get().id() + ")");
         }
         RunStores.checkParamConflicts(record.runId(), stored.data().params(), params);
+        // the run's earlier process may have been killed mid-write: its leftovers must not surface
+        // as artifacts (MLflow lists an artifact directory as it is) or linger in the run directory
+        int leftovers = artifactStore.discardIncompleteUploads(stored.info().artifactUri())
+                + storage.discardIncompleteWrites(request.runDirectory());
+        if (leftovers > 0) {
+            LOG.info("resuming run {}: removed {} unfinished write(s) left by its earlier process", record.runId(), leftovers);
+        }
         return runStore.reopenRun(record.runId());
     }
 

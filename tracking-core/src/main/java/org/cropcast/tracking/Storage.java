@@ -105,6 +105,17 @@ public interface Storage {
     void delete(Location location);
 
     /**
+     * Removes what writers that died mid-write (SIGKILL, power loss) left under a prefix or
+     * directory: temporary files of local writes, unfinished multipart uploads of object stores.
+     * Published files are never touched. Call it only where no live writer can be at work, as
+     * {@code RunScope} does for a run directory and an artifact root it resumes. Returns how many
+     * leftovers were removed. The default has nothing to remove.
+     */
+    default int discardIncompleteWrites(Location prefix) {
+        return 0;
+    }
+
+    /**
      * Copies a file, or every file under a prefix, into a fresh local temporary directory. The
      * returned {@link StagedPath} removes it when closed; if staging fails midway, what was
      * written is removed before the exception propagates.

@@ -158,6 +158,11 @@ public final class StorageArtifactStore implements ArtifactStore {
         }
     }
 
+    @Override
+    public int discardIncompleteUploads(String artifactUri) {
+        return storage.discardIncompleteWrites(root(artifactUri));
+    }
+
     private Location root(String artifactUri) {
         Location root = Location.of(requireNonNull(artifactUri, "artifactUri is null"));
         if (!storage.supports(root)) {

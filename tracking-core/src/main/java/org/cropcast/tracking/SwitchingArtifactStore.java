@@ -74,6 +74,11 @@ public final class SwitchingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public int discardIncompleteUploads(String artifactUri) {
+        return forUri(artifactUri).discardIncompleteUploads(artifactUri);
+    }
+
+    @Override
     public boolean canCopyDirectly(Location source, String artifactUri) {
         ArtifactStore store = byScheme.get(schemeOf(artifactUri));
         return store != null && store.canCopyDirectly(source, artifactUri);

@@ -94,6 +94,11 @@ public final class SwitchingStorage implements Storage {
     }
 
     @Override
+    public int discardIncompleteWrites(Location prefix) {
+        return forLocation(prefix).discardIncompleteWrites(prefix);
+    }
+
+    @Override
     public StagedPath stage(Location location) {
         return forLocation(location).stage(location);
     }

@@ -33,6 +33,11 @@ class RecordingStorage extends StreamsOnlyStorage {
     }
 
     @Override
+    public int discardIncompleteWrites(Location prefix) {
+        return delegate.discardIncompleteWrites(prefix);
+    }
+
+    @Override
     public StagedPath stage(Location location) {
         calls.add("stage " + location);
         return delegate.stage(location);

@@ -255,6 +255,37 @@ class TestRunScope {
     }
 
     @Test
+    void resumeRemovesTheUnfinishedWritesOfTheKilledProcessFromArtifactsAndRunDirectory() throws IOException {
+        store = new MemoryRunStore(clock, new SplittableRandom(1), temp.resolve("mlartifacts").toUri().toString());
+        RunScope scope = scope();
+        RunId created;
+        try (TrackedRun run = scope.open(request("hindcast", RunMode.CREATE))) {
+            created = run.runId(); // never finished: the process "dies" here, mid-write
+        }
+        Path artifactRoot = Path.of(java.net.URI.create(run(created).info().artifactUri()));
+        Path runDirectory = temp.resolve("runs/2026-11-26T09-00-00");
+        // what a writer killed between creating its temporary file and moving it into place leaves
+        Path artifactLeftover = Files.writeString(artifactRoot.resolve(".config_resolved.yaml.cropcast-tmp-4711"), "half");
+        Path nestedLeftover = Files.writeString(Files.createDirectories(artifactRoot.resolve("reports/folds"))
+                .resolve(".fold-0.png.cropcast-tmp-4712"), "half");
+        Path runDirLeftover = Files.writeString(runDirectory.resolve(".metadata.yaml.cropcast-tmp-4713"), "half");
+
+        try (TrackedRun run = scope.open(request("hindcast", RunMode.RESUME))) {
+            assertThat(run.runId()).isEqualTo(created);
+            run.finish();
+        }
+
+        assertThat(artifactLeftover).doesNotExist();
+        assertThat(nestedLeftover).doesNotExist();
+        assertThat(runDirLeftover).doesNotExist();
+        assertThat(artifactRoot.resolve(RunScope.CONFIG_FILE)).isRegularFile();
+        assertThat(runDirectory.resolve(RunScope.METADATA_FILE)).isRegularFile();
+        try (java.util.stream.Stream<Path> files = Files.walk(temp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.contains(".cropcast-tmp-"));
+        }
+    }
+
+    @Test
     void resumeFromAnotherStageSharesTheRunWithoutParamCollisions() {
         RunScope scope = scope();
         RunId hindcast = scope.run(request("hindcast", RunMode.CREATE), TrackedRun::runId);

@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -253,6 +254,23 @@ public final class S3Storage implements Storage, AutoCloseable {
         } catch (SdkException e) {
             throw S3Errors.translate(e, "delete", location);
         }
+    }
+
+    /** Aborts the multipart uploads still open under the prefix (a writer killed mid-upload leaves them behind, billed and invisible). */
+    @Override
+    public int discardIncompleteWrites(Location prefix) {
+        requireS3(prefix);
+        String keyPrefix = directoryPrefix(prefix.key());
+        int aborted = 0;
+        try {
+            for (MultipartUpload upload : client().listMultipartUploadsPaginator(b -> b.bucket(prefix.bucket()).prefix(keyPrefix)).uploads()) {
+                client().abortMultipartUpload(b -> b.bucket(prefix.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+                aborted++;
+            }
+        } catch (SdkException e) {
+            throw S3Errors.translate(e, "discard unfinished uploads under", prefix);
+        }
+        return aborted;
     }
 
     /**

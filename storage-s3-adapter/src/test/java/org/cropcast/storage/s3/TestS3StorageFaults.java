@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * Throttling and broken connections between the SDK and a real S3-compatible server (S3Mock
@@ -171,6 +172,23 @@ class TestS3StorageFaults {
         assertThat(storage.list(location("failed"))).isEmpty();
         assertThat(SERVER.client().listMultipartUploads(b -> b.bucket(bucket)).uploads())
                 .as("no dangling multipart upload").isEmpty();
+    }
+
+    /** A writer killed mid-upload (SIGKILL) leaves an open multipart upload: invisible in listings, billed until aborted. */
+    @Test
+    void discardIncompleteWritesAbortsTheUploadsAKilledWriterLeftUnderThePrefixOnly() {
+        String key = "runs/r1/artifacts/model.bin";
+        String uploadId = SERVER.client().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        SERVER.client().uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1), RequestBody.fromBytes(randomBytes(MIB, 11)));
+        SERVER.client().createMultipartUpload(b -> b.bucket(bucket).key("runs/r10/artifacts/model.bin")); // another run's, alive
+        storage.write(location("runs/r1/artifacts/kept.txt"), out -> out.write(new byte[] {1, 2, 3}));
+
+        assertThat(storage.discardIncompleteWrites(location("runs/r1"))).isEqualTo(1);
+        assertThat(SERVER.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).extracting(MultipartUpload::key)
+                .containsExactly("runs/r10/artifacts/model.bin");
+        assertThat(storage.exists(location("runs/r1/artifacts/kept.txt"))).isTrue();
+        assertThat(storage.exists(location(key))).isFalse();
+        assertThat(storage.discardIncompleteWrites(location("runs/r1"))).isZero();
     }
 
     @Test
