@@ -154,10 +154,14 @@ class Report:
         self.out("| load average at start / end | %s / %s |" % (" ".join(self.read("loadavg.start").split()[:3]),
                                                             " ".join(self.read("loadavg.end").split()[:3])))
         self.out()
-        self.out("**Noise.** This machine is small (2 cores) and was shared with other jobs (builds and tests of five other"
-                 " work trees) while this ran: the load averages above show how busy it was. Absolute times are therefore"
-                 " pessimistic and noisy; the ratios are more trustworthy because each pair ran interleaved under the same"
-                 " load, but even they move by tens of percent between runs.")
+        loads = [float(x) for x in (self.read("loadavg.start").split()[:1] + self.read("loadavg.end").split()[:1])
+                 if x.replace(".", "", 1).isdigit()]
+        busy = any(load > 1.0 for load in loads)
+        self.out("**Noise.** This machine is small (%s cores) and %s: the load averages above show how busy it was. Absolute"
+                 " times are therefore noisy; the ratios are more trustworthy because each pair ran interleaved under the same"
+                 " load, but even they move by tens of percent between runs."
+                 % (m.get("cores", "?"), "was shared with other jobs during this run" if busy
+                    else "ran no other work at the start and end of this run, as far as the load averages tell"))
         self.out()
 
     def parts_table(self):
@@ -180,7 +184,7 @@ class Report:
         self.out()
         self.out("Medians from the sections below; \"x\" is how many times faster cropcast is than the peer (for the"
                  " ingest row, cropcast's rate as a share of raw SQLite's); the pipeline rows compare with the issue's targets."
-                 " All measured on a busy shared machine (see Noise).")
+                 " How busy the machine was: see Noise.")
         self.out()
         self.out("| comparison | cropcast | peer | ratio |")
         self.out("|---|---|---|---|")

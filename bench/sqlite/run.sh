@@ -20,7 +20,7 @@ section="$work/section.md"
 {
   echo "## Embedded SQLite store"
   echo
-  echo "Command: \`bench/sqlite/run.sh\` (from the repository root). Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), shared with other jobs;"
+  echo "Command: \`bench/sqlite/run.sh\` (from the repository root). Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), load average $(cut -d" " -f1-3 /proc/loadavg) at the start;"
   echo "Java $(java -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/'), sqlite-jdbc $(sed -n 's:.*<sqlite-jdbc.version>\(.*\)</sqlite-jdbc.version>.*:\1:p' pom.xml), Python MLflow $version (its SqlAlchemyStore on SQLite $("$venv/bin/python" -c 'import sqlite3; print(sqlite3.sqlite_version)'))."
   echo "Every figure is measured in the same run as its peer. Both stores run with their defaults (cropcast: WAL, synchronous=NORMAL; MLflow: rollback journal, its own busy_timeout of 20 s)."
   echo "How to read these figures, and why log_batch of 1,000 metrics stays below its 20x target: docs/SQLITE-STORE.md, section Benchmarks."

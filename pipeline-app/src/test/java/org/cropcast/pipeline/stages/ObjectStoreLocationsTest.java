@@ -34,7 +34,7 @@ class ObjectStoreLocationsTest {
         Location dataRoot = Location.of("memory://bucket/data-root");
         try (Stream<Path> files = Files.walk(local.resolve("data"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                storage.copy(Location.local(file), dataRoot.resolve("data/" + file.getFileName()));
+                harness.storage().copy(Location.local(file), dataRoot.resolve("data/" + file.getFileName()));
             }
         }
         Files.delete(local.resolve("data/panel.csv")); // the local copy must not be what is read

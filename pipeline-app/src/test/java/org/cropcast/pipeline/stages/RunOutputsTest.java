@@ -8,13 +8,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.FileEntry;
 import org.cropcast.tracking.Location;
-import org.cropcast.tracking.MemoryStorage;
-import org.cropcast.tracking.SwitchingStorage;
+import org.cropcast.tracking.Storage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A stage output whose writer fails midway is neither published nor logged, and the file it was
  * to replace (a resumed run's earlier output) stays as it was: on an object store (memory://,
- * standing in for s3://) and on local disk.
+ * standing in for s3://) and on local disk. The outputs are written from inside a real run (the
+ * harness opens it through the launcher's run scope).
  */
 class RunOutputsTest {
     private static final String TABLE = "reports/skill_table.csv";
@@ -30,13 +33,29 @@ class RunOutputsTest {
     @TempDir
     Path temp;
 
-    private final MemoryStorage memory = new MemoryStorage();
-    private final SwitchingStorage storage = SwitchingStorage.localAndMemory(memory);
     private StageHarness harness;
+    private PipelineConfig config;
 
     @BeforeEach
-    void harness() {
+    void harness() throws IOException {
         harness = new StageHarness(temp.resolve("h"));
+        config = harness.config(DemoDataGenerator.write(temp.resolve("demo"), 5));
+    }
+
+    /** A stage that only writes outputs, as the real stages do, through {@link RunOutputs}. */
+    private static Stage writing(Consumer<RunOutputs> body) {
+        return new Stage() {
+            @Override
+            public String name() {
+                return "hindcast";
+            }
+
+            @Override
+            public StageResult run(StageContext context) {
+                body.accept(new RunOutputs(context));
+                return new StageResult(List.of());
+            }
+        };
     }
 
     @Test
@@ -50,50 +69,43 @@ class RunOutputsTest {
         failingWriterKeepsThePreviousFile(runDirectory);
         try (var files = Files.walk(runDirectory.localPath())) {
             assertThat(files.filter(Files::isRegularFile).map(p -> runDirectory.localPath().relativize(p).toString()))
-                    .containsExactly(TABLE);
+                    .as("the table and the run scope's own records, no temporary file")
+                    .containsExactlyInAnyOrder(TABLE, "config_resolved.yaml", "metadata.yaml", "metadata_hindcast.yaml");
         }
     }
 
     @Test
-    void writerIoFailureIsAnOutputFailureNamingTheFileWithNothingWritten() throws IOException {
+    void writerIoFailureIsAnOutputFailureNamingTheFileWithNothingWritten() {
         Location runDirectory = Location.of("memory://bucket/runs/r2");
-        StoreBackedActiveRun run = StoreBackedActiveRun.open(temp.resolve("artifacts"), runDirectory, "hindcast", storage);
-        RunOutputs outputs = new RunOutputs(context(run, runDirectory));
-        assertThatThrownBy(() -> outputs.write("datasets/pred.parquet", out -> {
+        StageRun run = harness.run(writing(outputs -> assertThatThrownBy(() -> outputs.write("datasets/pred.parquet", out -> {
             out.write(new byte[100_000]);
             throw new IOException("disk full");
         })).isInstanceOfSatisfying(CropcastException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.OUTPUT_FAILURE);
             assertThat(e.getMessage()).contains(runDirectory.resolve("datasets/pred.parquet").toString()).contains("disk full");
-        });
-        assertThat(memory.list(runDirectory)).isEmpty();
-        assertThat(run.artifact("datasets/pred.parquet")).doesNotExist();
+        })), config, runDirectory, Optional.empty());
+        assertThat(harness.storage().exists(runDirectory.resolve("datasets/pred.parquet"))).isFalse();
+        assertThat(run.artifactFiles()).doesNotContain("datasets/pred.parquet");
     }
 
     private void failingWriterKeepsThePreviousFile(Location runDirectory) throws IOException {
-        StoreBackedActiveRun run = StoreBackedActiveRun.open(temp.resolve("artifacts"), runDirectory, "hindcast", storage);
-        RunOutputs outputs = new RunOutputs(context(run, runDirectory));
-        outputs.write(TABLE, out -> out.write("source,rmse\nmodel,0.5\n".getBytes(StandardCharsets.UTF_8)));
-
         IllegalStateException failure = new IllegalStateException("fold 2019 failed");
-        assertThatThrownBy(() -> outputs.write(TABLE, out -> {
-            out.write("source,rmse\nmodel,".getBytes(StandardCharsets.UTF_8));
-            throw failure;
-        })).isSameAs(failure);
+        StageRun run = harness.run(writing(outputs -> {
+            outputs.write(TABLE, out -> out.write("source,rmse\nmodel,0.5\n".getBytes(StandardCharsets.UTF_8)));
+            assertThatThrownBy(() -> outputs.write(TABLE, out -> {
+                out.write("source,rmse\nmodel,".getBytes(StandardCharsets.UTF_8));
+                throw failure;
+            })).isSameAs(failure);
+        }), config, runDirectory, Optional.empty());
 
-        assertThat(read(runDirectory.resolve(TABLE))).isEqualTo("source,rmse\nmodel,0.5\n");
-        assertThat(storage.list(runDirectory)).extracting(FileEntry::location).containsExactly(runDirectory.resolve(TABLE));
-        assertThat(run.artifact(TABLE)).hasContent("source,rmse\nmodel,0.5");
+        Storage storage = harness.storage();
+        assertThat(read(storage, runDirectory.resolve(TABLE))).isEqualTo("source,rmse\nmodel,0.5\n");
+        assertThat(storage.list(runDirectory)).extracting(FileEntry::location).contains(runDirectory.resolve(TABLE))
+                .allMatch(l -> !l.key().contains("cropcast-tmp"));
+        assertThat(run.artifactText(TABLE)).isEqualTo("source,rmse\nmodel,0.5\n");
     }
 
-    private StageContext context(StoreBackedActiveRun run, Location runDirectory) throws IOException {
-        Path config = DemoDataGenerator.write(temp.resolve("demo"), 5);
-        Path work = Files.createTempDirectory(temp, "work");
-        return new StageContext(harness.config(config), run, storage, Location.local(temp.resolve("demo")), runDirectory, work,
-                Optional.empty(), 1, ProgressListener.NONE);
-    }
-
-    private String read(Location file) throws IOException {
+    private static String read(Storage storage, Location file) throws IOException {
         try (InputStream in = storage.newInputStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -84,6 +84,15 @@ final class StageRun {
         }
     }
 
+    /** One artifact file's content as UTF-8 text. */
+    String artifactText(String path) {
+        try (java.io.InputStream in = artifacts.open(artifactUri(), path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String artifactUri() {
         return stored().info().artifactUri();
     }
