@@ -154,14 +154,14 @@ class Report:
         self.out("| load average at start / end | %s / %s |" % (" ".join(self.read("loadavg.start").split()[:3]),
                                                             " ".join(self.read("loadavg.end").split()[:3])))
         self.out()
-        loads = [float(x) for x in (self.read("loadavg.start").split()[:1] + self.read("loadavg.end").split()[:1])
-                 if x.replace(".", "", 1).isdigit()]
-        busy = any(load > 1.0 for load in loads)
-        self.out("**Noise.** This machine is small (%s cores) and %s: the load averages above show how busy it was. Absolute"
-                 " times are therefore noisy; the ratios are more trustworthy because each pair ran interleaved under the same"
-                 " load, but even they move by tens of percent between runs."
-                 % (m.get("cores", "?"), "was shared with other jobs during this run" if busy
-                    else "ran no other work at the start and end of this run, as far as the load averages tell"))
+        start = [float(x) for x in self.read("loadavg.start").split()[:1] if x.replace(".", "", 1).isdigit()]
+        busy = bool(start) and start[0] > 1.0
+        self.out("**Noise.** This machine is small (%s cores) and %s (the load average at the end includes the benchmarks'"
+                 " own processes). It is a virtual machine whose speed varies from hour to hour, so absolute times are noisy;"
+                 " the ratios are more trustworthy because each pair ran interleaved under the same conditions, but even they"
+                 " move by tens of percent between runs."
+                 % (m.get("cores", "?"), "was busy with other jobs when this run started" if busy
+                    else "ran no other jobs when this run started, as far as the load average tells"))
         self.out()
 
     def parts_table(self):

@@ -1,6 +1,5 @@
 package org.cropcast.tracking;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -115,42 +114,6 @@ public final class LocalStorage implements Storage {
             Files.deleteIfExists(path);
         } catch (IOException e) {
             primary.addSuppressed(e);
-        }
-    }
-
-    @Override
-    @Deprecated
-    public OutputStream newOutputStream(Location location) {
-        Path target = path(location);
-        Path temp;
-        try {
-            temp = createTemp(target);
-            OutputStream out = Files.newOutputStream(temp);
-            return new FilterOutputStream(out) {
-                private boolean closed;
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    if (closed) {
-                        return;
-                    }
-                    closed = true;
-                    try {
-                        out.close();
-                        moveIntoPlace(temp, target);
-                    } catch (IOException | RuntimeException e) {
-                        Files.deleteIfExists(temp);
-                        throw e;
-                    }
-                }
-            };
-        } catch (IOException e) {
-            throw translate("cannot write", location, e);
         }
     }
 

@@ -2,9 +2,7 @@ package org.cropcast.tracking;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -48,23 +46,6 @@ public final class MemoryStorage implements Storage {
     @Override
     public boolean createIfAbsent(Location location, byte[] content) {
         return objects.putIfAbsent(fileName(location), content.clone()) == null;
-    }
-
-    @Override
-    @Deprecated
-    public OutputStream newOutputStream(Location location) {
-        String name = fileName(location);
-        return new ByteArrayOutputStream() {
-            private boolean closed;
-
-            @Override
-            public void close() throws IOException {
-                if (!closed) {
-                    closed = true;
-                    objects.put(name, toByteArray());
-                }
-            }
-        };
     }
 
     @Override

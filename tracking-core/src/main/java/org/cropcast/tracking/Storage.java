@@ -26,16 +26,6 @@ public interface Storage {
 
     InputStream newInputStream(Location location);
 
-    /**
-     * A stream that creates or replaces the file when closed; parents are created as needed.
-     *
-     * @deprecated closing the stream publishes whatever was written, also when the code writing
-     *     failed midway (try-with-resources closes it on the way out). Use {@link #write}, which
-     *     sees the failure and publishes nothing.
-     */
-    @Deprecated
-    OutputStream newOutputStream(Location location);
-
     /** Writes a file's content to a stream; see {@link Storage#write}. */
     @FunctionalInterface
     interface Writer {
@@ -50,15 +40,12 @@ public interface Storage {
      * {@link IOException} becomes {@link TrackingErrorCode#STORAGE_FAILURE} naming the location;
      * the writer's unchecked exceptions propagate unchanged.
      *
-     * <p>The default spools the content to a local temporary file and then copies it through
-     * {@link #newOutputStream}, so a storage that does not override it is safe against failing
-     * writers at the cost of one extra copy. Every storage in cropcast overrides it: a temporary
-     * file moved into place ({@code LocalStorage}), a buffer ({@code MemoryStorage}), an upload
-     * completed or aborted ({@code S3Storage}).
+     * <p>This is the only way to write: there is no output stream that publishes on close, because
+     * try-with-resources closes a stream also when the code writing to it failed. Implementations
+     * build on {@link PendingFile}: a temporary file moved into place ({@code LocalStorage}), a
+     * buffer ({@code MemoryStorage}), an upload completed or aborted ({@code S3Storage}).
      */
-    default void write(Location location, Writer writer) {
-        PendingFile.write(location, SpooledPendingFile.create(this, location), writer);
-    }
+    void write(Location location, Writer writer);
 
     /**
      * Creates the file with the given content only if no file exists at the location, atomically:

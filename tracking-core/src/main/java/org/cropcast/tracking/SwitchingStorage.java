@@ -3,7 +3,6 @@ package org.cropcast.tracking;
 import static java.util.Objects.requireNonNull;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,12 +48,6 @@ public final class SwitchingStorage implements Storage {
     @Override
     public InputStream newInputStream(Location location) {
         return forLocation(location).newInputStream(location);
-    }
-
-    @Override
-    @Deprecated
-    public OutputStream newOutputStream(Location location) {
-        return forLocation(location).newOutputStream(location);
     }
 
     @Override

@@ -256,17 +256,6 @@ public abstract class AbstractStorageContractTest {
     }
 
     @Test
-    @SuppressWarnings("deprecation") // the stream API stays until every caller has moved to write()
-    public void writeIsInvisibleUntilClosed() throws IOException {
-        Location file = root.resolve("partial.txt");
-        write(file, "old");
-        try (OutputStream out = storage.newOutputStream(file)) {
-            writeNewContentWhileOldIsVisible(out, file);
-        }
-        assertThat(readText(file)).isEqualTo("new content");
-    }
-
-    @Test
     public void readMissingIsLocationNotFound() {
         assertNotFound(() -> storage.newInputStream(root.resolve("missing.txt")).close());
     }

@@ -12,11 +12,6 @@ class RecordingStorage extends StreamsOnlyStorage {
     }
 
     @Override
-    public void write(Location location, Writer writer) {
-        delegate.write(location, writer);
-    }
-
-    @Override
     public boolean createIfAbsent(Location location, byte[] content) {
         return delegate.createIfAbsent(location, content);
     }

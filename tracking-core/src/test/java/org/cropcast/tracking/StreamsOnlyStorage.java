@@ -1,10 +1,9 @@
 package org.cropcast.tracking;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 
-/** Delegates the methods every storage must implement and none of the defaults (as a storage written before them would). */
+/** Delegates the methods every storage must implement and none of the defaults (as a storage that implements only those would). */
 class StreamsOnlyStorage implements Storage {
     final Storage delegate;
 
@@ -28,9 +27,8 @@ class StreamsOnlyStorage implements Storage {
     }
 
     @Override
-    @Deprecated
-    public OutputStream newOutputStream(Location location) {
-        return delegate.newOutputStream(location);
+    public void write(Location location, Writer writer) {
+        delegate.write(location, writer);
     }
 
     @Override

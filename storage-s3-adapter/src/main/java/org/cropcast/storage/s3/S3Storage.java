@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,13 +118,6 @@ public final class S3Storage implements Storage, AutoCloseable {
     public InputStream newInputStream(Location location) {
         requireObjectKey(location, "read");
         return new S3InputStream(client(), location, config.maxAttempts() - 1);
-    }
-
-    @Override
-    @Deprecated
-    public OutputStream newOutputStream(Location location) {
-        requireObjectKey(location, "write");
-        return new S3OutputStream(client(), location, config.multipartPartSizeBytes());
     }
 
     /**
