@@ -133,7 +133,7 @@ public final class LocalStorage implements Storage {
         }
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().contains(TEMP_MARKER))
+                    .filter(p -> !isTemporary(p))
                     .map(p -> new FileEntry(Location.local(p), size(p)))
                     .sorted(Comparator.comparing(e -> e.location().toString()))
                     .toList();
@@ -150,7 +150,7 @@ public final class LocalStorage implements Storage {
         }
         List<Path> leftovers;
         try (Stream<Path> paths = Files.walk(root)) {
-            leftovers = paths.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().contains(TEMP_MARKER)).toList();
+            leftovers = paths.filter(Files::isRegularFile).filter(LocalStorage::isTemporary).toList();
         } catch (IOException e) {
             throw translate("cannot list", prefix, e);
         }
@@ -162,6 +162,11 @@ public final class LocalStorage implements Storage {
             }
         }
         return leftovers.size();
+    }
+
+    /** A writer's temporary file: in progress, or left by a writer that died before moving it into place. */
+    private static boolean isTemporary(Path path) {
+        return path.getFileName().toString().contains(TEMP_MARKER);
     }
 
     private static long size(Path path) {
