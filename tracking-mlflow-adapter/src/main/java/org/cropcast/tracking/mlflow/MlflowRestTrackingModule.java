@@ -7,11 +7,12 @@ import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import java.util.Map;
 import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStoreFactory;
 
 /**
  * Guice wiring of the MLflow tracking-server adapter: the {@code http} and {@code https} entries
- * of the {@code Map<String, RunStoreFactory>} (by URI scheme) and the {@code mlflow-artifacts:}
+ * of the {@code Map<String, RunStoreFactory>} and {@code Map<String, ModelStoreFactory>} (by URI scheme) and the {@code mlflow-artifacts:}
  * artifact store in the {@code Set<ArtifactStore>}. Binds only this adapter's classes. The
  * environment ({@code MLFLOW_TRACKING_USERNAME}, ... see {@link MlflowRestSettings}) is passed in
  * by the composition root, normally {@code System.getenv()}.
@@ -33,6 +34,11 @@ public final class MlflowRestTrackingModule extends AbstractModule {
         MapBinder<String, RunStoreFactory> factories = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         for (String scheme : factory.schemes()) {
             factories.addBinding(scheme).toInstance(factory);
+        }
+        MlflowRestModelStoreFactory models = new MlflowRestModelStoreFactory(connections);
+        MapBinder<String, ModelStoreFactory> modelFactories = MapBinder.newMapBinder(binder(), String.class, ModelStoreFactory.class);
+        for (String scheme : models.schemes()) {
+            modelFactories.addBinding(scheme).toInstance(models);
         }
         Multibinder.newSetBinder(binder(), ArtifactStore.class).addBinding().toInstance(new MlflowArtifactsArtifactStore(connections));
     }

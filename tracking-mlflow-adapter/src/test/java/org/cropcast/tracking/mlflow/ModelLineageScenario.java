@@ -62,7 +62,7 @@ final class ModelLineageScenario {
             mm = Model.load(local)
             print("mlmodel", sorted(mm.flavors), mm.model_id == m.model_id, mm.run_id == m.source_run_id)
             rm = client.get_registered_model(sys.argv[4])
-            print("registered", rm.name, json.dumps(rm.aliases, sort_keys=True))
+            print("registered", rm.name, json.dumps({k: int(v) for k, v in rm.aliases.items()}, sort_keys=True))  # "1" over REST, 1 from SQL
             mv = client.get_model_version(sys.argv[4], "1")
             print("version", mv.version, mv.source == "models:/" + m.model_id, mv.run_id == m.source_run_id, mv.model_id, mv.status, mv.current_stage)
             mv = client.get_model_version_by_alias(sys.argv[4], "champion")
