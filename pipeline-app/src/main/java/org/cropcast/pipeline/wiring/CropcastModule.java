@@ -12,7 +12,9 @@ import com.google.inject.name.Names;
 import java.time.Clock;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.runs.ProcessContext;
+import org.cropcast.pipeline.runs.StageRegistry;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.stages.FitProductionStage;
 import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
@@ -44,22 +46,22 @@ import org.cropcast.tracking.mlflow.MlflowRestConnections;
  *       (local artifact roots, as the embedded store records them), {@code memory}, {@code s3},
  *       and {@code mlflow-artifacts} (a tracking server's artifact proxy);</li>
  *   <li>the stages by name ({@link StageRegistry} over a {@code MapBinder<String, Stage>});</li>
- *   <li>the process's clock, environment and randomness ({@link CliContext}).</li>
+ *   <li>the process's clock, environment and randomness ({@link ProcessContext}).</li>
  * </ul>
  * An unknown scheme is an error listing the known ones (each switch says so).
  */
 public final class CropcastModule extends AbstractModule {
-    private final CliContext context;
+    private final ProcessContext context;
     private final MlflowRestConnections restConnections;
 
-    public CropcastModule(CliContext context, MlflowRestConnections restConnections) {
+    public CropcastModule(ProcessContext context, MlflowRestConnections restConnections) {
         this.context = requireNonNull(context, "context is null");
         this.restConnections = requireNonNull(restConnections, "restConnections is null");
     }
 
     @Override
     protected void configure() {
-        bind(CliContext.class).toInstance(context);
+        bind(ProcessContext.class).toInstance(context);
         bind(Clock.class).toInstance(context.clock());
         bind(DocumentWriter.class).to(JacksonYamlDocumentWriter.class).in(Singleton.class);
         bind(LocalStorage.class).in(Singleton.class);

@@ -3,7 +3,7 @@ package org.cropcast.pipeline.wiring;
 import com.google.inject.Module;
 import java.util.List;
 import java.util.Optional;
-import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.storage.s3.S3StorageModule;
 import org.cropcast.tracking.mlflow.MlflowRestConnections;
 import org.cropcast.tracking.mlflow.MlflowRestSettings;
@@ -14,12 +14,12 @@ import org.cropcast.tracking.mlflow.SqliteTrackingModule;
 /**
  * Every Guice module of the application: the composition root and one module per adapter (each
  * living in its adapter's module and binding only its own classes). The environment, clock and
- * randomness come from the {@link CliContext}.
+ * randomness come from the {@link ProcessContext}.
  */
 public final class Wiring {
     private Wiring() {}
 
-    public static List<Module> modules(CliContext context) {
+    public static List<Module> modules(ProcessContext context) {
         MlflowRestConnections rest = new MlflowRestConnections(MlflowRestSettings.fromEnvironment(context.environment()));
         return List.of(
                 new CropcastModule(context, rest),
