@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.storage.s3.S3StorageModule;
-import org.cropcast.tracking.mlflow.MlflowRestConnections;
-import org.cropcast.tracking.mlflow.MlflowRestSettings;
 import org.cropcast.tracking.mlflow.MlflowRestTrackingModule;
 import org.cropcast.tracking.mlflow.SqliteRunStoreFactory;
 import org.cropcast.tracking.mlflow.SqliteTrackingModule;
@@ -20,12 +18,11 @@ public final class Wiring {
     private Wiring() {}
 
     public static List<Module> modules(ProcessContext context) {
-        MlflowRestConnections rest = new MlflowRestConnections(MlflowRestSettings.fromEnvironment(context.environment()));
         return List.of(
-                new CropcastModule(context, rest),
+                new CropcastModule(context),
                 new SqliteTrackingModule(new SqliteRunStoreFactory(Optional.empty(), SqliteRunStoreFactory.DEFAULT_LOCK_TIMEOUT,
                         context.clock(), context.random())),
-                new MlflowRestTrackingModule(rest),
+                new MlflowRestTrackingModule(context.environment()),
                 new S3StorageModule(context.environment()));
     }
 }
