@@ -24,6 +24,7 @@ import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageContext;
+import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
@@ -37,6 +38,10 @@ import org.cropcast.tracking.RunMode;
 import org.cropcast.tracking.RunRequest;
 import org.cropcast.tracking.RunScope;
 import org.cropcast.tracking.RunScopeSettings;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.ModelId;
+import org.cropcast.tracking.ModelRegistries;
+import org.cropcast.tracking.ModelStore;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
@@ -55,6 +60,7 @@ public final class StageLauncher {
 
     private final StageRegistry stages;
     private final TrackingBackends backends;
+    private final ModelBackends modelBackends;
     private final ArtifactStore artifacts;
     private final Storage storage;
     private final DocumentWriter documents;
@@ -62,10 +68,11 @@ public final class StageLauncher {
     private final ProcessContext context;
 
     @Inject
-    public StageLauncher(StageRegistry stages, TrackingBackends backends, ArtifactStore artifacts, Storage storage,
-            DocumentWriter documents, Clock clock, ProcessContext context) {
+    public StageLauncher(StageRegistry stages, TrackingBackends backends, ModelBackends modelBackends, ArtifactStore artifacts,
+            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
+        this.modelBackends = requireNonNull(modelBackends, "modelBackends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -82,7 +89,18 @@ public final class StageLauncher {
             Optional<String> runDirectory,
             boolean resume,
             Optional<LocalDate> initDate,
-            ProgressListener progress) {}
+            ProgressListener progress,
+            /** forecast only: the registered or logged model to forecast with (else the run directory's model). */
+            Optional<ModelId> model) {
+        public Launch {
+            requireNonNull(model, "model is null");
+        }
+
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, Optional.empty());
+        }
+    }
 
     /** What happened. */
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
@@ -100,10 +118,14 @@ public final class StageLauncher {
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
         TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
-        RunDirectories.Choice choice = choose(launch.stage(), config, launch.runDirectory(), launch.resume());
+        RunDirectories.Choice choice = launch.model().isPresent() && launch.runDirectory().isEmpty()
+                ? directories.choose(config, launch.stage(), Optional.empty(), false)
+                : choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.open(tracking.uri())) {
+        try (RunStore store = backends.open(tracking.uri()); ModelStore models = modelBackends.open(tracking.uri(), store)) {
+            Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
+                    .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
             Path work = createWorkDirectory(launch.stage());
@@ -114,7 +136,7 @@ public final class StageLauncher {
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
                     return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
-                            launch.initDate(), config.randomSeed(), launch.progress()));
+                            launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel)));
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {

@@ -12,6 +12,7 @@ import com.google.inject.name.Names;
 import java.time.Clock;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.cropcast.pipeline.runs.ModelBackends;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageRegistry;
 import org.cropcast.pipeline.runs.TrackingBackends;
@@ -23,7 +24,9 @@ import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.MemoryModelStoreFactory;
 import org.cropcast.tracking.MemoryRunStoreFactory;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
@@ -68,6 +71,8 @@ public final class CropcastModule extends AbstractModule {
 
         MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
+        bind(ModelBackends.class).in(Singleton.class);
+        MapBinder.newMapBinder(binder(), String.class, ModelStoreFactory.class).addBinding("memory").to(MemoryModelStoreFactory.class);
 
         MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class);
         storages.addBinding(LocalStorage.SCHEME).to(LocalStorage.class);
@@ -87,6 +92,12 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     MemoryRunStoreFactory memoryRunStoreFactory(Clock clock) {
         return new MemoryRunStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
+    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
+        return new MemoryModelStoreFactory(clock, context.random());
     }
 
     @Provides
