@@ -68,6 +68,9 @@ final class RunFilterParser {
         while (parser.peek().kind() != Kind.END) {
             if (parser.peek().isWord("AND")) {
                 parser.next++; // MLflow keeps comparisons and ignores every AND, stray ones included
+            } else if (parser.peek().isWord("OR") || parser.peek().isWord("NOT")) {
+                throw parser.error(parser.peek().start(), "only AND joins comparisons (MLflow's search has no "
+                        + parser.peek().text().toUpperCase(Locale.ROOT) + ")");
             } else {
                 comparisons.add(parser.comparison());
             }
