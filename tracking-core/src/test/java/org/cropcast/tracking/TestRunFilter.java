@@ -70,7 +70,7 @@ class TestRunFilter {
         assertInvalid("params.a-b = 'x'", 9, "unexpected character '-'");
         assertInvalid("params.x LIKE 'a' ;", 19, "unexpected character ';'");
         assertInvalid("metrics.x IS NULL", 1, "comparator 'IS NULL' is not valid for metric 'x'");
-        assertInvalid("params.x\n= ", 10, "expected a number or a quoted string");
+        assertInvalid("params.x\n= ", 12, "expected a number or a quoted string");
     }
 
     @Test
