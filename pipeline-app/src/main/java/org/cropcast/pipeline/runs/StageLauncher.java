@@ -82,7 +82,14 @@ public final class StageLauncher {
             Optional<String> runDirectory,
             boolean resume,
             Optional<LocalDate> initDate,
-            ProgressListener progress) {}
+            ProgressListener progress,
+            Optional<RunId> parentRunId) {
+        /** A launch of a run without a parent. */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, Optional.empty());
+        }
+    }
 
     /** What happened. */
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
@@ -105,7 +112,8 @@ public final class StageLauncher {
                 choice.mode(), tracking.display(), dataFiles.size());
         try (RunStore store = backends.open(tracking.uri())) {
             RunScope scope = runScope(store, tracking, launch.configDirectory());
-            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
