@@ -117,7 +117,7 @@ public final class RunSync {
                 String message = Redactor.truncateForMessage(Redactor.redact(e.getMessage()));
                 LOG.warn("run {} failed to sync: {}", run.id(), message);
                 result = new RunSyncResult(run.id(), session.experimentName(run.info().experimentId()), run.info().runName(),
-                        Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0,
+                        Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0, 0,
                         session.isStale(run), false, List.of(message));
             }
             results.add(result);
@@ -244,7 +244,7 @@ public final class RunSync {
                     recordOnSource(run, copy.id(), problems);
                 }
                 return new RunSyncResult(run.id(), experimentName, run.info().runName(), Outcome.UNCHANGED, Optional.of(copy.id()),
-                        0, 0, 0, 0, 0, stale, finalized, problems);
+                        0, 0, 0, 0, 0, 0, stale, finalized, problems);
             }
 
             List<String> problems = new ArrayList<>();
@@ -304,7 +304,7 @@ public final class RunSync {
                         : params.isEmpty() && tags.isEmpty() && metrics.isEmpty() && files.isEmpty()
                                 && !statusDiffers(run.info(), existing.get().info()) ? Outcome.UNCHANGED : Outcome.UPDATED;
                 return new RunSyncResult(run.id(), experimentName, run.info().runName(), outcome, existing.map(Run::id),
-                        metrics.size(), params.size(), tags.size(), files.size(), bytes, stale, finalized, problems);
+                        metrics.size(), params.size(), tags.size(), files.size(), bytes, 0, stale, finalized, problems);
             }
 
             Run copy = existing.isPresent() ? existing.get() : create(run, experimentName);
@@ -329,8 +329,9 @@ public final class RunSync {
             if (!files.isEmpty()) {
                 destination.artifacts().discardIncompleteUploads(copy.info().artifactUri());
             }
+            int copiedInStorage = 0;
             for (ArtifactEntry file : files) {
-                copyFile(run.info().artifactUri(), copy.info().artifactUri(), file);
+                copiedInStorage += copyFile(run.info().artifactUri(), copy.info().artifactUri(), file) ? 1 : 0;
                 listener.bytes(file.sizeBytes().orElse(0L));
             }
             RunInfo from = run.info();
@@ -351,7 +352,7 @@ public final class RunSync {
             recordOnSource(run, copyId, problems);
             Outcome outcome = conflict ? Outcome.CONFLICT : existing.isPresent() ? Outcome.UPDATED : Outcome.CREATED;
             return new RunSyncResult(run.id(), experimentName, run.info().runName(), outcome, Optional.of(copyId),
-                    metrics.size(), params.size(), tags.size(), files.size(), bytes, stale, finalized, problems);
+                    metrics.size(), params.size(), tags.size(), files.size(), bytes, copiedInStorage, stale, finalized, problems);
         }
 
         /** Ends a stale source run KILLED at its last heartbeat, and reads it again. */
@@ -502,16 +503,18 @@ public final class RunSync {
         return files;
     }
 
-    private void copyFile(String sourceRoot, String targetRoot, ArtifactEntry file) {
+    /** Copies one file; true if it was copied inside the storage service. */
+    private boolean copyFile(String sourceRoot, String targetRoot, ArtifactEntry file) {
         Optional<Location> direct = directSource(sourceRoot, file.path())
                 .filter(location -> destination.artifacts().canCopyDirectly(location, targetRoot));
         if (direct.isPresent()) {
             int slash = file.path().lastIndexOf('/');
             destination.artifacts().copyDirectly(direct.get(), targetRoot, slash < 0 ? "" : file.path().substring(0, slash));
-            return;
+            return true;
         }
         try (InputStream in = source.artifacts().open(sourceRoot, file.path())) {
             destination.artifacts().upload(targetRoot, file.path(), in);
+            return false;
         } catch (IOException e) {
             throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
                     "cannot copy artifact '" + file.path() + "': " + e.getMessage(), e);

@@ -12,6 +12,8 @@ import org.cropcast.tracking.RunId;
  * @param destinationRunId the copy's id (empty when it failed before the copy existed, or in a
  *     dry run that would create it)
  * @param metricPoints, params, tags, artifactFiles, artifactBytes what was written (or would be, in a dry run)
+ * @param filesCopiedInStorage how many of the files were copied inside the storage service
+ *     (server-side), not streamed through the sync
  * @param stale the source run is RUNNING but its heartbeat stopped
  * @param finalized the stale source run was ended KILLED ({@code --finalize-stale})
  * @param problems one line each: a conflicting param with both values, a failure, a parent
@@ -28,6 +30,7 @@ public record RunSyncResult(
         int tags,
         int artifactFiles,
         long artifactBytes,
+        int filesCopiedInStorage,
         boolean stale,
         boolean finalized,
         List<String> problems) {

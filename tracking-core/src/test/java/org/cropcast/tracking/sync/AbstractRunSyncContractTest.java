@@ -51,6 +51,9 @@ public abstract class AbstractRunSyncContractTest {
     protected final MutableClock clock = new MutableClock(T0 + Duration.ofHours(2).toMillis());
     protected SyncEndpoint source;
     protected SyncEndpoint destination;
+    /** The two experiments {@link #seed} fills ({@link #experimentName}). */
+    protected String expA;
+    protected String expB;
 
     @TempDir
     protected Path work;
@@ -61,8 +64,18 @@ public abstract class AbstractRunSyncContractTest {
     /** A fresh, empty backend to sync to. */
     protected abstract SyncEndpoint newDestination() throws Exception;
 
+    /**
+     * The name of a test experiment; a destination shared by several tests (a long-lived server)
+     * makes it unique per test. The default is the name itself.
+     */
+    protected String experimentName(String name) {
+        return name;
+    }
+
     @BeforeEach
     public final void openEndpoints() throws Exception {
+        expA = experimentName("sync-a");
+        expB = experimentName("sync-b");
         source = newSource();
         destination = newDestination();
     }
@@ -84,7 +97,7 @@ public abstract class AbstractRunSyncContractTest {
      * RUNNING run with a fresh heartbeat; experiment "sync-b": one more run.
      */
     protected Seeded seed() throws IOException {
-        Experiment a = source.runs().getOrCreateExperiment("sync-a");
+        Experiment a = source.runs().getOrCreateExperiment(expA);
         RunId parent = source.runs().createRun(new CreateRunRequest(a.id(), "parent-run", "alice", T0,
                 List.of(new Tag("team", "agronomy")))).runId();
         List<Metric> loss = new ArrayList<>();
@@ -117,7 +130,7 @@ public abstract class AbstractRunSyncContractTest {
         source.runs().logBatch(running, List.of(new Metric("progress", 0.25, T0 + 3_001, 1)), List.of(),
                 List.of(new Tag(RunTags.HEARTBEAT, Long.toString(clock.millis()))));
 
-        Experiment b = source.runs().getOrCreateExperiment("sync-b");
+        Experiment b = source.runs().getOrCreateExperiment(expB);
         RunId other = source.runs().createRun(new CreateRunRequest(b.id(), "other-run", "dave", T0 + 4_000, List.of())).runId();
         source.runs().logBatch(other, List.of(new Metric("x", 1, T0 + 4_001, 0)), List.of(new Param("p", "v")), List.of());
         source.runs().endRun(other, RunStatus.FINISHED, T0 + 5_000);
@@ -174,7 +187,7 @@ public abstract class AbstractRunSyncContractTest {
         }
         Run child = copyOf(seeded.child()).orElseThrow();
         assertThat(child.data().tags().get(SyncTags.PARENT_RUN_ID)).isEqualTo(copyOf(seeded.parent()).orElseThrow().id().value());
-        assertThat(destination.runs().findExperiment("sync-b")).isPresent();
+        assertThat(destination.runs().findExperiment(expB)).isPresent();
     }
 
     @Test
@@ -213,7 +226,8 @@ public abstract class AbstractRunSyncContractTest {
         assertThat(runs.writes).hasValue(0);
         assertThat(artifacts.uploads).hasValue(0);
         assertThat(artifacts.directCopies).hasValue(0);
-        assertThat(destinationRuns("sync-a")).hasSize(3);
+        assertThat(second.runs()).extracting(RunSyncResult::filesCopiedInStorage).containsOnly(0);
+        assertThat(destinationRuns(expA)).hasSize(3);
     }
 
     @Test
@@ -223,13 +237,13 @@ public abstract class AbstractRunSyncContractTest {
         CountingRunStore runs = new CountingRunStore(source.runs());
         CountingArtifactStore artifacts = new CountingArtifactStore(source.artifacts());
 
-        SyncReport back = sync(destination, new SyncEndpoint(source.uri(), runs, artifacts), all());
+        SyncReport back = sync(destination, new SyncEndpoint(source.uri(), runs, artifacts), all().withExperiments(List.of(expA, expB)));
 
         assertThat(back.succeeded()).as(back.toString()).isTrue();
         assertThat(back.metricPoints()).isZero();
         assertThat(back.artifactBytes()).isZero();
         assertThat(artifacts.uploads).hasValue(0);
-        assertThat(source.runs().searchRuns(RunSearch.all(source.runs().findExperiment("sync-a").orElseThrow().id()))).hasSize(3);
+        assertThat(source.runs().searchRuns(RunSearch.all(source.runs().findExperiment(expA).orElseThrow().id()))).hasSize(3);
         assertThat(back.runs()).extracting(r -> r.destinationRunId().orElseThrow())
                 .containsExactlyInAnyOrder(seeded.parent(), seeded.child(), seeded.running(), seeded.other());
     }
@@ -312,9 +326,9 @@ public abstract class AbstractRunSyncContractTest {
     @Test
     public void experimentSelectionSyncsOnlyThatExperiment() throws IOException {
         Seeded seeded = seed();
-        SyncReport report = sync(all().withExperiments(List.of("sync-b")));
+        SyncReport report = sync(all().withExperiments(List.of(expB)));
         assertThat(report.runs()).extracting(RunSyncResult::sourceRunId).containsExactly(seeded.other());
-        assertThat(destination.runs().findExperiment("sync-a")).isEmpty();
+        assertThat(destination.runs().findExperiment(expA)).isEmpty();
     }
 
     @Test
@@ -328,7 +342,7 @@ public abstract class AbstractRunSyncContractTest {
         assertThatThrownBy(() -> sync(all().withRuns(List.of(RunId.of("0123456789abcdef0123456789abcdef")))))
                 .isInstanceOfSatisfying(CropcastException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.RUN_NOT_FOUND));
-        assertThat(destination.runs().findExperiment("sync-a")).isEmpty();
+        assertThat(destination.runs().findExperiment(expA)).isEmpty();
     }
 
     @Test
@@ -340,7 +354,7 @@ public abstract class AbstractRunSyncContractTest {
         assertThat(report.metricPoints()).isEqualTo(LONG_HISTORY + 8);
         assertThat(report.artifactBytes()).isEqualTo(300_025);
         assertThat(result(report, seeded.child()).problems()).isEmpty();
-        assertThat(destination.runs().findExperiment("sync-a")).isEmpty();
+        assertThat(destination.runs().findExperiment(expA)).isEmpty();
         assertThat(source.runs().getRun(seeded.parent()).orElseThrow().data().tags()).doesNotContainKey(SyncTags.syncedTo(destination.fingerprint()));
     }
 
@@ -360,7 +374,7 @@ public abstract class AbstractRunSyncContractTest {
         assertThat(restarted.succeeded()).as(restarted.toString()).isTrue();
         assertThat(result(restarted, seeded.parent()).outcome()).isEqualTo(Outcome.UPDATED);
         assertThat(result(restarted, seeded.parent()).metricPoints()).isEqualTo(LONG_HISTORY - 1000 + 5);
-        assertThat(destinationRuns("sync-a")).hasSize(3);
+        assertThat(destinationRuns(expA)).hasSize(3);
         assertCopied(seeded.parent());
     }
 
@@ -378,7 +392,7 @@ public abstract class AbstractRunSyncContractTest {
         SyncReport restarted = sync(all());
 
         assertThat(restarted.succeeded()).as(restarted.toString()).isTrue();
-        assertThat(destinationRuns("sync-a")).hasSize(3);
+        assertThat(destinationRuns(expA)).hasSize(3);
         assertCopied(seeded.parent());
     }
 
@@ -437,7 +451,7 @@ public abstract class AbstractRunSyncContractTest {
         SyncReport report = sync(all().withRuns(List.of(seeded.other())));
         assertThat(report.runs().get(0).outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.runs().get(0).problems()).singleElement().asString().contains("deleted at the source");
-        assertThat(destination.runs().findExperiment("sync-b")).isEmpty();
+        assertThat(destination.runs().findExperiment(expB)).isEmpty();
     }
 
     @Test

@@ -37,6 +37,7 @@ class TestRunSyncInsideOneStorage extends AbstractRunSyncContractTest {
         SyncReport report = sync(source, new SyncEndpoint(destination.uri(), destination.runs(), artifacts), all());
         assertThat(report.succeeded()).isTrue();
         assertThat(artifacts.directCopies).hasValue(report.artifactFiles());
+        assertThat(report.runs()).allSatisfy(r -> assertThat(r.filesCopiedInStorage()).isEqualTo(r.artifactFiles()));
         assertThat(artifacts.uploads).hasValue(0);
         assertCopied(seeded.parent());
     }
