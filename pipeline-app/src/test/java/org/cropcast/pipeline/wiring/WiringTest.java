@@ -99,6 +99,6 @@ class WiringTest {
         assertThat((Object) commandLine.getCommand()).isInstanceOf(CropcastCommand.class);
         assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "demo");
         assertThat(commandLine.getSubcommands().get("run").getSubcommands()).containsOnlyKeys("hindcast", "fit-production", "forecast");
-        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare");
+        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare", "sync");
     }
 }
