@@ -15,6 +15,8 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.LoggedModel;
 import org.cropcast.tracking.ModelErrorCode;
 import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.ModelUri;
 import org.cropcast.tracking.ModelVersion;
 import org.cropcast.tracking.RegisteredModel;
@@ -27,13 +29,13 @@ import org.cropcast.tracking.TrackingErrorCode;
  * what is missing and what exists.
  */
 public final class ModelsAccess {
-    private final TrackingBackends backends;
-    private final ModelBackends modelBackends;
+    private final RunStoreFactory backends;
+    private final ModelStoreFactory modelBackends;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
 
     @Inject
-    public ModelsAccess(TrackingBackends backends, ModelBackends modelBackends, ArtifactStore artifacts, ProcessContext context) {
+    public ModelsAccess(RunStoreFactory backends, ModelStoreFactory modelBackends, ArtifactStore artifacts, ProcessContext context) {
         this.backends = requireNonNull(backends, "backends is null");
         this.modelBackends = requireNonNull(modelBackends, "modelBackends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -54,7 +56,7 @@ public final class ModelsAccess {
             this.runs = runs;
             ModelStore opened;
             try {
-                opened = modelBackends.open(target.uri(), runs);
+                opened = modelBackends.create(target.uri(), runs);
             } catch (RuntimeException e) {
                 runs.close();
                 throw e;
@@ -152,6 +154,6 @@ public final class ModelsAccess {
     /** Opens the backend named by the options, which must exist already. */
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
         TrackingTarget target = RunsReader.existingTarget(trackingUri, configFile, context);
-        return new Session(target, backends.open(target.uri()));
+        return new Session(target, backends.create(target.uri()));
     }
 }

@@ -612,13 +612,9 @@ public final class SqliteRunStore implements RunStore {
             return List.of();
         }
         return db.read(d -> {
-            PreparedStatement query = d.prepare("SELECT " + RUN_COLUMNS + " FROM runs WHERE experiment_id = ?"
-                    + " AND lifecycle_stage = 'active' AND (? IS NULL OR status = ?) ORDER BY start_time DESC, run_uuid LIMIT ?");
-            query.setLong(1, experimentId.get());
-            String status = search.status().map(Enum::name).orElse(null);
-            query.setString(2, status);
-            query.setString(3, status);
-            query.setInt(4, search.maxResults());
+            SqliteSearchQuery sql = SqliteSearchQuery.of(search, experimentId.get(), RUN_COLUMNS);
+            PreparedStatement query = d.prepare(sql.sql());
+            sql.bind(query);
             List<RunInfo> infos = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
