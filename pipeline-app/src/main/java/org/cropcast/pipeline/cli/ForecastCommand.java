@@ -94,7 +94,8 @@ public final class ForecastCommand extends StageCommand {
                 PipelineConfig config = new ConfigLoader(context.environment()).load(file,
                         List.of("mlflow_tracking_uri=" + session.target().uri()));
                 return new StageLauncher.Launch(stage(), config, model + " (" + MlflowModelFiles.CONFIG_FILE + ")", Optional.empty(),
-                        Optional.ofNullable(runDir), false, Optional.of(initDate), progress, Optional.of(resolved.model().modelId()));
+                        Optional.ofNullable(runDir), false, Optional.of(initDate), progress, Optional.empty(),
+                        Optional.of(resolved.model().modelId()));
             } finally {
                 Files.deleteIfExists(scratch.resolve(MlflowModelFiles.CONFIG_FILE));
                 Files.deleteIfExists(scratch);
