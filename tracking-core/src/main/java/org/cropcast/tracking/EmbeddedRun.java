@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An open MLflow run, as {@link Tracking#startRun} and {@link Tracking#resumeRun} return it: the
@@ -45,8 +48,8 @@ public final class EmbeddedRun implements AutoCloseable {
         this.lifecycle = new RunLifecycle(runStore, clock, info.runId());
     }
 
-    void start(Duration heartbeat, boolean endOnShutdown) {
-        lifecycle.start(heartbeat, endOnShutdown);
+    void start(Duration heartbeat, boolean endOnShutdown, ScheduledExecutorService scheduler) {
+        lifecycle.start(heartbeat, endOnShutdown, scheduler);
     }
 
     public RunId runId() {
@@ -127,9 +130,8 @@ public final class EmbeddedRun implements AutoCloseable {
         requireNonNull(params, "params is null");
         requireNonNull(tags, "tags is null");
         lifecycle.requireOpen();
-        List<Param> redactedParams = params.isEmpty() ? params : params.stream().map(p -> new Param(p.key(), Redactor.redact(p.value()))).toList();
-        List<Tag> redactedTags = tags.isEmpty() ? tags : tags.stream().map(t -> new Tag(t.key(), Redactor.redact(t.value()))).toList();
-        runStore.logBatch(info.runId(), metrics, redactedParams, redactedTags);
+        runStore.logBatch(info.runId(), metrics, redacted(params, Param::value, (p, v) -> new Param(p.key(), v)),
+                redacted(tags, Tag::value, (t, v) -> new Tag(t.key(), v)));
     }
 
     /** Uploads a local file to the root of the run's artifacts (MLflow's {@code log_artifact(path)}). */
@@ -194,6 +196,25 @@ public final class EmbeddedRun implements AutoCloseable {
     @Override
     public void close() {
         end(RunStatus.FAILED, Map.of(RunTags.ERROR, "the run was closed without finish()"));
+    }
+
+    /**
+     * The items with their values redacted; the same list when nothing needed masking (the common
+     * case, so no copy is made).
+     */
+    private static <T> List<T> redacted(List<T> items, Function<T, String> value, BiFunction<T, String, T> withValue) {
+        List<T> out = null;
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            String redacted = Redactor.redact(value.apply(item));
+            if (out == null && !redacted.equals(value.apply(item))) {
+                out = new ArrayList<>(items.subList(0, i));
+            }
+            if (out != null) {
+                out.add(withValue.apply(item, redacted));
+            }
+        }
+        return out == null ? items : out;
     }
 
     private static Param param(String key, String value) {

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
@@ -60,6 +62,8 @@ public final class Tracking implements AutoCloseable {
     private final Duration heartbeat;
     private final boolean endRunsOnShutdown;
     private final Set<EmbeddedRun> openRuns = ConcurrentHashMap.newKeySet();
+    /** One daemon thread refreshes the heartbeats of all this Tracking's open runs. */
+    private final ScheduledExecutorService heartbeats;
 
     private Tracking(Builder builder, TrackingAdapters.Components components, RunStore runStore) {
         this.trackingUri = builder.trackingUri;
@@ -69,6 +73,11 @@ public final class Tracking implements AutoCloseable {
         this.user = builder.user.orElseGet(() -> defaultUser(builder.environment));
         this.heartbeat = builder.heartbeat;
         this.endRunsOnShutdown = builder.endRunsOnShutdown;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "cropcast-heartbeats");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Opens tracking with every option at its default ({@link Builder}). */
@@ -194,7 +203,7 @@ public final class Tracking implements AutoCloseable {
     private EmbeddedRun started(RunInfo info) {
         EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), clock, openRuns::remove);
         openRuns.add(run);
-        run.start(heartbeat, endRunsOnShutdown);
+        run.start(heartbeat, endRunsOnShutdown, heartbeats);
         return run;
     }
 
@@ -209,6 +218,7 @@ public final class Tracking implements AutoCloseable {
                 failure = add(failure, e);
             }
         }
+        heartbeats.shutdownNow();
         try {
             runStore.close();
         } catch (RuntimeException e) {
