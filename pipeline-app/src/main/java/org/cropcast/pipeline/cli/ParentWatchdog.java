@@ -1,5 +1,6 @@
 package org.cropcast.pipeline.cli;
 
+import org.cropcast.pipeline.runs.ProcessContext;
 import java.util.Optional;
 import org.cropcast.pipeline.runs.SweepLauncher;
 
@@ -11,7 +12,7 @@ import org.cropcast.pipeline.runs.SweepLauncher;
 final class ParentWatchdog {
     private ParentWatchdog() {}
 
-    static void start(CliContext context) {
+    static void start(ProcessContext context) {
         if (!context.handleSignals()) {
             return;
         }
@@ -28,7 +29,7 @@ final class ParentWatchdog {
         parent.get().onExit().thenRun(() -> gone(context, pid.get()));
     }
 
-    private static void gone(CliContext context, long pid) {
+    private static void gone(ProcessContext context, long pid) {
         context.err().println(ErrorHandlers.prefix() + "the sweep process " + pid + " is gone: ending this run KILLED");
         context.err().flush();
         System.exit(ExitCodes.INTERRUPTED);

@@ -1,5 +1,6 @@
 package org.cropcast.pipeline.cli;
 
+import org.cropcast.pipeline.runs.ProcessContext;
 import com.google.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -51,10 +52,10 @@ public final class SweepHindcastCommand implements Callable<Integer> {
     boolean noProgress;
 
     private final SweepLauncher sweeps;
-    private final CliContext context;
+    private final ProcessContext context;
 
     @Inject
-    SweepHindcastCommand(SweepLauncher sweeps, CliContext context) {
+    SweepHindcastCommand(SweepLauncher sweeps, ProcessContext context) {
         this.sweeps = sweeps;
         this.context = context;
     }

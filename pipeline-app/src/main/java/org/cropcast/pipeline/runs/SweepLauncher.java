@@ -25,14 +25,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.pipeline.runs.SweepGrid.Combination;
 import org.cropcast.pipeline.stages.ProgressListener;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.Location;
@@ -85,15 +85,15 @@ public final class SweepLauncher {
     public static final String TAG_RESULT = "cropcast.sweep.result";
 
     private final StageLauncher stages;
-    private final TrackingBackends backends;
+    private final RunStoreFactory backends;
     private final Storage storage;
     private final DocumentWriter documents;
     private final Clock clock;
-    private final CliContext context;
+    private final ProcessContext context;
 
     @Inject
-    public SweepLauncher(StageLauncher stages, TrackingBackends backends, Storage storage, DocumentWriter documents, Clock clock,
-            CliContext context) {
+    public SweepLauncher(StageLauncher stages, RunStoreFactory backends, Storage storage, DocumentWriter documents, Clock clock,
+            ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.storage = requireNonNull(storage, "storage is null");
@@ -179,7 +179,7 @@ public final class SweepLauncher {
         RunDirectories directories = stages.runDirectories();
         RunDirectories.Choice choice = directories.choose(config, STAGE, Optional.empty(), false);
         Plan plan = new Plan(configPath, request.grid(), request.metric(), choice.directory());
-        try (RunStore store = backends.open(tracking.uri())) {
+        try (RunStore store = backends.create(tracking.uri())) {
             RunScope scope = stages.runScope(store, tracking, Optional.ofNullable(configPath.getParent()), false);
             RunRequest parentRequest = StageLauncher.runRequest(STAGE, config, configPath.toString(), choice, dataFiles);
             TrackedRun parent;
@@ -235,7 +235,7 @@ public final class SweepLauncher {
     private Outcome reopen(Path configFile, RunId parentRunId, ReopenedWork work) {
         PipelineConfig config = new ConfigLoader(context.environment()).load(configFile, List.of());
         TrackingTarget tracking = TrackingTarget.of(config);
-        try (RunStore store = backends.open(tracking.uri())) {
+        try (RunStore store = backends.create(tracking.uri())) {
             Run parentRun = store.getRun(parentRunId).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                     "sweep run " + parentRunId + " not found in " + tracking.display()));
             if (!STAGE.equals(parentRun.data().tags().get(RunTags.STAGE))) {
