@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An open MLflow run, as {@link Tracking#startRun} and {@link Tracking#resumeRun} return it: the
@@ -35,14 +36,17 @@ public final class EmbeddedRun implements AutoCloseable {
     private final RunInfo info;
     private final RunStore runStore;
     private final ArtifactStore artifactStore;
+    private final Supplier<ModelStore> modelStore;
     private final Clock clock;
     private final RunLifecycle lifecycle;
     private final Consumer<EmbeddedRun> onEnd;
 
-    EmbeddedRun(RunInfo info, RunStore runStore, ArtifactStore artifactStore, Clock clock, Consumer<EmbeddedRun> onEnd) {
+    EmbeddedRun(RunInfo info, RunStore runStore, ArtifactStore artifactStore, Supplier<ModelStore> modelStore, Clock clock,
+            Consumer<EmbeddedRun> onEnd) {
         this.info = requireNonNull(info, "info is null");
         this.runStore = requireNonNull(runStore, "runStore is null");
         this.artifactStore = requireNonNull(artifactStore, "artifactStore is null");
+        this.modelStore = requireNonNull(modelStore, "modelStore is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.onEnd = requireNonNull(onEnd, "onEnd is null");
         this.lifecycle = new RunLifecycle(runStore, clock, info.runId());
@@ -166,6 +170,26 @@ public final class EmbeddedRun implements AutoCloseable {
                     + ": it is not a directory");
         }
         artifactStore.logDirectoryContents(info.artifactUri(), localDirectory, artifactPath);
+    }
+
+    /** Records the datasets this run reads (MLflow's {@code log_input(s)}), through {@link Tracking#modelStore()}. */
+    public void logInputs(List<DatasetInput> datasets) {
+        requireNonNull(datasets, "datasets is null");
+        lifecycle.requireOpen();
+        modelStore.get().logInputs(info.runId(), datasets, List.of());
+    }
+
+    /**
+     * Creates a logged model produced by this run, in the run's experiment (MLflow 3's
+     * {@code initialize_logged_model(name, source_run_id=...)}), linked as the run's output as MLflow's
+     * {@code log_model} links it; finalize it, register it or log
+     * its metrics through {@link Tracking#modelStore()}.
+     */
+    public LoggedModel createLoggedModel(String name) {
+        lifecycle.requireOpen();
+        LoggedModel model = modelStore.get().createLoggedModel(LoggedModelRequest.of(info.experimentId(), name, info.runId()));
+        modelStore.get().logOutputs(info.runId(), List.of(new ModelOutput(model.modelId(), 0)));
+        return model;
     }
 
     /** Ends the run FINISHED. Idempotent; a no-op once the run has ended otherwise. */

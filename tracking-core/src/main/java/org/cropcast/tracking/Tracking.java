@@ -56,6 +56,7 @@ public final class Tracking implements AutoCloseable {
 
     private final String trackingUri;
     private final RunStore runStore;
+    private ModelStore modelStore;
     private final TrackingAdapters.Components components;
     private final Clock clock;
     private final String user;
@@ -119,6 +120,25 @@ public final class Tracking implements AutoCloseable {
     /** The storage of every location scheme found on the class path. */
     public Storage storage() {
         return components.storage();
+    }
+
+    /**
+     * The models and lineage of the tracking URI (MLflow 3's logged models, the model registry, the
+     * datasets and models runs use and produce), opened on first use beside the run store.
+     * {@link TrackingErrorCode#UNKNOWN_SCHEME} when the backend on the class path has none.
+     */
+    public synchronized ModelStore modelStore() {
+        if (modelStore == null) {
+            String scheme = UriSchemes.of(trackingUri).orElse("");
+            ModelStoreFactory factory = components.modelStores().get(scheme);
+            if (factory == null) {
+                throw new CropcastException(TrackingErrorCode.UNKNOWN_SCHEME, "the tracking URI '" + Redactor.redact(trackingUri)
+                        + "' has no model store on the class path; schemes with one: " + String.join(", ",
+                                new java.util.TreeSet<>(components.modelStores().keySet())));
+            }
+            modelStore = factory.create(trackingUri, runStore);
+        }
+        return modelStore;
     }
 
     /** The user recorded on new runs ({@code mlflow.user}). */
@@ -201,7 +221,7 @@ public final class Tracking implements AutoCloseable {
     }
 
     private EmbeddedRun started(RunInfo info) {
-        EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), clock, openRuns::remove);
+        EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), this::modelStore, clock, openRuns::remove);
         openRuns.add(run);
         run.start(heartbeat, endRunsOnShutdown, heartbeats);
         return run;
@@ -219,6 +239,15 @@ public final class Tracking implements AutoCloseable {
             }
         }
         heartbeats.shutdownNow();
+        synchronized (this) {
+            if (modelStore != null) {
+                try {
+                    modelStore.close();
+                } catch (RuntimeException e) {
+                    failure = add(failure, e);
+                }
+            }
+        }
         try {
             runStore.close();
         } catch (RuntimeException e) {
