@@ -48,10 +48,34 @@ public final class Charts {
     /** As {@link #writeGrid(Path, String, List, int, boolean)} with a panel size in pixels. */
     public static void writeGrid(Path file, String title, List<Panel> panels, int columns, boolean legend,
             int panelWidth, int panelHeight) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (OutputStream out = Files.newOutputStream(file)) {
+                ImageIO.write(render(title, panels, columns, legend, panelWidth, panelHeight), "png", out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The grid of {@link #writeGrid(Path, String, List, int, boolean, int, int)} as PNG bytes. */
+    public static byte[] png(String title, List<Panel> panels, int columns, boolean legend, int panelWidth, int panelHeight) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ImageIO.write(render(title, panels, columns, legend, panelWidth, panelHeight), "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static BufferedImage render(String title, List<Panel> panels, int columns, boolean legend,
+            int panelWidth, int panelHeight) {
         int rows = Math.max(1, (panels.size() + columns - 1) / columns);
         int cols = Math.min(columns, Math.max(1, panels.size()));
         int width = cols * panelWidth;
-        int height = TITLE_HEIGHT + rows * panelHeight;
+        int titleHeight = title.isEmpty() && !legend ? 0 : title.isEmpty() ? TITLE_HEIGHT - 30 : TITLE_HEIGHT;
+        int height = titleHeight + rows * panelHeight;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -70,11 +94,11 @@ public final class Charts {
                         distinct.putIfAbsent(series.name(), series);
                     }
                 }
-                drawLegend(g, List.copyOf(distinct.values()), width);
+                drawLegend(g, List.copyOf(distinct.values()), width, titleHeight - 14);
             }
             for (int i = 0; i < panels.size(); i++) {
                 XYChart chart = chart(panels.get(i), false, panelWidth, panelHeight);
-                Graphics2D cell = (Graphics2D) g.create((i % cols) * panelWidth, TITLE_HEIGHT + (i / cols) * panelHeight,
+                Graphics2D cell = (Graphics2D) g.create((i % cols) * panelWidth, titleHeight + (i / cols) * panelHeight,
                         panelWidth, panelHeight);
                 try {
                     chart.paint(cell, panelWidth, panelHeight);
@@ -85,18 +109,11 @@ public final class Charts {
         } finally {
             g.dispose();
         }
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (OutputStream out = Files.newOutputStream(file)) {
-                ImageIO.write(image, "png", out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return image;
     }
 
     /** One line of legend entries, centred under the title. */
-    private static void drawLegend(Graphics2D g, List<Series> series, int width) {
+    private static void drawLegend(Graphics2D g, List<Series> series, int width, int y) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int gap = 24;
         int total = 0;
@@ -104,7 +121,6 @@ public final class Charts {
             total += 22 + g.getFontMetrics().stringWidth(s.name()) + gap;
         }
         int x = Math.max(8, (width - total + gap) / 2);
-        int y = 50;
         for (Series s : series) {
             g.setColor(s.color());
             if (s.line()) {
