@@ -12,12 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.config.Suggestions;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.runs.ProcessContext;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.tracking.ArtifactEntry;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
@@ -40,11 +40,11 @@ public final class RunsReader {
 
     private final TrackingBackends backends;
     private final ArtifactStore artifacts;
-    private final CliContext context;
+    private final ProcessContext context;
     private final Clock clock;
 
     @Inject
-    public RunsReader(TrackingBackends backends, ArtifactStore artifacts, CliContext context, Clock clock) {
+    public RunsReader(TrackingBackends backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");

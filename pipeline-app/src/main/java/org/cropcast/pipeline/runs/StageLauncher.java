@@ -15,16 +15,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.runs.ProcessContext;
+import org.cropcast.pipeline.runs.StageRegistry;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageResult;
-import org.cropcast.pipeline.wiring.StageRegistry;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
 import org.cropcast.tracking.CropcastException;
@@ -59,11 +59,11 @@ public final class StageLauncher {
     private final Storage storage;
     private final DocumentWriter documents;
     private final Clock clock;
-    private final CliContext context;
+    private final ProcessContext context;
 
     @Inject
     public StageLauncher(StageRegistry stages, TrackingBackends backends, ArtifactStore artifacts, Storage storage,
-            DocumentWriter documents, Clock clock, CliContext context) {
+            DocumentWriter documents, Clock clock, ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunRecord;
 import org.cropcast.tracking.RunStatus;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;

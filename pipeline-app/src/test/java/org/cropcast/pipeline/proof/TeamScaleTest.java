@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.storage.s3.S3MockServer;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunStore;

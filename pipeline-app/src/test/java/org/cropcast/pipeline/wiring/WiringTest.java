@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.cropcast.pipeline.Cropcast;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.cli.CropcastCommand;
+import org.cropcast.pipeline.runs.ProcessContext;
+import org.cropcast.pipeline.runs.StageRegistry;
+import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.stages.FitProductionStage;
 import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
@@ -24,11 +26,11 @@ import org.cropcast.tracking.Location;
 import org.cropcast.tracking.MemoryRunStore;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.Storage;
+import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.SwitchingStorage;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
-import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.mlflow.SqliteRunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +41,7 @@ class WiringTest {
     @TempDir
     Path dir;
 
-    private final Injector injector = Cropcast.injector(CliContext.of(new PrintWriter(new StringWriter()),
+    private final Injector injector = Cropcast.injector(ProcessContext.of(new PrintWriter(new StringWriter()),
             new PrintWriter(new StringWriter()), Map.of(), Clock.systemUTC()));
 
     @Test
