@@ -27,10 +27,13 @@ public final class Charts {
     private static final int PANEL_WIDTH = 330;
     private static final int PANEL_HEIGHT = 220;
     private static final int TITLE_HEIGHT = 64;
+    private static final int LEGEND_LINE = 18;
 
     static {
         System.setProperty("java.awt.headless", "true");
     }
+
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
     private Charts() {}
 
@@ -74,7 +77,19 @@ public final class Charts {
         int rows = Math.max(1, (panels.size() + columns - 1) / columns);
         int cols = Math.min(columns, Math.max(1, panels.size()));
         int width = cols * panelWidth;
+        List<Series> legendSeries = List.of();
+        if (legend && !panels.isEmpty()) {
+            java.util.Map<String, Series> distinct = new java.util.LinkedHashMap<>();
+            for (Panel panel : panels) {
+                for (Series series : panel.series()) {
+                    distinct.putIfAbsent(series.name(), series);
+                }
+            }
+            legendSeries = List.copyOf(distinct.values());
+        }
+        List<List<Series>> legendLines = legendLines(legendSeries, width);
         int titleHeight = title.isEmpty() && !legend ? 0 : title.isEmpty() ? TITLE_HEIGHT - 30 : TITLE_HEIGHT;
+        titleHeight += Math.max(0, legendLines.size() - 1) * LEGEND_LINE;
         int height = titleHeight + rows * panelHeight;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -87,14 +102,10 @@ public final class Charts {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
             int textWidth = g.getFontMetrics().stringWidth(title);
             g.drawString(title, Math.max(8, (width - textWidth) / 2), 28);
-            if (legend && !panels.isEmpty()) {
-                java.util.Map<String, Series> distinct = new java.util.LinkedHashMap<>();
-                for (Panel panel : panels) {
-                    for (Series series : panel.series()) {
-                        distinct.putIfAbsent(series.name(), series);
-                    }
-                }
-                drawLegend(g, List.copyOf(distinct.values()), width, titleHeight - 14);
+            int legendY = titleHeight - 14 - (legendLines.size() - 1) * LEGEND_LINE;
+            for (List<Series> line : legendLines) {
+                drawLegend(g, line, width, legendY);
+                legendY += LEGEND_LINE;
             }
             for (int i = 0; i < panels.size(); i++) {
                 XYChart chart = chart(panels.get(i), false, panelWidth, panelHeight);
@@ -112,9 +123,38 @@ public final class Charts {
         return image;
     }
 
+    /** The legend's entries in lines that fit {@code width}. */
+    private static List<List<Series>> legendLines(List<Series> series, int width) {
+        List<List<Series>> lines = new java.util.ArrayList<>();
+        if (series.isEmpty()) {
+            return lines;
+        }
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            java.awt.FontMetrics metrics = g.getFontMetrics(LEGEND_FONT);
+            List<Series> line = new java.util.ArrayList<>();
+            int used = 0;
+            for (Series s : series) {
+                int entry = 22 + metrics.stringWidth(s.name()) + 24;
+                if (!line.isEmpty() && used + entry > width - 16) {
+                    lines.add(line);
+                    line = new java.util.ArrayList<>();
+                    used = 0;
+                }
+                line.add(s);
+                used += entry;
+            }
+            lines.add(line);
+        } finally {
+            g.dispose();
+        }
+        return lines;
+    }
+
     /** One line of legend entries, centred under the title. */
     private static void drawLegend(Graphics2D g, List<Series> series, int width, int y) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setFont(LEGEND_FONT);
         int gap = 24;
         int total = 0;
         for (Series s : series) {

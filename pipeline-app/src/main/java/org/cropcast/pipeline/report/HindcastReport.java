@@ -167,11 +167,12 @@ public final class HindcastReport {
             series.add(new Charts.Series(reference.getValue(), years, values, false, Html.REFERENCES.get(k++ % Html.REFERENCES.size())));
         }
         String yTitle = unit.isEmpty() ? "yield" : "yield (" + unit + ")";
-        byte[] png = Charts.png("", List.of(new Charts.Panel("National yield by test year", "year", yTitle, series)), 1, true, 960, 380);
-        Html.image(parent, png, "National observed, model, trend and reference yield by test year").attr("id", "chart-national");
+        byte[] png = Charts.png("", List.of(new Charts.Panel("National yield by test year", "year", yTitle, series)), 1, true, 600, 380);
+        Element pair = Html.pair(parent);
+        Html.image(pair.appendElement("div"), png, "National observed, model, trend and reference yield by test year").attr("id", "chart-national");
         List<String> headers = new ArrayList<>(List.of("year", "observed", "model", "trend"));
         headers.addAll(references.values());
-        Element table = Html.table(parent, "national", "National yield by test year (datasets/pred.parquet)", headers);
+        Element table = Html.table(pair, "national", "National yield by test year (datasets/pred.parquet)", headers);
         for (Map<String, Object> row : national) {
             List<String> cells = new ArrayList<>(List.of(Table.text(row, "year"), num(Table.number(row, "observed"), DECIMALS),
                     num(Table.number(row, "predicted"), DECIMALS), num(Table.number(row, "trend"), DECIMALS)));
@@ -206,9 +207,10 @@ public final class HindcastReport {
         if (!initDate.isEmpty()) {
             parent.appendElement("h3").text("Init date " + initDate);
         }
-        Html.image(parent, Charts.png("", panels, 2, true, 480, 320), "National error and regional RMSE by test year")
+        Element pair = Html.pair(parent);
+        Html.image(pair.appendElement("div"), Charts.png("", panels, 1, true, 600, 260), "National error and regional RMSE by test year")
                 .addClass("errors-by-year");
-        Element table = Html.table(parent, "errors-by-year", "By test year (metrics " + prefix + "fold.*, step = test year)",
+        Element table = Html.table(pair, "errors-by-year", "By test year (metrics " + prefix + "fold.*, step = test year)",
                 List.of("test year", "model national error", "trend national error", "model regions RMSE", "trend regions RMSE"));
         for (long year : years) {
             Html.row(table, 1, List.of(Long.toString(year), num(get(model, year), DECIMALS), num(get(trend, year), DECIMALS),

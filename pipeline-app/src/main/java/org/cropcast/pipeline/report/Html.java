@@ -39,7 +39,10 @@ final class Html {
             "th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}",
             "caption{text-align:left;font-weight:bold;padding:4px 0}",
             "img.chart{max-width:100%;height:auto;display:block;margin:6px 0}",
-            "table.heat td{padding:2px 3px;font-size:0.75em;text-align:center;min-width:34px}",
+            ".pair{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}",
+            ".pair>div:first-child{flex:0 1 600px;min-width:0}",
+            ".pair>.scroll{flex:1 1 360px;max-width:none;max-height:600px;overflow:auto}",
+            "table.heat td{padding:2px 2px;font-size:0.72em;text-align:center;min-width:30px}",
             "table.heat th{font-size:0.75em;padding:2px 3px}",
             ".bar{display:inline-block;height:10px;vertical-align:middle}",
             ".legend{font-size:0.85em;color:#333}",
@@ -64,6 +67,11 @@ final class Html {
         Element section = parent.appendElement("section").attr("id", id);
         section.appendElement("h2").text(title);
         return section;
+    }
+
+    /** A chart beside its table, wrapping below it on a narrow window. */
+    static Element pair(Element parent) {
+        return parent.appendElement("div").addClass("pair");
     }
 
     static Element paragraph(Element parent, String text) {
