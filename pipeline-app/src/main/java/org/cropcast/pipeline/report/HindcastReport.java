@@ -108,7 +108,13 @@ public final class HindcastReport {
             }
             Html.row(overall, 2, cells).attr("data-key", prefix + row.source() + "." + row.scope());
         }
-        List<SkillMetrics.Comparison> comparisons = SkillMetrics.comparisons(run, prefix);
+        List<SkillMetrics.Comparison> comparisons = new ArrayList<>(SkillMetrics.comparisons(run, prefix));
+        // in the configuration's order (pred.parquet's columns), as the terminal prints them
+        List<String> columns = run.predictions().map(Table::columns).orElse(List.of());
+        comparisons.sort(java.util.Comparator.comparingInt((SkillMetrics.Comparison c) -> {
+            int at = columns.indexOf(Names.column("ref_" + c.reference() + "_" + c.issue()));
+            return at < 0 ? Integer.MAX_VALUE : at;
+        }));
         if (comparisons.isEmpty()) {
             Html.paragraph(parent, "No reference estimates are configured.");
             return;
@@ -125,13 +131,17 @@ public final class HindcastReport {
 
     /** pred.parquet column of each reference issue, to its label ("SPEC issue"). */
     static Map<String, String> referenceLabels(ReportInputs run, String prefix) {
-        Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, String> fromMetrics = new LinkedHashMap<>();
         for (SkillMetrics.Comparison c : SkillMetrics.comparisons(run, prefix)) {
-            labels.putIfAbsent(Names.column("ref_" + c.reference() + "_" + c.issue()), c.reference() + " " + c.issue());
+            fromMetrics.putIfAbsent(Names.column("ref_" + c.reference() + "_" + c.issue()), c.reference() + " " + c.issue());
         }
-        run.predictions().ifPresent(table -> table.columns().stream().filter(col -> col.startsWith("ref_"))
-                .forEach(col -> labels.putIfAbsent(col, col.substring(4))));
-        run.predictions().ifPresent(table -> labels.keySet().retainAll(table.columns()));
+        if (run.predictions().isEmpty()) {
+            return fromMetrics;
+        }
+        // in the configuration's order, as pred.parquet has the columns
+        Map<String, String> labels = new LinkedHashMap<>();
+        run.predictions().get().columns().stream().filter(col -> col.startsWith("ref_"))
+                .forEach(col -> labels.put(col, fromMetrics.getOrDefault(col, col.substring(4))));
         return labels;
     }
 
@@ -256,7 +266,7 @@ public final class HindcastReport {
         }
         Map<String, Map<Long, Double>> errors = new TreeMap<>();
         TreeSet<Long> years = new TreeSet<>();
-        double scale = 0;
+        List<Double> magnitudes = new ArrayList<>();
         for (Map<String, Object> row : run.predictions().get().rows()) {
             if (!"region".equals(Table.text(row, "level"))) {
                 continue;
@@ -266,17 +276,22 @@ public final class HindcastReport {
             years.add(year);
             errors.computeIfAbsent(Table.text(row, "region"), r -> new TreeMap<>()).put(year, error);
             if (!Double.isNaN(error)) {
-                scale = Math.max(scale, Math.abs(error));
+                magnitudes.add(Math.abs(error));
             }
         }
+        // the colours span the 95th percentile of |error|: a few outliers do not wash out the rest
+        java.util.Collections.sort(magnitudes);
+        double scale = magnitudes.isEmpty() ? 0 : magnitudes.get((int) Math.floor(0.95 * (magnitudes.size() - 1)));
+        boolean clipped = !magnitudes.isEmpty() && magnitudes.get(magnitudes.size() - 1) > scale;
         parent.appendElement("h3").text("Model error by region and test year (predicted - observed)");
         Element legend = parent.appendElement("p").addClass("legend");
         legend.appendElement("span").addClass("swatch").attr("style", "background:" + Html.hex(Html.diverging(-scale, scale)));
-        legend.appendText(" " + num(-scale, DECIMALS) + " (under-predicted)  ");
+        legend.appendText(" " + (clipped ? "\u2264 " : "") + num(-scale, DECIMALS) + " (under-predicted)  ");
         legend.appendElement("span").addClass("swatch").attr("style", "background:#ffffff");
         legend.appendText(" 0  ");
         legend.appendElement("span").addClass("swatch").attr("style", "background:" + Html.hex(Html.diverging(scale, scale)));
-        legend.appendText(" " + num(scale, DECIMALS) + " (over-predicted); grey: no observation. Each cell shows the error to "
+        legend.appendText(" " + (clipped ? "\u2265 " : "") + num(scale, DECIMALS) + " (over-predicted)"
+                + (clipped ? ", the 95th percentile of |error|" : "") + "; grey: no observation. Each cell shows the error to "
                 + (scale >= 10 ? "one decimal" : "two decimals") + "; hover for three.");
         List<String> headers = new ArrayList<>(List.of("region"));
         years.forEach(year -> headers.add(Long.toString(year)));

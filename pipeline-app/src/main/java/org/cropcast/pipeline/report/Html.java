@@ -55,6 +55,7 @@ final class Html {
     static Document page(String title) {
         Document doc = Document.createShell("");
         doc.outputSettings().charset("UTF-8").prettyPrint(false);
+        doc.selectFirst("html").attr("lang", "en");
         doc.head().appendElement("meta").attr("charset", "utf-8");
         doc.head().appendElement("meta").attr("name", "viewport").attr("content", "width=device-width, initial-scale=1");
         doc.title(title);
