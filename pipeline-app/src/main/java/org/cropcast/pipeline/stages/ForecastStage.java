@@ -18,6 +18,7 @@ import org.cropcast.pipeline.model.Skill;
 import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.LoggedModel;
 import org.cropcast.tracking.Metric;
 
 /**
@@ -51,18 +52,34 @@ public final class ForecastStage implements Stage {
         return !initDate.isBefore(LocalDate.of(year, period, 1).plusMonths(1));
     }
 
+    /** The production model of a logged model: its MLmodel must have the cropcast flavor. */
+    private static ProductionModel fromRegistry(StageContext context, LoggedModel logged) {
+        MlflowModelFiles.requireCropcastFlavor(context.models().artifacts(), logged);
+        try (java.io.InputStream in = MlflowModelFiles.open(context.models().artifacts(), logged, MlflowModelFiles.MODEL_FILE)) {
+            return ModelFiles.read(in, logged.uri());
+        } catch (java.io.IOException e) {
+            throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, logged.uri() + ": cannot read "
+                    + MlflowModelFiles.MODEL_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public StageResult run(StageContext context) {
         LocalDate initDate = context.initDate().orElseThrow(() -> new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
                 "forecast: an init date is required (--init-date YYYY-MM-DD)"));
         PipelineConfig config = context.config();
-        ProductionModel saved = ModelFiles.read(context.storage(), context.runDirectory());
+        String modelLabel = context.models().forecastModel().map(LoggedModel::uri)
+                .orElseGet(() -> context.runDirectory().resolve(ModelFiles.MODEL_PATH).toString());
+        ProductionModel saved = context.models().forecastModel().map(logged -> fromRegistry(context, logged))
+                .orElseGet(() -> ModelFiles.read(context.storage(), context.runDirectory()));
         FittedModel model = saved.toFitted();
         try (StageInputs inputs = new StageInputs(context)) {
             StageData data = StageData.load(config, inputs);
+            context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
+                    context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             Panel panel = data.panel();
             if (!model.featureNames().isEmpty() && !model.featureNames().equals(panel.featureNames())) {
-                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, context.runDirectory().resolve(ModelFiles.MODEL_PATH)
+                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, modelLabel
                         + ": the model's features " + model.featureNames() + " do not match the configured features "
                         + panel.featureNames());
             }

@@ -52,6 +52,8 @@ public final class HindcastStage implements Stage {
         try (StageInputs inputs = new StageInputs(context); PlotQueue plots = new PlotQueue()) {
             plots.warmUp();
             StageData data = StageData.load(config, inputs);
+            context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
+                    context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             List<ReferenceTable> references = data.references(config, inputs);
             Run run = new Run(context, data, references, unit(config));
             run.plots = plots;

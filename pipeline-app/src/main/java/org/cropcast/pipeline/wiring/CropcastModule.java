@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageRegistry;
-import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.stages.FitProductionStage;
 import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
@@ -23,19 +22,25 @@ import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.MemoryModelStoreFactory;
 import org.cropcast.tracking.MemoryRunStoreFactory;
+import org.cropcast.tracking.ModelStoreFactory;
+import org.cropcast.tracking.SwitchingModelStoreFactory;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
 
 /**
  * The composition root: what the command line uses, by scheme, in one place. It binds core's and
  * the app's classes only; each adapter's module adds its own entries to the same by-scheme maps.
  * <ul>
- *   <li>tracking backends by tracking-URI scheme ({@link TrackingBackends} over a
+ *   <li>model stores (logged models, registry, run inputs/outputs) by tracking-URI scheme (core's
+ *       {@link SwitchingModelStoreFactory} over a {@code Map<String, ModelStoreFactory>}), beside the run stores;</li>
+ *   <li>tracking backends by tracking-URI scheme (core's {@link SwitchingRunStoreFactory} over a
  *       {@code Map<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} from
  *       {@code SqliteTrackingModule}, {@code http}/{@code https} from {@code MlflowRestTrackingModule};</li>
  *   <li>storage by location scheme ({@link SwitchingStorage} over a {@code Map<String, Storage>}):
@@ -64,10 +69,10 @@ public final class CropcastModule extends AbstractModule {
         bind(DocumentWriter.class).to(JacksonYamlDocumentWriter.class).in(Singleton.class);
         bind(LocalStorage.class).in(Singleton.class);
         bind(MemoryStorage.class).in(Singleton.class);
-        bind(TrackingBackends.class).in(Singleton.class);
 
         MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
+        MapBinder.newMapBinder(binder(), String.class, ModelStoreFactory.class).addBinding("memory").to(MemoryModelStoreFactory.class);
 
         MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class);
         storages.addBinding(LocalStorage.SCHEME).to(LocalStorage.class);
@@ -87,6 +92,36 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     MemoryRunStoreFactory memoryRunStoreFactory(Clock clock) {
         return new MemoryRunStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
+    SwitchingRunStoreFactory runStores(Map<String, RunStoreFactory> byScheme) {
+        return new SwitchingRunStoreFactory(byScheme);
+    }
+
+    @Provides
+    @Singleton
+    RunStoreFactory anyRunStore(SwitchingRunStoreFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
+        return new MemoryModelStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
+    SwitchingModelStoreFactory modelStores(Map<String, ModelStoreFactory> byScheme) {
+        return new SwitchingModelStoreFactory(byScheme);
+    }
+
+    @Provides
+    @Singleton
+    ModelStoreFactory anyModelStore(SwitchingModelStoreFactory factory) {
+        return factory;
     }
 
     @Provides
