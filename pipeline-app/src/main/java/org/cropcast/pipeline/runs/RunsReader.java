@@ -117,6 +117,11 @@ public final class RunsReader {
             return view(run, RunHealth.DEFAULT_STALE_AFTER);
         }
 
+        /** Every value of one metric of the run (all steps). */
+        public List<org.cropcast.tracking.Metric> metricHistory(Run run, String key) {
+            return store.getMetricHistory(run.id(), key);
+        }
+
         /** The run's artifacts, recursively, files and directories, at most {@link #MAX_ARTIFACTS}. */
         public List<ArtifactEntry> artifacts(Run run) {
             List<ArtifactEntry> out = new ArrayList<>();

@@ -145,8 +145,16 @@ public final class StageLauncher {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
-                    return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
+                    StageResult stageResult = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
                             launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel)));
+                    // the report reads the run back from the store, as `cropcast runs report` does
+                    Optional<Location> report = new RunReports(storage, artifacts).afterStage(store, run, choice.directory());
+                    if (report.isEmpty()) {
+                        return stageResult;
+                    }
+                    List<String> lines = new ArrayList<>(stageResult.summaryLines());
+                    lines.add("report: " + report.get());
+                    return new StageResult(lines);
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {
