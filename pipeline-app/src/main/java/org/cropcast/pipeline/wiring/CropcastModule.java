@@ -22,7 +22,9 @@ import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.MemoryModelStoreFactory;
 import org.cropcast.tracking.MemoryRunStoreFactory;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
@@ -67,6 +69,7 @@ public final class CropcastModule extends AbstractModule {
 
         MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
+        MapBinder.newMapBinder(binder(), String.class, ModelStoreFactory.class).addBinding("memory").to(MemoryModelStoreFactory.class);
 
         MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class);
         storages.addBinding(LocalStorage.SCHEME).to(LocalStorage.class);
@@ -86,6 +89,12 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     MemoryRunStoreFactory memoryRunStoreFactory(Clock clock) {
         return new MemoryRunStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
+    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
+        return new MemoryModelStoreFactory(clock, context.random());
     }
 
     @Provides
