@@ -145,8 +145,10 @@ public final class StageLauncher {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
-                    return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
+                    StageResult done = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
                             launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel)));
+                    run.setTags(Map.of(NOTE_TAG, note(launch.stage(), done)));
+                    return done;
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {
@@ -156,6 +158,16 @@ public final class StageLauncher {
             directories.release(choice);
             throw e;
         }
+    }
+
+    /** MLflow's run description (shown on the run page). */
+    public static final String NOTE_TAG = "mlflow.note.content";
+
+    /** The stage's summary as the run's Markdown description: a heading and the summary lines (tables kept aligned). */
+    static String note(String stage, StageResult result) {
+        StringBuilder text = new StringBuilder("### cropcast " + stage + "\n\n```\n");
+        result.summaryLines().forEach(line -> text.append(line).append('\n'));
+        return org.cropcast.tracking.TrackingLimits.truncateTagValue(text.append("```\n").toString());
     }
 
     /**

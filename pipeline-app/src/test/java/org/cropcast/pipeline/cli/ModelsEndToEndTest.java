@@ -57,6 +57,8 @@ class ModelsEndToEndTest {
             print("datasets", sorted((d.dataset.name, [t.value for t in d.tags if t.key == "mlflow.data.context"][0]) for d in run.inputs.dataset_inputs))
             print("digests", all(len(d.dataset.digest) == 16 for d in run.inputs.dataset_inputs))
             print("outputs", [o.model_id == model_id for o in run.outputs.model_outputs])
+            t = run.data.tags
+            print("source", t.get("mlflow.source.name"), t.get("mlflow.source.type"), t.get("mlflow.note.content", "").startswith("### cropcast fit-production"))
             forecast = client.get_run(forecast_id)
             print("forecast", [i.model_id == model_id for i in forecast.inputs.model_inputs], forecast.info.status)
             """;
@@ -129,6 +131,7 @@ class ModelsEndToEndTest {
                 "datasets [('features', 'training'), ('reference-DEMO-SURVEY', 'reference'), ('target', 'training')]",
                 "digests True",
                 "outputs [True]",
+                "source cropcast run fit-production LOCAL True",
                 "forecast [True] FINISHED");
 
         // bad model URIs: exit 2, one line naming the culprit, and no forecast run made
