@@ -81,8 +81,9 @@ public final class RunsSyncCommand implements Callable<Integer> {
         List<RunId> ids = runs.stream().map(RunId::of).toList();
         SyncRequest request = new SyncRequest(experiments, ids, dryRun, finalizeStale, staleAfter);
         PrintWriter err = spec.commandLine().getErr();
+        boolean quiet = spec.root().userObject() instanceof CropcastCommand root && root.quiet;
         SyncReport report = sync.sync(Optional.ofNullable(from), Optional.ofNullable(config), to, request,
-                SyncProgress.choose(context, err, noProgress || json));
+                SyncProgress.choose(context, err, noProgress || json || quiet));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(RunFormats.toJson(json(report)));
