@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.MemoryRunStore;
@@ -33,13 +34,13 @@ import org.cropcast.tracking.sync.SyncRequest;
  */
 public final class RunsSync {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunsSync.class);
-    private final TrackingBackends backends;
+    private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
     private final Clock clock;
 
     @Inject
-    public RunsSync(TrackingBackends backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
+    public RunsSync(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
@@ -64,9 +65,9 @@ public final class RunsSync {
             // opening it would create it: a dry run reads an empty store in its place instead
             LOG.info("the destination database {} does not exist yet: every run would be created", destination.display());
         }
-        try (RunStore sourceRuns = backends.open(source.uri());
+        try (RunStore sourceRuns = backends.create(source.uri());
                 RunStore destinationRuns = absent && request.dryRun()
-                        ? new MemoryRunStore(clock, context.random()) : backends.open(destination.uri())) {
+                        ? new MemoryRunStore(clock, context.random()) : backends.create(destination.uri())) {
             RunSync sync = new RunSync(new SyncEndpoint(source.uri(), sourceRuns, EndpointArtifactStore.of(artifacts, source.uri())),
                     new SyncEndpoint(destination.uri(), destinationRuns, EndpointArtifactStore.of(artifacts, destination.uri())),
                     clock, listener);

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageRegistry;
-import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.stages.FitProductionStage;
 import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
@@ -29,13 +28,14 @@ import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
 
 /**
  * The composition root: what the command line uses, by scheme, in one place. It binds core's and
  * the app's classes only; each adapter's module adds its own entries to the same by-scheme maps.
  * <ul>
- *   <li>tracking backends by tracking-URI scheme ({@link TrackingBackends} over a
+ *   <li>tracking backends by tracking-URI scheme (core's {@link SwitchingRunStoreFactory} over a
  *       {@code Map<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} from
  *       {@code SqliteTrackingModule}, {@code http}/{@code https} from {@code MlflowRestTrackingModule};</li>
  *   <li>storage by location scheme ({@link SwitchingStorage} over a {@code Map<String, Storage>}):
@@ -64,7 +64,6 @@ public final class CropcastModule extends AbstractModule {
         bind(DocumentWriter.class).to(JacksonYamlDocumentWriter.class).in(Singleton.class);
         bind(LocalStorage.class).in(Singleton.class);
         bind(MemoryStorage.class).in(Singleton.class);
-        bind(TrackingBackends.class).in(Singleton.class);
 
         MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
@@ -87,6 +86,18 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     MemoryRunStoreFactory memoryRunStoreFactory(Clock clock) {
         return new MemoryRunStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
+    SwitchingRunStoreFactory runStores(Map<String, RunStoreFactory> byScheme) {
+        return new SwitchingRunStoreFactory(byScheme);
+    }
+
+    @Provides
+    @Singleton
+    RunStoreFactory anyRunStore(SwitchingRunStoreFactory factory) {
+        return factory;
     }
 
     @Provides

@@ -22,12 +22,12 @@ import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.RunDirectories;
 import org.cropcast.pipeline.runs.StageLauncher;
-import org.cropcast.pipeline.runs.TrackingBackends;
 import org.cropcast.pipeline.runs.TrackingTarget;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 
 /**
@@ -139,7 +139,7 @@ final class StageHarness {
     StageRun run(Stage stage, PipelineConfig config, Location runDirectory, Optional<LocalDate> initDate) {
         TrackingTarget tracking = TrackingTarget.of(config);
         // the memory: backend keeps one store per URI for the injector's life: not closed, so runs stay readable
-        RunStore store = injector.getInstance(TrackingBackends.class).open(tracking.uri());
+        RunStore store = injector.getInstance(RunStoreFactory.class).create(tracking.uri());
         return run(stage, config, runDirectory, initDate, store, tracking);
     }
 
