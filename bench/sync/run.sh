@@ -28,7 +28,7 @@ if [[ ! -x "$eei/bin/export-experiment" ]]; then
 fi
 
 jar="$root/pipeline-app/target/cropcast.jar"
-if [[ ! -f "$jar" || "${NO_BUILD:-}" != 1 ]]; then
+if [[ ! -f "$jar" || "${NO_BUILD:-}" != 1 ]]; then  # NO_BUILD=1: bench/run.sh built it
   log "building cropcast.jar"
   mvn -B -q -o -pl pipeline-app -am package -DskipTests > /dev/null
 fi
@@ -108,5 +108,9 @@ doc["sync_vs_export_import"] = {"ratio": round(ratio, 2), "cropcast_seconds": c1
                                 "runs": runs, "points_per_run": points, "commit": commit, "source": "bench/sync/run.sh"}
 json.dump(doc, open(path, "w"), indent=2, sort_keys=True)
 open(path, "a").write("\n")
+if os.environ.get("BENCH_JSONL"):  # inside bench/run.sh: the report reads the samples from there
+    with open(os.environ["BENCH_JSONL"], "a") as f:
+        f.write(json.dumps({"system": "sync-cropcast", "op": "sync", "samples": [c1], "runs": runs, "points": points}) + "\n")
+        f.write(json.dumps({"system": "sync-export-import", "op": "sync", "samples": [round(e1 + i1, 2)], "runs": runs, "points": points}) + "\n")
 print(md)
 PY

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunSync {
     private static final Logger LOG = LoggerFactory.getLogger(RunSync.class);
-    /** MLflow's log_batch limits. */
+    /** MLflow's log_batch limits (1,000 entries in all, at most 100 params and 100 tags). */
     static final int METRIC_BATCH = 1000;
     static final int PARAM_BATCH = 100;
     static final int TAG_BATCH = 100;
@@ -315,16 +315,17 @@ public final class RunSync {
                 tags.add(new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint));
                 tags.add(new Tag(SyncTags.SOURCE_URI, source.display()));
             }
-            for (int i = 0; i < params.size(); i += PARAM_BATCH) {
-                destination.runs().logBatch(copyId, List.of(), params.subList(i, Math.min(params.size(), i + PARAM_BATCH)), List.of());
-            }
-            for (int i = 0; i < tags.size(); i += TAG_BATCH) {
-                destination.runs().logBatch(copyId, List.of(), List.of(), tags.subList(i, Math.min(tags.size(), i + TAG_BATCH)));
-            }
-            for (int i = 0; i < metrics.size(); i += METRIC_BATCH) {
-                List<Metric> batch = metrics.subList(i, Math.min(metrics.size(), i + METRIC_BATCH));
-                destination.runs().logBatch(copyId, batch, List.of(), List.of());
-                listener.metricPoints(batch.size());
+            // params and tags ride with the first metrics: as few requests as MLflow's log_batch limits allow
+            for (int p = 0, t = 0, m = 0; p < params.size() || t < tags.size() || m < metrics.size(); ) {
+                List<Param> batchParams = params.subList(p, Math.min(params.size(), p + PARAM_BATCH));
+                List<Tag> batchTags = tags.subList(t, Math.min(tags.size(), t + TAG_BATCH));
+                int room = METRIC_BATCH - batchParams.size() - batchTags.size();
+                List<Metric> batchMetrics = metrics.subList(m, Math.min(metrics.size(), m + room));
+                destination.runs().logBatch(copyId, batchMetrics, batchParams, batchTags);
+                p += batchParams.size();
+                t += batchTags.size();
+                m += batchMetrics.size();
+                listener.metricPoints(batchMetrics.size());
             }
             if (!files.isEmpty()) {
                 destination.artifacts().discardIncompleteUploads(copy.info().artifactUri());
@@ -371,9 +372,12 @@ public final class RunSync {
                     new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint),
                     new Tag(SyncTags.SOURCE_RUN_ID, run.id().value()),
                     new Tag(SyncTags.SOURCE_URI, source.display()));
-            RunInfo created = destination.runs().createRun(new CreateRunRequest(experiment.id(), info.runName(), info.userId(),
-                    info.startTimeMillis(), identity));
-            Run copy = destination.runs().getRun(created.runId()).orElseThrow(() -> RunStores.runNotFound(created.runId()));
+            CreateRunRequest request = new CreateRunRequest(experiment.id(), info.runName(), info.userId(), info.startTimeMillis(), identity);
+            RunInfo created = destination.runs().createRun(request);
+            // what the new run holds, without reading it back
+            Map<String, String> tags = new HashMap<>();
+            RunStores.creationTags(request).forEach(tag -> tags.put(tag.key(), tag.value()));
+            Run copy = new Run(created, new org.cropcast.tracking.RunData(Map.of(), tags, Map.of()));
             copies(experimentName).put(run.id().value(), copy);
             return copy;
         }
