@@ -191,6 +191,24 @@ public abstract class AbstractRunSyncContractTest {
     }
 
     @Test
+    public void parallelSyncCopiesEachRunOnceParentsFirstAndASecondOneWritesNothing() throws IOException {
+        Seeded seeded = seed();
+        SyncReport report = sync(all().withParallelism(4));
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        assertThat(report.runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.CREATED).hasSize(4);
+        for (RunId id : List.of(seeded.parent(), seeded.child(), seeded.running(), seeded.other())) {
+            assertCopied(id);
+        }
+        CountingRunStore runs = new CountingRunStore(destination.runs());
+        CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
+        SyncReport second = sync(source, counted(runs, artifacts), all().withParallelism(4));
+        assertThat(second.runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.UNCHANGED);
+        assertThat(runs.writes).hasValue(0);
+        assertThat(artifacts.uploads).hasValue(0);
+        assertThat(destinationRuns(expA)).hasSize(3);
+    }
+
+    @Test
     public void identityTagsOnBothSidesAndNoCredentialInAnyCopy() throws IOException {
         Seeded seeded = seed();
         SyncEndpoint withCredentials = new SyncEndpoint("https://alice:s3cret@tracking.example.com/", source.runs(), source.artifacts());
