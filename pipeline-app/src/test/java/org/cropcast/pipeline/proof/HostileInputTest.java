@@ -227,6 +227,7 @@ class HostileInputTest {
         List<Case> cases = new ArrayList<>();
         cases.addAll(minimalCases());
         cases.addAll(demoCases());
+        cases.addAll(malformedUriCases());
         assertThat(cases.stream().map(Case::name)).as("case names").doesNotHaveDuplicates();
         return cases.stream();
     }
@@ -366,6 +367,35 @@ class HostileInputTest {
                 m.command("demo into a file", 2, "is a file", (data, config) -> List.of("demo", config.toString())),
                 m.command("demo below a file", 3, "cannot write the demo data root in ", (data, config) -> List.of("demo",
                         config.resolve("sub").toString())));
+    }
+
+    /**
+     * Issue 20: one redaction rule for every message built from a URI, whatever makes it malformed:
+     * each shape through a tracking URI, {@code AWS_ENDPOINT_URL_S3} and an {@code s3://} data root.
+     */
+    private static List<Case> malformedUriCases() {
+        Fixture m = Fixture.MINIMAL;
+        List<Case> cases = new ArrayList<>();
+        Map<String, String> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("'/' in the password", "alice:pa/" + PASSWORD + "@");
+        shapes.put("'#' in the password", "alice:pa#" + PASSWORD + "@");
+        shapes.put("'?' in the password", "alice:pa?" + PASSWORD + "@");
+        shapes.put("'/' in the password, no host", "alice:pa/" + PASSWORD);
+        shapes.put("a ?sig= query", "?sig=" + PASSWORD);
+        shapes.put("a #access_token= fragment", "#access_token=" + PASSWORD);
+        shapes.put("a bare query", "?" + PASSWORD);
+        shapes.put("an unclosed IPv6 bracket and a query", "[bad/?sig=" + PASSWORD);
+        shapes.forEach((label, shape) -> {
+            boolean suffix = shape.startsWith("?") || shape.startsWith("#");
+            String http = suffix ? "http://127.0.0.1:9/x" + shape : "http://" + shape + (shape.endsWith("@") ? "127.0.0.1:9" : "");
+            String s3 = suffix ? "s3://bucket/x" + shape : "s3://" + shape + (shape.endsWith("@") ? "bucket/x" : "");
+            cases.add(m.args("tracking URI with " + label, 2, "tracking URI", "runs", "list", "--tracking-uri", http));
+            // on the demo fixture: the memory fixture's own check runs a command line in the same environment
+            cases.add(Fixture.DEMO.args("AWS_ENDPOINT_URL_S3 with " + label, 2, "AWS_ENDPOINT_URL_S3", "runs", "list", "--tracking-uri", MEMORY_URI)
+                    .withEnv(Map.of("AWS_ENDPOINT_URL_S3", http)));
+            cases.add(m.set("s3 data root with " + label, "data_root=" + s3, "key 'data_root'"));
+        });
+        return cases;
     }
 
     /** The CVE checklist, credentials, data paths, configuration files and the database, on {@link Fixture#DEMO} with the real stages. */
