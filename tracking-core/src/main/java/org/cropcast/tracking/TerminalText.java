@@ -49,6 +49,39 @@ public final class TerminalText {
         };
     }
 
+    /**
+     * A writer to a terminal that lets through the line breaks and tabs the program itself writes
+     * ({@code \n}, {@code \r}, {@code \t}) and escapes every other interpreted character, whatever
+     * printed it: the last line of defence under {@link #visible}, which every value from outside
+     * data goes through first (so that its own line breaks are escaped too).
+     */
+    public static java.io.Writer writer(java.io.Writer terminal) {
+        return new java.io.FilterWriter(terminal) {
+            @Override
+            public void write(int c) throws java.io.IOException {
+                if (c == '\n' || c == '\r' || c == '\t' || Character.getType(c) == Character.SURROGATE || !isInterpreted(c)) {
+                    out.write(c);
+                } else {
+                    out.write(escape(c));
+                }
+            }
+
+            @Override
+            public void write(char[] buffer, int offset, int length) throws java.io.IOException {
+                for (int i = offset; i < offset + length; i++) {
+                    write(buffer[i]);
+                }
+            }
+
+            @Override
+            public void write(String text, int offset, int length) throws java.io.IOException {
+                for (int i = offset; i < offset + length; i++) {
+                    write(text.charAt(i));
+                }
+            }
+        };
+    }
+
     private static boolean isClean(String text) {
         return text.codePoints().noneMatch(c -> c < 0x20 || c >= 0x7f && isInterpreted(c));
     }

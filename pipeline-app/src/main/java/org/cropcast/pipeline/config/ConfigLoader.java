@@ -288,17 +288,14 @@ public final class ConfigLoader {
         }
     }
 
-    /** Text values with control characters (NUL, newlines, escapes) never reach a path, a tag or a terminal. */
+    /** Text values with control characters (NUL, newlines, escapes, C1 controls, bidi overrides) never reach a path, a tag or a terminal. */
     private static void rejectControlCharacters(String source, JsonNode node, String path) {
         if (node.isTextual()) {
-            String text = node.asText();
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c < 0x20 || c == 0x7f) {
-                    throw error(AppErrorCode.CONFIG_INVALID_VALUE, source + ": key '" + path
-                            + "': must not contain control characters (found U+" + String.format("%04X", (int) c) + ")");
-                }
-            }
+            // every character a terminal interprets: C0 and C1 controls, DEL, bidi overrides, line separators
+            node.asText().codePoints().filter(org.cropcast.tracking.TerminalText::isInterpreted).findFirst().ifPresent(c -> {
+                throw error(AppErrorCode.CONFIG_INVALID_VALUE, source + ": key '" + path
+                        + "': must not contain control characters (found U+" + String.format("%04X", c) + ")");
+            });
         } else if (node.isObject()) {
             node.fields().forEachRemaining(e -> rejectControlCharacters(source, e.getValue(),
                     path.isEmpty() ? e.getKey() : path + "." + e.getKey()));

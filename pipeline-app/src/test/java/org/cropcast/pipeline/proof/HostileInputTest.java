@@ -335,6 +335,11 @@ class HostileInputTest {
                 m.set("override index out of range", "reference_data.3.name=x", "'reference_data' has no element 3"),
                 m.set("override of the wrong type", "feature_start_year=abc", "key 'feature_start_year': expected an integer, got 'abc'"),
                 m.set("override with a control character", "experiment_name=a\u001b[31mred", "must not contain control characters"),
+                m.set("override with a C1 control (CSI)", "experiment_name=a\u009b31mred", "found U+009B"),
+                m.set("override with a bidi override", "experiment_name=a\u202egnp.exe", "found U+202E"),
+                m.set("override with a line separator", "experiment_name=a\u2028b", "found U+2028"),
+                m.edit("reference name with an isolate", "", "reference_data:\n  - name: \"a\u2066b\"\n    path: target.csv\n    value_column: v\n    issue_column: i",
+                        "found U+2066"),
                 m.set("override with a secret", "mlflow_tracking_uri=https://bob:" + PASSWORD + "@", "tracking URI"),
                 // run directories, dates, ids and options
                 m.command("run dir does not exist (forecast)", 2, "does not exist", (data, config) -> List.of("run", "forecast", "--run-dir",
@@ -536,6 +541,55 @@ class HostileInputTest {
         assertThat(observed.result().err()).as(observed.result().toString()).contains("1500 ms");
         assertThat(RunShape.statusCounts(db)).isEqualTo(Map.of("FINISHED", 1));
         assertThat(RunShape.integrityCheck(db)).isEqualTo("ok");
+    }
+
+    /**
+     * Issue 20, terminal injection: names and paths from outside (a run directory the user named, an
+     * experiment, run, tag and param written into the database by another tool) holding ESC
+     * sequences, a C1 CSI (U+009B), bidi overrides and isolates, a line separator and a newline that
+     * would forge a {@code run id:} line reach standard output escaped, in the run summary and in
+     * {@code runs list/show/compare}, text and {@code --json} alike; the JSON still reads back as
+     * the original text.
+     */
+    @Test
+    void outsideDataReachesTheTerminalEscapedInTextAndJson() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        String hostile = "x\u001b[2J\u001b]0;title\u0007\u009b31m\u202erev\u2066\u2028\n  run id:    00000000000000000000000000SPOOF";
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        CliHarness.Result run = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2012", "--run-dir",
+                data.resolve("runs/" + hostile.replace("/", "_")).toString()).toArray(String[]::new));
+        assertInert(run.out());
+        String id = run.runId();
+        CliHarness.Result second = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2013").toArray(String[]::new));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("mlruns.db"))) {
+            for (String sql : List.of("UPDATE experiments SET name = ? WHERE name = 'cropcast-demo'", "UPDATE runs SET name = ?",
+                    "UPDATE tags SET value = ? WHERE key = 'mlflow.runName'", "UPDATE params SET value = ? WHERE key = 'detrend'",
+                    "INSERT INTO tags (key, value, run_uuid) SELECT ?, 'v', run_uuid FROM runs")) {
+                try (var statement = c.prepareStatement(sql)) {
+                    statement.setString(1, sql.startsWith("INSERT") ? "key" + hostile : hostile);
+                    statement.executeUpdate();
+                }
+            }
+        }
+        String uri = "sqlite:///" + data.resolve("mlruns.db");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (List<String> command : List.of(List.of("runs", "list"), List.of("runs", "show", id), List.of("runs", "compare", id, second.runId()))) {
+            CliHarness.Result text = cli.ok(plus(command, "--tracking-uri", uri).toArray(String[]::new));
+            assertInert(text.out());
+            assertThat(text.out()).as(text.toString()).contains("x\\u001B[2J\\u001B]0;title\\u0007\\u009B31m\\u202Erev\\u2066\\u2028\\n  run id:");
+            CliHarness.Result asJson = cli.ok(plus(command, "--tracking-uri", uri, "--json").toArray(String[]::new));
+            assertInert(asJson.out());
+            assertThat(json.readTree(asJson.out()).toString()).as("the JSON reads back as the original text").contains(
+                    json.writeValueAsString(hostile).replace("\"", ""));
+        }
+    }
+
+    /** No character a terminal interprets except the program's own line breaks, and no forged {@code run id:} line. */
+    private static void assertInert(String out) {
+        assertThat(out.codePoints().filter(c -> c != '\n' && org.cropcast.tracking.TerminalText.isInterpreted(c)).toArray())
+                .as("raw control, bidi or separator characters in:\n" + out).isEmpty();
+        assertThat(out.lines()).as(out).noneMatch(line -> line.contains("SPOOF") && line.stripLeading().startsWith("run id:"));
     }
 
     // --- the one assertion helper -------------------------------------------------------------
