@@ -110,11 +110,11 @@ public final class ConfigLoader {
             if (Files.isDirectory(file)) {
                 throw error(AppErrorCode.CONFIG_UNREADABLE, source + ": cannot read the configuration: it is a directory");
             }
-            if (Files.exists(file) && Files.size(file) > MAX_CONFIG_BYTES) {
-                throw error(AppErrorCode.CONFIG_UNREADABLE, source + ": cannot read the configuration: it is larger than "
-                        + MAX_CONFIG_BYTES / 1024 + " KiB");
+            // the limit counts the bytes read, not the size the file reports (a device such as /dev/zero reports 0)
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = org.cropcast.tracking.BoundedReads.readAtMost(in, (int) MAX_CONFIG_BYTES, () -> error(AppErrorCode.CONFIG_UNREADABLE,
+                        source + ": cannot read the configuration: it is larger than " + MAX_CONFIG_BYTES / 1024 + " KiB"));
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new CropcastException(AppErrorCode.CONFIG_NOT_FOUND, source + ": configuration file not found", e);
         } catch (AccessDeniedException e) {

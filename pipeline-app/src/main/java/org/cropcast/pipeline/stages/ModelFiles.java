@@ -39,6 +39,9 @@ final class ModelFiles {
         }
     }
 
+    /** A model is coefficients for a few hundred regions: far below this. */
+    static final long MAX_MODEL_BYTES = 64L << 20;
+
     static ProductionModel read(Storage storage, Location runDirectory) {
         Location location = runDirectory.resolve(MODEL_PATH);
         if (!storage.exists(location)) {
@@ -46,7 +49,10 @@ final class ModelFiles {
                     location + ": no production model in the run directory; run fit-production with this run directory first");
         }
         try (InputStream in = storage.newInputStream(location)) {
-            ProductionModel model = JSON.readValue(in, ProductionModel.class);
+            ProductionModel model = JSON.readValue(org.cropcast.tracking.BoundedReads.limited(in, MAX_MODEL_BYTES,
+                    () -> new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,
+                            location + ": not a readable model: it is larger than " + MAX_MODEL_BYTES / (1024 * 1024) + " MiB")),
+                    ProductionModel.class);
             if (!ProductionModel.FORMAT.equals(model.format()) || model.version() != ProductionModel.VERSION) {
                 throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, location + ": format " + model.format()
                         + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version " + ProductionModel.VERSION);

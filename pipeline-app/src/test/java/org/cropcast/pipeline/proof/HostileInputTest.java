@@ -228,6 +228,7 @@ class HostileInputTest {
         cases.addAll(minimalCases());
         cases.addAll(demoCases());
         cases.addAll(malformedUriCases());
+        cases.addAll(boundedInputCases());
         assertThat(cases.stream().map(Case::name)).as("case names").doesNotHaveDuplicates();
         return cases.stream();
     }
@@ -401,6 +402,115 @@ class HostileInputTest {
             cases.add(m.set("s3 data root with " + label, "data_root=" + s3, "key 'data_root'"));
         });
         return cases;
+    }
+
+    /**
+     * Issue 20, bounded reads and validated environment: a tracking server answering an endless
+     * body, something that is not JSON or an empty {@code {}} (a fake server on 127.0.0.1) is an
+     * external failure naming the server; a configuration from a device is bounded by the bytes
+     * read; environment variables are refused like configuration keys, naming the variable, by
+     * every command ({@code demo} included).
+     */
+    private static List<Case> boundedInputCases() {
+        Fixture d = Fixture.DEMO;
+        List<Case> cases = new ArrayList<>();
+        for (String answer : List.of("endless", "html", "empty")) {
+            String uri = FakeServer.uri(answer);
+            if (!answer.equals("empty")) { // {} is a valid empty search in MLflow's JSON: "No runs"
+                cases.add(d.args("server answering " + answer + " (runs list)", 3, uri, "runs", "list", "--tracking-uri", uri));
+            }
+            cases.add(d.set("server answering " + answer + " (hindcast)", "mlflow_tracking_uri=" + uri, uri).exit(3));
+        }
+        cases.add(d.args("--config /dev/zero", 2, "/dev/zero: cannot read the configuration: it is larger than 1024 KiB",
+                "run", "hindcast", "--config", "/dev/zero"));
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        variables.put("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "-1");
+        variables.put("MLFLOW_HTTP_REQUEST_TIMEOUT", "0");
+        variables.put("MLFLOW_HTTP_REQUEST_TIMEOUT ", "120.0");
+        variables.put("MLFLOW_TRACKING_INSECURE_TLS", "maybe");
+        variables.forEach((name, value) -> {
+            cases.add(d.args(name.strip() + "=" + value + " (runs list)", 2, "environment variable " + name.strip(), "runs", "list")
+                    .withEnv(Map.of(name.strip(), value)));
+            cases.add(d.command(name.strip() + "=" + value + " (demo)", 2, "environment variable " + name.strip(),
+                    (data, config) -> List.of("demo", data.resolve("new-demo").toString())).withEnv(Map.of(name.strip(), value)));
+        });
+        for (String value : List.of("abc", "0", "-1", "1e999", "NaN")) {
+            cases.add(d.set("CROPCAST_HEARTBEAT_SECONDS=" + value, "feature_start_year=2015", "environment variable CROPCAST_HEARTBEAT_SECONDS")
+                    .withEnv(Map.of("CROPCAST_HEARTBEAT_SECONDS", value)).writingInRunAreas());
+        }
+        return cases;
+    }
+
+    /** A misbehaving tracking server on 127.0.0.1: {@code /endless} never stops sending, {@code /html} answers a web page, {@code /empty} answers {@code {}}. */
+    static final class FakeServer {
+        private static com.sun.net.httpserver.HttpServer server;
+
+        static synchronized String uri(String answer) {
+            if (server == null) {
+                try {
+                    server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "fake-tracking-server");
+                    t.setDaemon(true);
+                    return t;
+                }));
+                server.createContext("/endless", exchange -> {
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 0);
+                    byte[] chunk = "[".repeat(65536).getBytes(StandardCharsets.US_ASCII);
+                    try (var out = exchange.getResponseBody()) {
+                        while (true) {
+                            out.write(chunk);
+                        }
+                    } catch (IOException closedByTheClient) {
+                        exchange.close();
+                    }
+                });
+                server.createContext("/html", exchange -> answer(exchange, "<html><body>It works!</body></html>"));
+                server.createContext("/empty", exchange -> answer(exchange, "{}"));
+                server.start();
+            }
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + answer;
+        }
+
+        private static void answer(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Issue 20: {@code runs list} on a database another tool wrote, with a run id MLflow never makes
+     * ({@code not/a-valid id}) and a run with a null artifact URI, lists what it can (the odd run left
+     * out with a warning naming it) and {@code runs show} shows the run without an artifact root.
+     */
+    @Test
+    void runsListListsWhatItCanOfADatabaseAnotherToolWrote() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        String odd = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2015").toArray(String[]::new)).runId();
+        String plain = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2016").toArray(String[]::new)).runId();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("mlruns.db")); Statement s = c.createStatement()) {
+            s.execute("PRAGMA foreign_keys = OFF");
+            for (String table : List.of("runs", "tags", "params", "metrics", "latest_metrics")) {
+                s.executeUpdate("UPDATE " + table + " SET run_uuid = 'not/a-valid id' WHERE run_uuid = '" + odd + "'");
+            }
+            s.executeUpdate("UPDATE runs SET artifact_uri = NULL WHERE run_uuid = '" + plain + "'");
+        }
+        Observed list = runCapturingLogs(cli, data, List.of("runs", "list", "--config", config.toString()));
+        assertThat(list.result().exitCode()).as(list.result().toString()).isZero();
+        assertThat(list.result().out()).contains(plain).doesNotContain("not/a-valid id");
+        assertThat(list.logs()).anySatisfy(line -> assertThat(line).contains("not/a-valid id", "left out"));
+        CliHarness.Result show = cli.ok("runs", "show", plain, "--config", config.toString());
+        assertThat(show.out()).contains("Artifacts (0)");
     }
 
     /** The CVE checklist, credentials, data paths, configuration files and the database, on {@link Fixture#DEMO} with the real stages. */
