@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Map;
-import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.runs.ProcessContext;
 
 /**
  * Drives the real command line in-process: one injector (so that {@code memory:} stores outlive a
@@ -54,11 +54,11 @@ public final class CliHarness {
     public CliHarness(Map<String, String> environment, Clock clock, Module... overrides) {
         Injector built = null;
         try {
-            built = Cropcast.injector(CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
+            built = Cropcast.injector(ProcessContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
                     overrides);
         } catch (org.cropcast.tracking.CropcastException refused) {
             // the environment is refused while the composition root is built: each command then
-            // goes through the production path that reports it (Cropcast.commandLine(CliContext))
+            // goes through the production path that reports it (Cropcast.commandLine(ProcessContext))
         }
         this.injector = built;
         this.environment = environment;
@@ -91,7 +91,7 @@ public final class CliHarness {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = (injector == null
-                ? Cropcast.commandLine(CliContext.of(new PrintWriter(out, true), new PrintWriter(err, true), environment, clock), overrides)
+                ? Cropcast.commandLine(ProcessContext.of(new PrintWriter(out, true), new PrintWriter(err, true), environment, clock), overrides)
                 : Cropcast.commandLine(injector, new PrintWriter(out, true), new PrintWriter(err, true), false)).execute(args);
         return new Result(code, out.toString(), err.toString());
     }

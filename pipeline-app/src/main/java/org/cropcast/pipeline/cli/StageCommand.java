@@ -2,6 +2,7 @@ package org.cropcast.pipeline.cli;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.tracking.RunId;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +18,9 @@ abstract class StageCommand implements Callable<Integer> {
     boolean noProgress;
 
     final StageLauncher launcher;
-    final CliContext context;
+    final ProcessContext context;
 
-    StageCommand(StageLauncher launcher, CliContext context) {
+    StageCommand(StageLauncher launcher, ProcessContext context) {
         this.launcher = launcher;
         this.context = context;
     }
@@ -31,6 +32,7 @@ abstract class StageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Signals.install(context);
+        ParentWatchdog.start(context);
         boolean quiet = spec.commandLine().getParseResult() != null && quiet();
         var progress = Progress.choose(context, spec.commandLine().getErr(), noProgress || quiet);
         StageLauncher.Outcome outcome;
@@ -44,12 +46,7 @@ abstract class StageCommand implements Callable<Integer> {
     }
 
     private boolean quiet() {
-        for (CommandSpec s = spec; s != null; s = s.parent()) {
-            if (s.userObject() instanceof CropcastCommand root) {
-                return root.quiet;
-            }
-        }
-        return false;
+        return CropcastCommand.quiet(spec);
     }
 
     static Optional<RunId> none() {

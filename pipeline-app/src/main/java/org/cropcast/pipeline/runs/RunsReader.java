@@ -12,12 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.config.Suggestions;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.ArtifactEntry;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
@@ -26,9 +24,13 @@ import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunFilter;
+import org.cropcast.tracking.RunMatcher;
+import org.cropcast.tracking.RunOrder;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.TrackingUris;
 
@@ -38,13 +40,13 @@ public final class RunsReader {
     /** At most this many artifact entries are listed by {@code runs show}. */
     public static final int MAX_ARTIFACTS = 500;
 
-    private final TrackingBackends backends;
+    private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
-    private final CliContext context;
+    private final ProcessContext context;
     private final Clock clock;
 
     @Inject
-    public RunsReader(TrackingBackends backends, ArtifactStore artifacts, CliContext context, Clock clock) {
+    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
@@ -75,6 +77,15 @@ public final class RunsReader {
 
         /** Active runs, newest first: of one experiment (by name) or of all. */
         public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, int max, Duration staleAfter) {
+            return list(experimentName, status, RunFilter.NONE, List.of(), max, staleAfter);
+        }
+
+        /**
+         * Active runs that satisfy an MLflow search filter, in MLflow's order for the order-by
+         * clauses (newest first without): of one experiment (by name) or of all, merged in that order.
+         */
+        public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, RunFilter filter,
+                List<RunOrder> orderBy, int max, Duration staleAfter) {
             List<Experiment> experiments;
             if (experimentName.isPresent()) {
                 Experiment experiment = store.findExperiment(experimentName.get()).orElseThrow(() -> {
@@ -90,12 +101,12 @@ public final class RunsReader {
             List<RunView> views = new ArrayList<>();
             for (Experiment experiment : experiments) {
                 experimentNames.put(experiment.id(), experiment.name());
-                for (Run run : store.searchRuns(new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT)))) {
+                RunSearch search = new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT), filter, orderBy);
+                for (Run run : store.searchRuns(search)) {
                     views.add(view(run, staleAfter));
                 }
             }
-            views.sort(Comparator.comparingLong((RunView v) -> v.run().info().startTimeMillis()).reversed()
-                    .thenComparing(v -> v.run().id().value()));
+            views.sort(Comparator.comparing(RunView::run, RunMatcher.order(orderBy)));
             return views.size() > max ? views.subList(0, max) : views;
         }
 
@@ -154,6 +165,6 @@ public final class RunsReader {
             });
         }
         LOG.debug("reading runs from {}", target.display());
-        return new Session(target, backends.open(target.uri()));
+        return new Session(target, backends.create(target.uri()));
     }
 }

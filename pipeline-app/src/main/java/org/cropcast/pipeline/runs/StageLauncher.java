@@ -15,16 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageResult;
-import org.cropcast.pipeline.wiring.StageRegistry;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
 import org.cropcast.tracking.CropcastException;
@@ -38,6 +35,7 @@ import org.cropcast.tracking.RunRequest;
 import org.cropcast.tracking.RunScope;
 import org.cropcast.tracking.RunScopeSettings;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
 
@@ -54,16 +52,16 @@ public final class StageLauncher {
     public static final String HEARTBEAT_SECONDS = "CROPCAST_HEARTBEAT_SECONDS";
 
     private final StageRegistry stages;
-    private final TrackingBackends backends;
+    private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
     private final Storage storage;
     private final DocumentWriter documents;
     private final Clock clock;
-    private final CliContext context;
+    private final ProcessContext context;
 
     @Inject
-    public StageLauncher(StageRegistry stages, TrackingBackends backends, ArtifactStore artifacts, Storage storage,
-            DocumentWriter documents, Clock clock, CliContext context) {
+    public StageLauncher(StageRegistry stages, RunStoreFactory backends, ArtifactStore artifacts, Storage storage,
+            DocumentWriter documents, Clock clock, ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -82,7 +80,14 @@ public final class StageLauncher {
             Optional<String> runDirectory,
             boolean resume,
             Optional<LocalDate> initDate,
-            ProgressListener progress) {}
+            ProgressListener progress,
+            Optional<RunId> parentRunId) {
+        /** A launch of a run without a parent. */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, Optional.empty());
+        }
+    }
 
     /** What happened. */
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
@@ -103,9 +108,10 @@ public final class StageLauncher {
         RunDirectories.Choice choice = choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.open(tracking.uri())) {
+        try (RunStore store = backends.create(tracking.uri())) {
             RunScope scope = runScope(store, tracking, launch.configDirectory());
-            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
@@ -148,7 +154,15 @@ public final class StageLauncher {
      * calling a stage directly (tests, embedding) gets the same run lifecycle.
      */
     public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory) {
-        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory));
+        return runScope(store, tracking, configDirectory, context.handleSignals());
+    }
+
+    /**
+     * As {@link #runScope(RunStore, TrackingTarget, Optional)}, choosing whether the run's own
+     * shutdown hook ends it KILLED on a signal: a sweep ends its parent run itself, after its children.
+     */
+    public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
+        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory, handleSignals));
     }
 
     /** The run request of a stage invocation: the resolved configuration, the bounded params, the chosen directory and mode. */
@@ -158,15 +172,15 @@ public final class StageLauncher {
                 boundedParams(config), choice.mode(), dataFiles);
     }
 
-    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory) {
+    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
         java.time.Duration heartbeat = new org.cropcast.tracking.EnvironmentVariables(context.environment(),
-                org.cropcast.pipeline.AppErrorCode.INVALID_ENVIRONMENT_VARIABLE).seconds(HEARTBEAT_SECONDS,
+                org.cropcast.pipeline.errors.AppErrorCode.INVALID_ENVIRONMENT_VARIABLE).seconds(HEARTBEAT_SECONDS,
                 java.time.Duration.ofMillis(10), java.time.Duration.ofHours(1), RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
         String user = Optional.ofNullable(context.environment().get("USER"))
                 .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
                 .orElse(System.getProperty("user.name", "unknown"));
         GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
-        return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
+        return new RunScopeSettings(user, tracking.display(), heartbeat, handleSignals, LibraryVersions.environment(), git);
     }
 
     static BoundedParams boundedParams(PipelineConfig c) {

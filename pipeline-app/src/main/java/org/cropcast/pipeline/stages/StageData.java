@@ -6,12 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.config.PipelineConfig.ReferenceSpec;
+import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
 import org.cropcast.pipeline.data.PanelLoader;
 import org.cropcast.pipeline.data.ReferenceLoader;
 import org.cropcast.pipeline.data.ReferenceTable;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.RegionSelection;
 import org.cropcast.tracking.CropcastException;
 

@@ -4,17 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
-import com.google.inject.multibindings.Multibinder;
 import java.util.Map;
 import org.cropcast.tracking.ArtifactStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStoreFactory;
 
 /**
  * Guice wiring of the MLflow tracking-server adapter: the {@code http} and {@code https} entries
- * of the {@code Map<String, RunStoreFactory>} (by URI scheme) and the {@code mlflow-artifacts:}
- * artifact store in the {@code Set<ArtifactStore>}. Binds only this adapter's classes. The
- * environment ({@code MLFLOW_TRACKING_USERNAME}, ... see {@link MlflowRestSettings}) is passed in
- * by the composition root, normally {@code System.getenv()}.
+ * of the {@code Map<String, RunStoreFactory>} and {@code Map<String, ModelStoreFactory>} (by tracking-URI scheme) and the
+ * {@code mlflow-artifacts} entry of the {@code Map<String, ArtifactStore>} (by artifact-root
+ * scheme: the server's artifact proxy). Binds only this adapter's classes. The environment
+ * ({@code MLFLOW_TRACKING_USERNAME}, ... see {@link MlflowRestSettings}) is passed in by the
+ * composition root, normally {@code System.getenv()}.
  */
 public final class MlflowRestTrackingModule extends AbstractModule {
     private final MlflowRestConnections connections;
@@ -34,6 +35,12 @@ public final class MlflowRestTrackingModule extends AbstractModule {
         for (String scheme : factory.schemes()) {
             factories.addBinding(scheme).toInstance(factory);
         }
-        Multibinder.newSetBinder(binder(), ArtifactStore.class).addBinding().toInstance(new MlflowArtifactsArtifactStore(connections));
+        MlflowRestModelStoreFactory models = new MlflowRestModelStoreFactory(connections);
+        MapBinder<String, ModelStoreFactory> modelFactories = MapBinder.newMapBinder(binder(), String.class, ModelStoreFactory.class);
+        for (String scheme : models.schemes()) {
+            modelFactories.addBinding(scheme).toInstance(models);
+        }
+        MapBinder.newMapBinder(binder(), String.class, ArtifactStore.class)
+                .addBinding(MlflowArtifactsArtifactStore.SCHEME).toInstance(new MlflowArtifactsArtifactStore(connections));
     }
 }
