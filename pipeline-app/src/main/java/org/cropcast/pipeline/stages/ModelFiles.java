@@ -16,6 +16,7 @@ import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Redactor;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
@@ -58,6 +59,10 @@ final class ModelFiles {
                 throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, location + ": format " + model.format()
                         + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version " + ProductionModel.VERSION);
             }
+            model.formatProblem().ifPresent(problem -> {
+                throw new CropcastException(PipelineErrorCode.INVALID_MODEL, location + ": not a valid "
+                        + ProductionModel.FORMAT + " version " + ProductionModel.VERSION + ": " + Redactor.truncateForMessage(problem));
+            });
             return model;
         } catch (IOException e) {
             throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,

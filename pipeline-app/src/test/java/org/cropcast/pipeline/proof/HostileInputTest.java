@@ -578,6 +578,35 @@ class HostileInputTest {
         cases.add(d.config("a YAML list instead of a mapping", "- a\n- b\n", "cropcast-demo.yaml"));
         cases.add(d.command("missing configuration file", 2, "missing.yaml",
                 (data, config) -> List.of("run", "hindcast", "--config", data.resolve("missing.yaml").toString())));
+        // --- data files (issue 20): numbers beyond the double range, names colliding once made key-safe ---
+        cases.add(d.command("1e400 in a yield cell", 2, "data/panel.csv: column 'yield_t_ha', row 2: '1e400' is not a number within the double range",
+                (data, config) -> {
+                    Path panel = data.resolve("data/panel.csv");
+                    List<String> lines = new ArrayList<>(Files.readAllLines(panel));
+                    String[] cells = lines.get(2).split(",", -1);
+                    cells[2] = "1e400";
+                    lines.set(2, String.join(",", cells));
+                    Files.write(panel, lines);
+                    return hindcast(config);
+                }).inAFailedRun());
+        cases.add(d.command("regions colliding once metric-safe", 2, "region 'R_01' and region 'R 01' both become the metric key segment 'R_01'",
+                (data, config) -> {
+                    for (String file : List.of("data/panel.csv", "data/weather_monthly.csv", "data/survey.csv")) {
+                        Path path = data.resolve(file);
+                        Files.writeString(path, Files.readString(path).replaceAll("(?m)^R01,", "R_01,").replaceAll("(?m)^R02,", "R 01,"));
+                    }
+                    return hindcast(config);
+                }).inAFailedRun());
+        cases.add(d.edit("reference names colliding in a prediction column", "", "  - name: DEMO_SURVEY\n    path: data/survey.csv\n"
+                + "    layout: long\n    region_column: region\n    year_column: year\n    issue_column: issue\n    value_column: yield_estimate",
+                "reference 'DEMO-SURVEY' issue '1' and reference 'DEMO_SURVEY' issue '1' both become the prediction column 'ref_DEMO_SURVEY_1'")
+                .inAFailedRun());
+        cases.add(d.args("init date in year 10000", 2, "'+10000-01-01' is outside the supported range", "run", "forecast", "--run-dir",
+                "/nonexistent", "--init-date", "+10000-01-01"));
+        cases.add(d.args("init date 1800-01-01", 2, "'1800-01-01' is outside the supported range", "run", "forecast", "--run-dir",
+                "/nonexistent", "--init-date", "1800-01-01"));
+        cases.add(d.args("init date 10000-01-01", 2, "'10000-01-01' is not a date", "run", "forecast", "--run-dir",
+                "/nonexistent", "--init-date", "10000-01-01"));
         // --- the database file ---
         cases.add(d.command("database file that is not SQLite", 2, "mlruns.db", (data, config) -> {
             Files.writeString(data.resolve("mlruns.db"), "this is a CSV, not a database\n1,2,3\n".repeat(200));
@@ -700,6 +729,51 @@ class HostileInputTest {
         assertThat(out.codePoints().filter(c -> c != '\n' && org.cropcast.tracking.TerminalText.isInterpreted(c)).toArray())
                 .as("raw control, bidi or separator characters in:\n" + out).isEmpty();
         assertThat(out.lines()).as(out).noneMatch(line -> line.contains("SPOOF") && line.stripLeading().startsWith("run id:"));
+    }
+
+    /**
+     * Issue 20: a {@code model.json} departing from its format (no features, a null feature name,
+     * no regions, missing trend coefficients, a non-positive standard deviation) and an init date
+     * before the data are refused with one line naming the file or the option, exit 2, the forecast
+     * run FAILED; the model is never used to forecast NaN or the bare trend.
+     */
+    @Test
+    void aModelFileDepartingFromItsFormatOrAnInitDateBeforeTheDataIsRefused() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        Path runDir = data.resolve("runs/fp");
+        cli.ok("run", "fit-production", "--config", config.toString(), "--run-dir", runDir.toString(), "--no-progress");
+        Path model = runDir.resolve("model/model.json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String original = Files.readString(model);
+        Map<String, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode>> edits = new java.util.LinkedHashMap<>();
+        edits.put("it has no features but its regression is 'ridge'", m -> m.putArray("features"));
+        edits.put("feature 0 has no name", m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("features").get(0)).putNull("name"));
+        edits.put("it has no regions", m -> m.putArray("regions"));
+        edits.put("region 'R01' has missing", m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("regions").get(0)).putArray("coefficients"));
+        edits.put("needs a finite mean and coefficient and a positive standard deviation",
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("features").get(1)).put("sd", 0.0));
+        int failed = 0;
+        for (var edit : edits.entrySet()) {
+            var document = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
+            edit.getValue().accept(document);
+            Files.writeString(model, json.writeValueAsString(document));
+            CliHarness.Result result = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "2022-08-15", "--no-progress");
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err().lines().toList()).as(result.toString()).singleElement().asString()
+                    .startsWith("cropcast: " + model + ": not a valid cropcast-production-model version 1: ").contains(edit.getKey());
+            failed++;
+        }
+        Files.writeString(model, original);
+        CliHarness.Result early = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "1950-01-01", "--no-progress");
+        assertThat(early.exitCode()).as(early.toString()).isEqualTo(2);
+        assertThat(early.err()).as(early.toString()).contains("--init-date 1950-01-01: the data start in 1991").hasLineCount(1);
+        failed++;
+        assertThat(failed).isEqualTo(edits.size() + 1);
+        // the first refusal created the forecast run, each later one resumed it: it ends FAILED, the fit-production run FINISHED
+        assertThat(RunShape.statusCounts(data.resolve("mlruns.db"))).as("the refused forecast run FAILED")
+                .isEqualTo(Map.of("FAILED", 1, "FINISHED", 1));
     }
 
     // --- the one assertion helper -------------------------------------------------------------
