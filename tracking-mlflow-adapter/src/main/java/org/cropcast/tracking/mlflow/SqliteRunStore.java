@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;
+import org.slf4j.LoggerFactory;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.LifecycleStage;
@@ -639,7 +640,14 @@ public final class SqliteRunStore implements RunStore {
             List<RunInfo> infos = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    infos.add(runInfo(rows));
+                    // a row another tool wrote in a shape cropcast cannot represent (a run id MLflow never
+                    // makes, an unknown status) is left out, said out loud, not the whole listing
+                    try {
+                        infos.add(runInfo(rows));
+                    } catch (CropcastException | IllegalArgumentException e) {
+                        LoggerFactory.getLogger(SqliteRunStore.class).warn("run '{}' left out of the search: {}",
+                                rows.getString(1), e.getMessage());
+                    }
                 }
             }
             List<Run> out = new ArrayList<>(infos.size());
