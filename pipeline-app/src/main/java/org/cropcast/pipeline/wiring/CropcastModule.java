@@ -114,12 +114,6 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
-        return new MemoryModelStoreFactory(clock, context.random());
-    }
-
-    @Provides
-    @Singleton
     SwitchingModelStoreFactory modelStores(Map<String, ModelStoreFactory> byScheme) {
         return new SwitchingModelStoreFactory(byScheme);
     }
