@@ -37,7 +37,7 @@ public final class Redactor {
 
     /** The text with credentials masked; null stays null. */
     public static String redact(String text) {
-        if (text == null || text.isEmpty()) {
+        if (text == null || text.isEmpty() || !mayHoldSecret(text)) {
             return text;
         }
         String out = URI.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + redactAfterScheme(m.group(2))));
@@ -109,6 +109,26 @@ public final class Redactor {
             }
         }
         return -1;
+    }
+
+    /**
+     * False when no pattern can match, checked without a regular expression (the common case: a
+     * metric-free param or tag value such as {@code 0.5}): a URI's user info, query or fragment
+     * needs ":/" (or an '@' or '=' elsewhere), a secret query parameter an '=', a bearer token the
+     * word "bearer", an AWS access key id "AKIA" or "ASIA".
+     */
+    private static boolean mayHoldSecret(String text) {
+        return text.indexOf('@') >= 0 || text.indexOf('=') >= 0 || text.contains(":/") || text.contains("AKIA") || text.contains("ASIA")
+                || containsIgnoreCase(text, "bearer");
+    }
+
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0, last = text.length() - word.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

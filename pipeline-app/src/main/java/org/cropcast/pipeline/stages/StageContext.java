@@ -19,6 +19,7 @@ import org.cropcast.tracking.Storage;
  * @param workDirectory a local scratch directory for files before they are uploaded (removed afterwards)
  * @param initDate the forecast's init date (forecast stage only)
  * @param seed the master seed (config random_seed)
+ * @param models the model store, model files and the forecast's registry model (see {@link StageModels})
  */
 public record StageContext(
         PipelineConfig config,
@@ -29,7 +30,8 @@ public record StageContext(
         Path workDirectory,
         Optional<LocalDate> initDate,
         long seed,
-        ProgressListener progress) {
+        ProgressListener progress,
+        StageModels models) {
     public StageContext {
         requireNonNull(config, "config is null");
         requireNonNull(run, "run is null");
@@ -39,5 +41,6 @@ public record StageContext(
         requireNonNull(workDirectory, "workDirectory is null");
         requireNonNull(initDate, "initDate is null");
         requireNonNull(progress, "progress is null");
+        requireNonNull(models, "models is null");
     }
 }
