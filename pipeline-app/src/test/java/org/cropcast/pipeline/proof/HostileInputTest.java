@@ -776,6 +776,59 @@ class HostileInputTest {
                 .isEqualTo(Map.of("FAILED", 1, "FINISHED", 1));
     }
 
+    /**
+     * Issue 20, run directories that lie: a copy of a finished run directory resumed (it would
+     * hijack the original run, re-point its {@code run_dir} tag and double its metric history), a
+     * {@code metadata_hindcast.yaml} edited to name the fit-production run (resumed as a hindcast),
+     * and a symbolic link inside a run directory pointing outside it (the stage would write through
+     * it) are each refused with one line, exit 2, and the original runs keep their tags.
+     */
+    @Test
+    void runDirectoriesThatLieAreRefused() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        Path runDir = data.resolve("runs/h");
+        List<String> hindcast = plus(hindcast(config), "--set", "feature_start_year=2012");
+        String hindcastRun = cli.ok(plus(hindcast, "--run-dir", runDir.toString()).toArray(String[]::new)).runId();
+        String fitRun = cli.ok("run", "fit-production", "--config", config.toString(), "--set", "feature_start_year=2012",
+                "--run-dir", runDir.toString(), "--no-progress").runId();
+        Map<String, Integer> runs = RunShape.statusCounts(data.resolve("mlruns.db"));
+
+        Path copy = data.resolve("runs/copy");
+        copyTree(runDir, copy);
+        CliHarness.Result fromCopy = cli.run(plus(hindcast, "--run-dir", copy.toString(), "--resume").toArray(String[]::new));
+        assertThat(fromCopy.exitCode()).as(fromCopy.toString()).isEqualTo(2);
+        assertThat(fromCopy.err()).as(fromCopy.toString()).hasLineCount(1).contains("cannot resume run " + hindcastRun,
+                "the run was made in " + runDir);
+
+        Path record = runDir.resolve("metadata_hindcast.yaml");
+        String original = Files.readString(record);
+        Files.writeString(record, original.replace(hindcastRun, fitRun));
+        CliHarness.Result edited = cli.run(plus(hindcast, "--run-dir", runDir.toString(), "--resume").toArray(String[]::new));
+        assertThat(edited.exitCode()).as(edited.toString()).isEqualTo(2);
+        assertThat(edited.err()).as(edited.toString()).hasLineCount(1).contains("it is a fit-production run, not a hindcast run");
+        Files.writeString(record, original);
+
+        Path outside = Files.createDirectories(caseRoot.resolve("outside"));
+        Path linked = Files.createDirectories(data.resolve("runs/linked"));
+        Files.createSymbolicLink(linked.resolve("reports"), outside);
+        CliHarness.Result throughLink = cli.run(plus(hindcast, "--run-dir", linked.toString()).toArray(String[]::new));
+        assertThat(throughLink.exitCode()).as(throughLink.toString()).isEqualTo(2);
+        assertThat(throughLink.err()).as(throughLink.toString()).hasLineCount(1).contains("reports is a symbolic link outside the run directory");
+        try (Stream<Path> written = Files.list(outside)) {
+            assertThat(written).as("nothing written through the link").isEmpty();
+        }
+
+        assertThat(RunShape.statusCounts(data.resolve("mlruns.db"))).as("no run added or changed").isEqualTo(runs);
+        try (var store = ConcurrentPipelineProcessesTest.open(data.resolve("mlruns.db"))) {
+            var hindcastTags = store.getRun(org.cropcast.tracking.RunId.of(hindcastRun)).orElseThrow().data().tags();
+            assertThat(hindcastTags).containsEntry(RunTags.STAGE, "hindcast").containsEntry(RunTags.RUN_DIR, runDir.toString());
+            assertThat(store.getRun(org.cropcast.tracking.RunId.of(fitRun)).orElseThrow().data().tags())
+                    .containsEntry(RunTags.STAGE, "fit-production");
+        }
+    }
+
     // --- the one assertion helper -------------------------------------------------------------
 
     /**
