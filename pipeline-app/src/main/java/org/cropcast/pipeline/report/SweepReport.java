@@ -1,8 +1,5 @@
 package org.cropcast.pipeline.report;
 
-import static org.cropcast.pipeline.report.SkillTable.DECIMALS;
-import static org.cropcast.pipeline.report.SkillTable.num;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +50,9 @@ public final class SweepReport {
             List<String> cells = new ArrayList<>(List.of(rank.isEmpty() ? "-" : rank));
             settings.forEach(s -> cells.add(Table.text(row, s)));
             double value = Table.number(row, metric);
-            cells.addAll(List.of(Table.text(row, "status"), num(value, DECIMALS), "", Table.text(row, "run_id")));
+            // as the terminal's ranking prints it
+            cells.addAll(List.of(Table.text(row, "status"), Double.isNaN(value) ? "-" : Numbers.significant(value), "",
+                    Table.text(row, "run_id")));
             Element tr = Html.row(table, 1 + settings.size() + 1, cells);
             tr.child(1 + settings.size() + 1).addClass("num");
             int width = largest <= 0 || Double.isNaN(value) ? 0 : (int) Math.round(200 * Math.abs(value) / largest);
