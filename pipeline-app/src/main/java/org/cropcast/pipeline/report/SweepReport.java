@@ -53,7 +53,7 @@ public final class SweepReport {
             // as the terminal's ranking prints it
             cells.addAll(List.of(Table.text(row, "status"), Double.isNaN(value) ? "-" : Numbers.significant(value), "",
                     Table.text(row, "run_id")));
-            Element tr = Html.row(table, 1 + settings.size() + 1, cells);
+            Element tr = Html.row(table, cells.size(), cells);
             tr.child(1 + settings.size() + 1).addClass("num");
             int width = largest <= 0 || Double.isNaN(value) ? 0 : (int) Math.round(200 * Math.abs(value) / largest);
             tr.child(tr.childrenSize() - 2).appendElement("span").addClass("bar")
