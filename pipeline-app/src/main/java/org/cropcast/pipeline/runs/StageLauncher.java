@@ -147,6 +147,7 @@ public final class StageLauncher {
                     onOpen.accept(run.runId());
                     StageResult stageResult = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
                             launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel)));
+                    run.setTags(Map.of(NOTE_TAG, note(launch.stage(), stageResult)));
                     // the report reads the run back from the store, as `cropcast runs report` does
                     Optional<Location> report = new RunReports(storage, artifacts).afterStage(store, run, choice.directory());
                     if (report.isEmpty()) {
@@ -164,6 +165,16 @@ public final class StageLauncher {
             directories.release(choice);
             throw e;
         }
+    }
+
+    /** MLflow's run description (shown on the run page). */
+    public static final String NOTE_TAG = "mlflow.note.content";
+
+    /** The stage's summary as the run's Markdown description: a heading and the summary lines (tables kept aligned). */
+    static String note(String stage, StageResult result) {
+        StringBuilder text = new StringBuilder("### cropcast " + stage + "\n\n```\n");
+        result.summaryLines().forEach(line -> text.append(line).append('\n'));
+        return org.cropcast.tracking.TrackingLimits.truncateTagValue(text.append("```\n").toString());
     }
 
     /**

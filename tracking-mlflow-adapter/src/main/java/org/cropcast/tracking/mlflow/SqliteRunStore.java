@@ -604,6 +604,27 @@ public final class SqliteRunStore implements RunStore {
         });
     }
 
+    /** Every history in one query (what a sync reads of each run). */
+    @Override
+    public java.util.SortedMap<String, List<Metric>> getMetricHistories(RunId runId) {
+        requireNonNull(runId, "runId is null");
+        return db.read(d -> {
+            lifecycleOf(runId); // RUN_NOT_FOUND for a run that does not exist
+            PreparedStatement query = d.prepare("SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ?"
+                    + " ORDER BY key, step, timestamp, value, is_nan");
+            query.setString(1, runId.value());
+            java.util.SortedMap<String, List<Metric>> out = new java.util.TreeMap<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String key = rows.getString(1);
+                    out.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new Metric(key, readValue(rows.getDouble(2), rows.getInt(5) != 0), rows.getLong(3), rows.getLong(4)));
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public List<Run> searchRuns(RunSearch search) {
         requireNonNull(search, "search is null");
