@@ -96,13 +96,7 @@ final class RunFormats {
     }
 
     static String number(double value) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            return String.valueOf(value);
-        }
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            return String.valueOf((long) value);
-        }
-        return String.format(Locale.ROOT, "%.6g", value).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
+        return org.cropcast.pipeline.report.Numbers.significant(value);
     }
 
     static Map<String, Object> json(RunView view, Clock clock) {
