@@ -35,6 +35,7 @@ fi
 
 work="$root/bench/sync/work"
 rm -rf "$work"; mkdir -p "$work"
+export BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/sync/results.md' ':!docs/benchmarks.json' || echo '+changes')"
 log "seeding $RUNS runs x $POINTS points, $FILES files of $FILE_KB KiB each"
 java -cp "$jar" bench/sync/Seed.java "$work/node/mlruns.db" "$RUNS" "$POINTS" "$FILES" "$FILE_KB"
 src="sqlite:///$work/node/mlruns.db"
@@ -76,7 +77,7 @@ root = sys.argv[11]
 s1, s2 = (json.load(open(os.path.join(work, f"sync-{i}.json"))) for i in (1, 2))
 cc, ce = (json.load(open(os.path.join(work, f"check-{n}.json"))) for n in ("cropcast", "eei"))
 ratio = (e1 + i1) / c1
-commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+commit = os.environ["BENCH_COMMIT"]  # the tree the jar was built from, read before the run
 def row(name, c):
     p = c["runs_preserving"]
     return (f"| {name} | {c['destination_runs']} (source {c['source_runs']}) | {p['start_time']} | {p['end_time']} | "
