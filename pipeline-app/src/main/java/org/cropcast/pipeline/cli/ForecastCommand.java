@@ -29,6 +29,10 @@ public final class ForecastCommand extends StageCommand {
             description = "The forecast's initialisation date.")
     LocalDate initDate;
 
+    @Option(names = "--allow-trend-only", description = {"Forecast even when the features file has no value for the",
+        "init date's year: the forecast is then the trend alone (said in the output)."})
+    boolean allowTrendOnly;
+
     @Inject
     ForecastCommand(StageLauncher launcher, CliContext context) {
         super(launcher, context);
@@ -45,7 +49,7 @@ public final class ForecastCommand extends StageCommand {
         PipelineConfig config = launcher.runDirectories().recordedConfig(directory, new ConfigLoader(context.environment()));
         Optional<Path> local = directory.isLocal() ? Optional.of(directory.localPath()) : Optional.empty();
         return new StageLauncher.Launch(stage(), config, directory.resolve("config_resolved.yaml").toString(), local,
-                Optional.of(runDir), false, Optional.of(initDate), progress);
+                Optional.of(runDir), false, Optional.of(initDate), progress, allowTrendOnly);
     }
 
     /** A calendar date, YYYY-MM-DD. */

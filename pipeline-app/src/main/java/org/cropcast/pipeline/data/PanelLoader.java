@@ -78,7 +78,7 @@ public final class PanelLoader {
             maxYear = Math.max(maxYear, rowYear.get(i));
         }
 
-        FeatureRows featureRows = features.map(spec -> readFeatures(spec, regionIndex, inputs)).orElse(null);
+        FeatureRows featureRows = features.map(spec -> readFeatures(spec, regionIndex, file, inputs)).orElse(null);
         if (featureRows != null && featureRows.rows.size() > 0) {
             minYear = Math.min(minYear, featureRows.minYear);
             maxYear = Math.max(maxYear, featureRows.maxYear);
@@ -109,7 +109,7 @@ public final class PanelLoader {
                 featureRows.periodOfFeature, featureValues, file);
     }
 
-    private static FeatureRows readFeatures(FeatureSpec spec, Map<String, Integer> regionIndex, Inputs inputs) {
+    private static FeatureRows readFeatures(FeatureSpec spec, Map<String, Integer> regionIndex, String targetFile, Inputs inputs) {
         String file = require(spec.path(), "features.path");
         String layout = Optional.ofNullable(spec.layout()).orElse("wide").toLowerCase(Locale.ROOT);
         String regionColumn = require(spec.regionColumn(), "features.region_column");
@@ -125,10 +125,8 @@ public final class PanelLoader {
             case "wide" -> {
                 firstVariable = 2;
                 rows.periods = new int[] {0};
-                for (String variable : variables) {
-                    rows.names.add(variable);
-                }
-                rows.periodOfFeature = new int[variables.size()];
+                rows.periodOfFeature = widePeriods(spec);
+                rows.names.addAll(variables);
             }
             case "long" -> {
                 String periodColumn = require(spec.periodColumn(), "features.period_column");
@@ -157,8 +155,13 @@ public final class PanelLoader {
         }
         rows.variables = variables.size();
         TableReader.scan(inputs.local(file), file, columns, (row, cells) -> {
-            Integer r = regionIndex.get(cells[0].trim());
+            String name = cells[0].trim();
+            Integer r = regionIndex.get(name);
+            rows.fileRows++;
             if (r == null) {
+                if (rows.unmatchedExample == null) {
+                    rows.unmatchedExample = name;
+                }
                 return;
             }
             int period = 0;
@@ -175,7 +178,26 @@ public final class PanelLoader {
                 rows.values.add(Cells.number(cells[firstVariable + v], file, columns.get(firstVariable + v), row));
             }
         });
+        if (rows.rows.size() == 0 && rows.fileRows > 0) {
+            String targetExample = regionIndex.keySet().stream().sorted().findFirst().orElse("");
+            boolean caseOnly = regionIndex.keySet().stream().anyMatch(t -> t.equalsIgnoreCase(rows.unmatchedExample));
+            throw new CropcastException(PipelineErrorCode.FEATURES_MATCH_NO_REGION, file + ": no region of the features ('"
+                    + regionColumn + "', e.g. '" + rows.unmatchedExample + "') matches a region of the target " + targetFile
+                    + " (e.g. '" + targetExample + "')" + (caseOnly ? "; the names differ in case" : ""));
+        }
         return rows;
+    }
+
+    /** The period of each wide column: {@code column_periods} for the column, else {@code period}, else 0 (none). */
+    private static int[] widePeriods(FeatureSpec spec) {
+        List<String> variables = spec.variables();
+        Map<String, Integer> byColumn = Optional.ofNullable(spec.columnPeriods()).orElse(Map.of());
+        int[] periods = new int[variables.size()];
+        for (int i = 0; i < periods.length; i++) {
+            Integer period = byColumn.getOrDefault(variables.get(i), spec.period());
+            periods[i] = period == null ? 0 : period; // range checked by the configuration's validation
+        }
+        return periods;
     }
 
     private static final class FeatureRows {
@@ -187,6 +209,8 @@ public final class PanelLoader {
         int[] periodOfFeature;
         int[] periods;
         int variables;
+        long fileRows;
+        String unmatchedExample;
         final NumberColumns.Ints rows = new NumberColumns.Ints();
         final NumberColumns.Ints years = new NumberColumns.Ints();
         final NumberColumns.Ints periodIndexes = new NumberColumns.Ints();

@@ -82,7 +82,13 @@ public final class StageLauncher {
             Optional<String> runDirectory,
             boolean resume,
             Optional<LocalDate> initDate,
-            ProgressListener progress) {}
+            ProgressListener progress,
+            boolean allowTrendOnly) {
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, false);
+        }
+    }
 
     /** What happened. */
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
@@ -114,7 +120,7 @@ public final class StageLauncher {
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
                     return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
-                            launch.initDate(), config.randomSeed(), launch.progress()));
+                            launch.initDate(), config.randomSeed(), launch.progress(), launch.allowTrendOnly()));
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {

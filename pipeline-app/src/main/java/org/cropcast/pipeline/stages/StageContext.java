@@ -19,6 +19,8 @@ import org.cropcast.tracking.Storage;
  * @param workDirectory a local scratch directory for files before they are uploaded (removed afterwards)
  * @param initDate the forecast's init date (forecast stage only)
  * @param seed the master seed (config random_seed)
+ * @param allowTrendOnly forecast only: accept a forecast for a year without any feature values
+ *     (the trend alone) instead of refusing it
  */
 public record StageContext(
         PipelineConfig config,
@@ -29,7 +31,13 @@ public record StageContext(
         Path workDirectory,
         Optional<LocalDate> initDate,
         long seed,
-        ProgressListener progress) {
+        ProgressListener progress,
+        boolean allowTrendOnly) {
+    public StageContext(PipelineConfig config, ActiveRun run, Storage storage, Location dataRoot, Location runDirectory,
+            Path workDirectory, Optional<LocalDate> initDate, long seed, ProgressListener progress) {
+        this(config, run, storage, dataRoot, runDirectory, workDirectory, initDate, seed, progress, false);
+    }
+
     public StageContext {
         requireNonNull(config, "config is null");
         requireNonNull(run, "run is null");
