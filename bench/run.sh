@@ -62,7 +62,7 @@ export CROPCAST_BENCH_MODE="$mode"
 
 # --- the pinned Python MLflow
 version="$(sed -n 's:.*<mlflow.python.version>\(.*\)</mlflow.python.version>.*:\1:p' pom.xml | head -1)"
-venv="${CROPCAST_MLFLOW_VENV:-$HOME/.cache/cropcast/mlflow-$version}"
+venv="${CROPCAST_MLFLOW_VENV:-${CROPCAST_CACHE_DIR:-$HOME/.cache/cropcast}/mlflow-$version}"
 if [[ ! -x "$venv/bin/python" ]]; then
   log "installing the pinned MLflow $version into $venv"
   bash tracking-mlflow-adapter/src/test/python/ensure-venv.sh "$venv" "$version" || { log "cannot install the MLflow venv"; exit 1; }

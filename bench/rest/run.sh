@@ -14,7 +14,7 @@ set -euo pipefail
 exec 3>&1 1>&2
 cd "$(dirname "$0")/../.."
 root=$PWD
-venv="${CROPCAST_MLFLOW_VENV:-$HOME/.cache/cropcast/mlflow-3.17.2}"
+venv="${CROPCAST_MLFLOW_VENV:-${CROPCAST_CACHE_DIR:-$HOME/.cache/cropcast}/mlflow-3.17.2}"
 if [[ "${CROPCAST_BENCH_MODE:-full}" == quick ]]; then
   reps="${REPS:-5}"; proc_reps="${PROC_REPS:-2}"; upload_mb="${UPLOAD_MB:-128}"; upload_reps="${UPLOAD_REPS:-1}"
 else

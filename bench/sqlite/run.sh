@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 version="$(sed -n 's:.*<mlflow.python.version>\(.*\)</mlflow.python.version>.*:\1:p' pom.xml)"
-venv="${CROPCAST_MLFLOW_VENV:-$HOME/.cache/cropcast/mlflow-$version}"
+venv="${CROPCAST_MLFLOW_VENV:-${CROPCAST_CACHE_DIR:-$HOME/.cache/cropcast}/mlflow-$version}"
 work="$(mktemp -d /tmp/cropcast-bench-sqlite.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 

@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * An {@link ArtifactStore} that hands each artifact root to the store registered for its URI
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
  * ...). An unknown scheme is {@link TrackingErrorCode#UNKNOWN_SCHEME} with the known schemes listed.
  */
 public final class SwitchingArtifactStore implements ArtifactStore {
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
     private final Map<String, ArtifactStore> byScheme;
 
     public SwitchingArtifactStore(Map<String, ? extends ArtifactStore> byScheme) {
@@ -24,16 +21,11 @@ public final class SwitchingArtifactStore implements ArtifactStore {
     }
 
     /**
-     * The scheme of an artifact root, lower case: the text before the first ':' when it looks like a
-     * scheme of two or more characters, else {@code file} (a plain path, as Python MLflow records
-     * local artifact roots).
+     * The scheme of an artifact root, lower case ({@link UriSchemes#of}), else {@code file} (a plain
+     * path, as Python MLflow records local artifact roots).
      */
     public static String schemeOf(String uri) {
-        int colon = uri.indexOf(':');
-        if (colon > 1 && SCHEME.matcher(uri.substring(0, colon)).matches()) {
-            return uri.substring(0, colon).toLowerCase(Locale.ROOT);
-        }
-        return "file";
+        return UriSchemes.of(uri).orElse("file");
     }
 
     public ArtifactStore forUri(String artifactUri) {

@@ -75,4 +75,48 @@ class TestSwitching {
         assertThat(SwitchingArtifactStore.schemeOf("S3://bucket/k")).isEqualTo("s3");
         assertThat(SwitchingArtifactStore.schemeOf("mlflow-artifacts:/1")).isEqualTo("mlflow-artifacts");
     }
+
+    @Test
+    void schemeRule() {
+        assertThat(UriSchemes.of("SQLite:////x.db")).contains("sqlite");
+        assertThat(UriSchemes.of("mlflow-artifacts:/1")).contains("mlflow-artifacts");
+        assertThat(UriSchemes.of("C:\\data")).isEmpty();
+        assertThat(UriSchemes.of("/abs/path:x")).isEmpty();
+        assertThat(UriSchemes.of(":memory:")).isEmpty();
+        assertThat(UriSchemes.hasScheme("relative/path")).isFalse();
+    }
+
+    @Test
+    void runStoreFactoryRoutesByScheme() {
+        MemoryRunStoreFactory memoryFactory = new MemoryRunStoreFactory(java.time.Clock.systemUTC(), new java.util.Random(1));
+        SwitchingRunStoreFactory factories = SwitchingRunStoreFactory.of(java.util.List.of(memoryFactory));
+        assertThat(factories.schemes()).containsExactly("memory");
+        assertThat(factories.factoryFor("MEMORY:x")).isSameAs(memoryFactory);
+        assertThat(factories.create("memory:a")).isSameAs(memoryFactory.create("memory:a"));
+    }
+
+    @Test
+    void unknownTrackingSchemeListsKnownOnesWithoutSecrets() {
+        SwitchingRunStoreFactory factories = new SwitchingRunStoreFactory(Map.of(
+                "memory", new MemoryRunStoreFactory(java.time.Clock.systemUTC(), new java.util.Random(1))));
+        assertThatThrownBy(() -> factories.create("postgresql://user:secret@db/mlflow"))
+                .isInstanceOfSatisfying(CropcastException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.UNKNOWN_SCHEME);
+                    assertThat(e.getMessage()).contains("unknown scheme 'postgresql'", "known schemes: memory")
+                            .doesNotContain("secret");
+                });
+        assertThatThrownBy(() -> factories.create("mlruns.db"))
+                .isInstanceOfSatisfying(CropcastException.class, e -> assertThat(e.getMessage()).contains("has no scheme"));
+    }
+
+    @Test
+    void twoFactoriesForOneSchemeAreRefused() {
+        RunStoreFactory a = new MemoryRunStoreFactory(java.time.Clock.systemUTC(), new java.util.Random(1));
+        RunStoreFactory b = new MemoryRunStoreFactory(java.time.Clock.systemUTC(), new java.util.Random(2));
+        assertThatThrownBy(() -> SwitchingRunStoreFactory.of(java.util.List.of(a, b)))
+                .isInstanceOfSatisfying(CropcastException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("'memory'", MemoryRunStoreFactory.class.getName());
+                });
+    }
 }
