@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param resumeFromStage in resume mode, whose {@code metadata_<stage>.yaml} names the run (default: this stage)
  * @param runName the run's name (default: {@code <stage>-<run directory name>})
  * @param dataFiles input files fingerprinted into {@code metadata.yaml}
+ * @param stageParams params beyond the bounded ones (for example the settings that define a model),
+ *     logged with the stage prefix like them ({@code hindcast/ridge_alpha}); checked for conflicts
+ *     on resume like them
  */
 public record RunRequest(
         String stage,
@@ -32,7 +35,8 @@ public record RunRequest(
         RunMode mode,
         Optional<String> resumeFromStage,
         Optional<String> runName,
-        List<Location> dataFiles) {
+        List<Location> dataFiles,
+        Map<String, String> stageParams) {
     public RunRequest {
         requireNonNull(stage, "stage is null");
         requireNonNull(experimentName, "experimentName is null");
@@ -44,6 +48,12 @@ public record RunRequest(
         requireNonNull(resumeFromStage, "resumeFromStage is null");
         requireNonNull(runName, "runName is null");
         dataFiles = List.copyOf(requireNonNull(dataFiles, "dataFiles is null"));
+        stageParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stageParams, "stageParams is null")));
+        for (String key : stageParams.keySet()) {
+            if (BoundedParams.KEYS.contains(key)) {
+                throw new IllegalArgumentException("stage param '" + key + "' is a bounded param");
+            }
+        }
         TrackingLimits.validateKey("stage", stage);
     }
 
@@ -51,7 +61,20 @@ public record RunRequest(
     public static RunRequest of(String stage, String experimentName, Location runDirectory, String configPath,
             Map<String, Object> configDocument, BoundedParams params, RunMode mode, List<Location> dataFiles) {
         return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode,
-                Optional.empty(), Optional.empty(), dataFiles);
+                Optional.empty(), Optional.empty(), dataFiles, Map.of());
+    }
+
+    /** This request with {@code stageParams} (replacing any it had). */
+    public RunRequest withStageParams(Map<String, String> stageParams) {
+        return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage,
+                runName, dataFiles, stageParams);
+    }
+
+    /** The bounded params, then the stage params, each prefixed with the stage. */
+    public List<Param> allParams() {
+        List<Param> all = new java.util.ArrayList<>(params.toParams(stage));
+        stageParams.forEach((key, value) -> all.add(new Param(stage + "/" + key, value)));
+        return List.copyOf(all);
     }
 
     public String effectiveRunName() {

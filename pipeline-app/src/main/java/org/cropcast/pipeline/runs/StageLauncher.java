@@ -111,7 +111,7 @@ public final class StageLauncher {
                 choice.mode(), tracking.display(), dataFiles.size());
         try (RunStore store = backends.open(tracking.uri())) {
             RunScope scope = runScope(store, tracking, launch.configDirectory());
-            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
@@ -160,8 +160,15 @@ public final class StageLauncher {
     /** The run request of a stage invocation: the resolved configuration, the bounded params, the chosen directory and mode. */
     public static RunRequest runRequest(String stage, PipelineConfig config, String configPath, RunDirectories.Choice choice,
             List<Location> dataFiles) {
+        return runRequest(stage, config, configPath, choice, dataFiles, null);
+    }
+
+    /** As above, with the input files' digests among the model params when {@code storage} is given. */
+    static RunRequest runRequest(String stage, PipelineConfig config, String configPath, RunDirectories.Choice choice,
+            List<Location> dataFiles, Storage storage) {
         return RunRequest.of(stage, config.experimentName(), choice.directory(), configPath, ConfigDocuments.toDocument(config),
-                boundedParams(config), choice.mode(), dataFiles);
+                boundedParams(config), choice.mode(), dataFiles)
+                .withStageParams(ModelParams.of(stage, config, dataFiles, storage));
     }
 
     private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory) {
