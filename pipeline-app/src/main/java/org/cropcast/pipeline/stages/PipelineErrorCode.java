@@ -42,8 +42,6 @@ public enum PipelineErrorCode implements ErrorCode {
     NO_FEATURES_FOR_YEAR(3513, USER_INPUT),
     /** include_regions / exclude_regions / min_years_per_region name or leave no usable region. */
     BAD_REGION_SELECTION(3514, USER_INPUT),
-    /** A resume whose resolved configuration differs from the run's config_resolved.yaml. */
-    RESUME_CONFIG_CHANGED(3515, USER_INPUT),
     /** Writing an output file failed for a reason that is a bug rather than the storage's fault. */
     OUTPUT_FAILURE(3900, INTERNAL);
 
