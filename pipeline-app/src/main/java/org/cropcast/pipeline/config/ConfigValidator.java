@@ -170,6 +170,13 @@ public final class ConfigValidator {
                 }
             }
         }
+        if (features.squared() != null) {
+            for (String variable : features.squared()) {
+                if (!features.variables().contains(variable)) {
+                    throw invalid("features.squared", "must name variables of features.variables " + features.variables(), quote(variable));
+                }
+            }
+        }
         if (layout.equals("long")) {
             required("features.period_column", features.periodColumn());
             if (features.periods() == null || features.periods().isEmpty()) {

@@ -94,7 +94,12 @@ public record PipelineConfig(
              */
             @JsonProperty("period") Integer period,
             /** wide layout: the period of individual columns (overrides {@code period}). */
-            @JsonProperty("column_periods") Map<String, Integer> columnPeriods) {}
+            @JsonProperty("column_periods") Map<String, Integer> columnPeriods,
+            /**
+             * Engineered terms: for each listed variable, the square of every feature made from it
+             * ({@code <feature>_sq}, same period), so a linear model can bend (too hot hurts).
+             */
+            @JsonProperty("squared") List<String> squared) {}
 
     /** Official estimates to compare against. */
     public record ReferenceSpec(

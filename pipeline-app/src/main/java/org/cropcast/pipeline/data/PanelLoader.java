@@ -105,8 +105,44 @@ public final class PanelLoader {
             return new Panel(regions, minYear, years, targetValues, area, production, List.of(), new int[0], new double[0], file);
         }
         double[] featureValues = featureRows.toDense(regions, minYear, years);
-        return new Panel(regions, minYear, years, targetValues, area, production, featureRows.names,
+        Panel panel = new Panel(regions, minYear, years, targetValues, area, production, featureRows.names,
                 featureRows.periodOfFeature, featureValues, file);
+        return withSquares(panel, featureRows.variableOfFeature(), features.get().squared());
+    }
+
+    /**
+     * The panel with an engineered feature {@code <feature>_sq} (the square of the raw value, same
+     * period) after the features, for every feature of a variable in {@code squared}.
+     */
+    static Panel withSquares(Panel panel, List<String> variableOfFeature, List<String> squared) {
+        if (squared == null || squared.isEmpty()) {
+            return panel;
+        }
+        List<Integer> sources = new ArrayList<>();
+        for (int f = 0; f < variableOfFeature.size(); f++) {
+            if (squared.contains(variableOfFeature.get(f))) {
+                sources.add(f);
+            }
+        }
+        int p = panel.featureCount();
+        int q = p + sources.size();
+        List<String> names = new ArrayList<>(panel.featureNames());
+        int[] periods = Arrays.copyOf(panel.featurePeriods(), q);
+        for (int i = 0; i < sources.size(); i++) {
+            names.add(panel.featureNames().get(sources.get(i)) + "_sq");
+            periods[p + i] = panel.featurePeriods()[sources.get(i)];
+        }
+        int cells = panel.regionCount() * panel.years();
+        double[] values = new double[cells * q];
+        for (int cell = 0; cell < cells; cell++) {
+            System.arraycopy(panel.features(), cell * p, values, cell * q, p);
+            for (int i = 0; i < sources.size(); i++) {
+                double x = panel.features()[cell * p + sources.get(i)];
+                values[cell * q + p + i] = x * x;
+            }
+        }
+        return new Panel(panel.regions(), panel.firstYear(), panel.years(), panel.target(), panel.area(), panel.production(),
+                names, periods, values, panel.targetFile());
     }
 
     private static FeatureRows readFeatures(FeatureSpec spec, Map<String, Integer> regionIndex, String targetFile, Inputs inputs) {
@@ -154,6 +190,7 @@ public final class PanelLoader {
             periodIndex.put(rows.periods[i], i);
         }
         rows.variables = variables.size();
+        rows.variableNames.addAll(variables);
         TableReader.scan(inputs.local(file), file, columns, (row, cells) -> {
             String name = cells[0].trim();
             Integer r = regionIndex.get(name);
@@ -206,6 +243,7 @@ public final class PanelLoader {
         final String yearColumn;
         String periodColumn;
         final List<String> names = new ArrayList<>();
+        final List<String> variableNames = new ArrayList<>();
         int[] periodOfFeature;
         int[] periods;
         int variables;
@@ -223,6 +261,18 @@ public final class PanelLoader {
             this.file = file;
             this.regionColumn = regionColumn;
             this.yearColumn = yearColumn;
+        }
+
+        /** The variable each feature was made from (wide: itself). */
+        List<String> variableOfFeature() {
+            List<String> out = new ArrayList<>();
+            int perVariable = names.size() / Math.max(1, variableNames.size());
+            for (String variable : variableNames) {
+                for (int i = 0; i < perVariable; i++) {
+                    out.add(variable);
+                }
+            }
+            return out;
         }
 
         void add(int region, int year, int periodIndex, int rowNumber) {

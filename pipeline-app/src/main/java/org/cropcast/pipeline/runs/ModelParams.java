@@ -47,6 +47,7 @@ public final class ModelParams {
         params.put("features.layout", features.map(PipelineConfig.FeatureSpec::layout).orElse(NONE));
         params.put("features.variables", list(features.map(PipelineConfig.FeatureSpec::variables).orElse(null)));
         params.put("features.periods", features.map(ModelParams::periods).orElse(NONE));
+        params.put("features.squared", list(features.map(PipelineConfig.FeatureSpec::squared).orElse(null)));
         params.put("init_dates", list(c.initDates()));
         params.put("include_regions", list(c.includeRegions()));
         params.put("exclude_regions", list(c.excludeRegions()));

@@ -261,7 +261,7 @@ class CommandLineTest {
         assertThat(json.get(0).get("params").get("hindcast/detrend").asText()).isEqualTo("quadratic");
 
         Result show = ok("runs", "show", a, "--tracking-uri", URI);
-        assertThat(show.out()).containsPattern("\n  status +FINISHED\n").contains("Run " + a, "Params (25)", "hindcast/detrend", "linear",
+        assertThat(show.out()).containsPattern("\n  status +FINISHED\n").contains("Run " + a, "Params (26)", "hindcast/detrend", "linear",
                 "Metrics, latest values (1)", "hindcast/rmse", "Tags", "run_dir", "Artifacts", "config_resolved.yaml", "metadata.yaml",
                 "reports/report.txt");
         JsonNode shown = new JsonMapper().readTree(ok("runs", "show", a, "--tracking-uri", URI, "--json").out());

@@ -146,4 +146,19 @@ class NoSilentFallbackTest {
         StageRun late = harness.run(new ForecastStage(), config, Optional.of(LocalDate.of(2011, 8, 1)));
         assertThat(late.result().summaryLines().get(0)).contains("2 of 2 features observable");
     }
+
+    @Test
+    void squaredTermsAreEngineeredWithTheirFeaturesPeriod() throws IOException {
+        PipelineConfig config = config("exclude_regions=[D]", "features.squared=[heat]");
+        StageRun hindcast = harness.run(new HindcastStage(), config);
+        Map<String, Object> row = DuckDb.query(harness.runDirectory.resolve("datasets/fit.parquet"),
+                "SELECT max(abs(heat_sq - heat * heat)) AS d, count(heat_sq) AS n FROM ?file").get(0);
+        assertThat(((Number) row.get("n")).longValue()).isPositive();
+        assertThat(((Number) row.get("d")).doubleValue()).isLessThan(1e-12);
+        assertThat(hindcast.result().summaryLines()).noneMatch(l -> l.startsWith("warning:"));
+        harness.run(new FitProductionStage(), config);
+        // heat and heat_sq both have July's period: neither is observable on 15 July
+        StageRun forecast = harness.run(new ForecastStage(), config, Optional.of(LocalDate.of(2011, 7, 15)));
+        assertThat(forecast.result().summaryLines().get(0)).contains("1 of 3 features observable");
+    }
 }
