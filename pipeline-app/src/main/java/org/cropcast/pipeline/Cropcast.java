@@ -8,10 +8,10 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.cli.CropcastCommand;
 import org.cropcast.pipeline.cli.ErrorHandlers;
 import org.cropcast.pipeline.cli.GuiceFactory;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.wiring.Wiring;
 import picocli.CommandLine;
 
@@ -20,19 +20,19 @@ public final class Cropcast {
     private Cropcast() {}
 
     public static void main(String[] args) {
-        System.exit(commandLine(CliContext.system()).execute(args));
+        System.exit(commandLine(ProcessContext.system()).execute(args));
     }
 
     /** The command line of a test or an embedding tool, with its own writers, environment and clock. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> environment, Clock clock) {
-        return commandLine(CliContext.of(out, err, environment, clock));
+        return commandLine(ProcessContext.of(out, err, environment, clock));
     }
 
     /**
      * The command line over the given context. {@code overrides} replace bindings of the
      * composition root (for example a test stage registered under a stage's name).
      */
-    public static CommandLine commandLine(CliContext context, Module... overrides) {
+    public static CommandLine commandLine(ProcessContext context, Module... overrides) {
         return commandLine(injector(context, overrides), context.out(), context.err(), context.terminal());
     }
 
@@ -82,7 +82,7 @@ public final class Cropcast {
     }
 
     /** The composition root with every adapter module installed. */
-    public static Injector injector(CliContext context, Module... overrides) {
+    public static Injector injector(ProcessContext context, Module... overrides) {
         return Guice.createInjector(Modules.override(Wiring.modules(context)).with(List.of(overrides)));
     }
 }

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Map;
-import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.runs.ProcessContext;
 
 /**
  * Drives the real command line in-process: one injector (so that {@code memory:} stores outlive a
@@ -49,7 +49,7 @@ public final class CliHarness {
     }
 
     public CliHarness(Map<String, String> environment, Clock clock, Module... overrides) {
-        this(Cropcast.injector(CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
+        this(Cropcast.injector(ProcessContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
                 overrides));
     }
 

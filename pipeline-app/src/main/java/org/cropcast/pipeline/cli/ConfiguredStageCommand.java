@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.stages.ProgressListener;
 import picocli.CommandLine.Option;
@@ -27,7 +28,7 @@ abstract class ConfiguredStageCommand extends StageCommand {
             description = "Override a configuration key (nested keys with dots: --set target.yield_column=yield). Repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    ConfiguredStageCommand(StageLauncher launcher, CliContext context) {
+    ConfiguredStageCommand(StageLauncher launcher, ProcessContext context) {
         super(launcher, context);
     }
 

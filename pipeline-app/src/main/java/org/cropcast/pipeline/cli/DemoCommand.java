@@ -8,10 +8,11 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.cropcast.pipeline.AppErrorCode;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
+import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.tracking.CropcastException;
@@ -46,10 +47,10 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noProgress;
 
     private final StageLauncher launcher;
-    private final CliContext context;
+    private final ProcessContext context;
 
     @Inject
-    DemoCommand(StageLauncher launcher, CliContext context) {
+    DemoCommand(StageLauncher launcher, ProcessContext context) {
         this.launcher = launcher;
         this.context = context;
     }

@@ -1,6 +1,7 @@
 package org.cropcast.pipeline.cli;
 
 import com.google.inject.Inject;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
             "artifact; 'cropcast run forecast --run-dir DIR' applies it."})
 public final class FitProductionCommand extends ConfiguredStageCommand {
     @Inject
-    FitProductionCommand(StageLauncher launcher, CliContext context) {
+    FitProductionCommand(StageLauncher launcher, ProcessContext context) {
         super(launcher, context);
     }
 

@@ -7,12 +7,13 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.tracking.Location;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code cropcast run forecast}. */
 @Command(name = "forecast", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -34,7 +35,7 @@ public final class ForecastCommand extends StageCommand {
     boolean allowTrendOnly;
 
     @Inject
-    ForecastCommand(StageLauncher launcher, CliContext context) {
+    ForecastCommand(StageLauncher launcher, ProcessContext context) {
         super(launcher, context);
     }
 

@@ -1,6 +1,7 @@
 package org.cropcast.pipeline.cli;
 
 import com.google.inject.Inject;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
             "skill is compared with the trend and the reference estimates."})
 public final class HindcastCommand extends ConfiguredStageCommand {
     @Inject
-    HindcastCommand(StageLauncher launcher, CliContext context) {
+    HindcastCommand(StageLauncher launcher, ProcessContext context) {
         super(launcher, context);
     }
 

@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.stages.ProgressListener;
 
 /**
@@ -18,7 +19,7 @@ import org.cropcast.pipeline.stages.ProgressListener;
 public final class Progress {
     private Progress() {}
 
-    public static ProgressListener choose(CliContext context, PrintWriter err, boolean disabled) {
+    public static ProgressListener choose(ProcessContext context, PrintWriter err, boolean disabled) {
         if (disabled) {
             return ProgressListener.NONE;
         }

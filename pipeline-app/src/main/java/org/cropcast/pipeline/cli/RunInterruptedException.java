@@ -1,6 +1,6 @@
 package org.cropcast.pipeline.cli;
 
-import org.cropcast.pipeline.AppErrorCode;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /** The run was interrupted (SIGINT, SIGTERM or thread interruption) and ended KILLED: exit 130. */

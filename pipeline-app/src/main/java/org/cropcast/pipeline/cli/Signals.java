@@ -2,13 +2,14 @@ package org.cropcast.pipeline.cli;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.tracking.RunId;
 import sun.misc.Signal;
 
 /**
  * SIGINT and SIGTERM in a real process: the open run is ended KILLED by the run scope's shutdown
  * hook, and the process exits 130 whichever of the two signals arrived (the JVM's default would be
- * 143 for SIGTERM). Never installed inside a test JVM ({@link CliContext#handleSignals()}).
+ * 143 for SIGTERM). Never installed inside a test JVM ({@link ProcessContext#handleSignals()}).
  */
 final class Signals {
     private static final AtomicReference<RunId> OPEN_RUN = new AtomicReference<>();
@@ -16,7 +17,7 @@ final class Signals {
 
     private Signals() {}
 
-    static synchronized void install(CliContext context) {
+    static synchronized void install(ProcessContext context) {
         if (installed || !context.handleSignals()) {
             return;
         }

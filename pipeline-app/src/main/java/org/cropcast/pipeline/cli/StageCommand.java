@@ -2,6 +2,7 @@ package org.cropcast.pipeline.cli;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.tracking.RunId;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +18,9 @@ abstract class StageCommand implements Callable<Integer> {
     boolean noProgress;
 
     final StageLauncher launcher;
-    final CliContext context;
+    final ProcessContext context;
 
-    StageCommand(StageLauncher launcher, CliContext context) {
+    StageCommand(StageLauncher launcher, ProcessContext context) {
         this.launcher = launcher;
         this.context = context;
     }

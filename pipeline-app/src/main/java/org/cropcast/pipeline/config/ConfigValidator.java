@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.cropcast.pipeline.AppErrorCode;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Redactor;

@@ -2,7 +2,7 @@ package org.cropcast.pipeline.data;
 
 import java.util.Locale;
 import java.util.Set;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /** Parses cells into numbers and years, naming file, column and row when a cell is not one. */

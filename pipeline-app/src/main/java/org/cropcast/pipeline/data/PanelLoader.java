@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig.FeatureSpec;
 import org.cropcast.pipeline.config.PipelineConfig.TargetSpec;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /** Reads the target panel and the features into a {@link Panel}. */

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.cropcast.pipeline.config.PipelineConfig.ReferenceSpec;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /** Reads reference specs (long with an issue column, or wide with one column per issue). */

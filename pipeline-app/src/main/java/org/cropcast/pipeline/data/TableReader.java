@@ -21,7 +21,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.Type;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /**

@@ -1,7 +1,7 @@
 package org.cropcast.pipeline.model;
 
 import java.util.Locale;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /**

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.cropcast.pipeline.data.Panel;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;

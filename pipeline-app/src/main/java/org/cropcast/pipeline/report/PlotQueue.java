@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.cropcast.pipeline.stages.PipelineErrorCode;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

@@ -2,8 +2,8 @@ package org.cropcast.pipeline.runs;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.cropcast.pipeline.AppErrorCode;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Redactor;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.cropcast.pipeline.cli.VersionProvider;
 import org.cropcast.tracking.EnvironmentInfo;
 import org.cropcast.tracking.GitInfo;
 
@@ -15,12 +14,25 @@ import org.cropcast.tracking.GitInfo;
  * {@code META-INF/maven/<group>/<artifact>/pom.properties} (kept by the shade plugin) or from a
  * version constant the library publishes.
  */
-final class LibraryVersions {
+public final class LibraryVersions {
     private LibraryVersions() {}
+
+    /** cropcast's own version, filtered in at build time ({@code unknown} outside a build). */
+    public static String cropcast() {
+        Properties properties = new Properties();
+        try (InputStream in = LibraryVersions.class.getResourceAsStream("/cropcast-version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return properties.getProperty("version", "unknown");
+    }
 
     static EnvironmentInfo environment() {
         Map<String, String> versions = new LinkedHashMap<>();
-        versions.put("cropcast", VersionProvider.version());
+        versions.put("cropcast", cropcast());
         versions.put("picocli", picocli.CommandLine.VERSION);
         versions.put("jackson-databind", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString());
         versions.put("sqlite-jdbc", pom("org.xerial", "sqlite-jdbc"));

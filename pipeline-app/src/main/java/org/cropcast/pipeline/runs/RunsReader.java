@@ -12,12 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.config.Suggestions;
-import org.cropcast.pipeline.wiring.TrackingBackends;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.ArtifactEntry;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
@@ -29,6 +27,7 @@ import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.TrackingUris;
 
@@ -38,13 +37,13 @@ public final class RunsReader {
     /** At most this many artifact entries are listed by {@code runs show}. */
     public static final int MAX_ARTIFACTS = 500;
 
-    private final TrackingBackends backends;
+    private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
-    private final CliContext context;
+    private final ProcessContext context;
     private final Clock clock;
 
     @Inject
-    public RunsReader(TrackingBackends backends, ArtifactStore artifacts, CliContext context, Clock clock) {
+    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
@@ -149,6 +148,6 @@ public final class RunsReader {
             });
         }
         LOG.debug("reading runs from {}", target.display());
-        return new Session(target, backends.open(target.uri()));
+        return new Session(target, backends.create(target.uri()));
     }
 }

@@ -15,16 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.cropcast.pipeline.AppErrorCode;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageResult;
-import org.cropcast.pipeline.wiring.StageRegistry;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
 import org.cropcast.tracking.CropcastException;
@@ -38,6 +35,7 @@ import org.cropcast.tracking.RunRequest;
 import org.cropcast.tracking.RunScope;
 import org.cropcast.tracking.RunScopeSettings;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
 
@@ -54,16 +52,16 @@ public final class StageLauncher {
     public static final String HEARTBEAT_SECONDS = "CROPCAST_HEARTBEAT_SECONDS";
 
     private final StageRegistry stages;
-    private final TrackingBackends backends;
+    private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
     private final Storage storage;
     private final DocumentWriter documents;
     private final Clock clock;
-    private final CliContext context;
+    private final ProcessContext context;
 
     @Inject
-    public StageLauncher(StageRegistry stages, TrackingBackends backends, ArtifactStore artifacts, Storage storage,
-            DocumentWriter documents, Clock clock, CliContext context) {
+    public StageLauncher(StageRegistry stages, RunStoreFactory backends, ArtifactStore artifacts, Storage storage,
+            DocumentWriter documents, Clock clock, ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -109,7 +107,7 @@ public final class StageLauncher {
         RunDirectories.Choice choice = choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.open(tracking.uri())) {
+        try (RunStore store = backends.create(tracking.uri())) {
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             Path work = createWorkDirectory(launch.stage());

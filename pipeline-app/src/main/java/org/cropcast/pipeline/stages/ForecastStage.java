@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.FeatureCutoff;
 import org.cropcast.pipeline.model.FittedModel;
 import org.cropcast.pipeline.model.NationalWeights;

@@ -3,14 +3,15 @@ package org.cropcast.pipeline.stages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.MonthDay;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
 import org.cropcast.pipeline.data.ReferenceTable;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.FeatureCutoff;
 import org.cropcast.pipeline.model.FittedModel;
 import org.cropcast.pipeline.model.FoldFitter;
@@ -23,6 +24,7 @@ import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.pipeline.report.PlotQueue;
 import org.cropcast.pipeline.report.SkillTable;
+import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Metric;
 
@@ -127,7 +129,7 @@ public final class HindcastStage implements Stage {
             out[s] = new MonthDay[table.issues().size()];
             for (String issue : dates.keySet()) {
                 if (!table.issues().contains(issue)) {
-                    throw new org.cropcast.tracking.CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "reference_data '"
+                    throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "reference_data '"
                             + table.name() + "': issue_dates names issue '" + issue + "', which " + table.file()
                             + " does not have (its issues: " + String.join(", ", table.issues()) + ")");
                 }

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;

@@ -3,6 +3,7 @@ package org.cropcast.pipeline.stages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.ArtifactPaths;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;

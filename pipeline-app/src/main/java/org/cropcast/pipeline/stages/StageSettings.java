@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.Detrend;
 import org.cropcast.pipeline.model.Regression;
 import org.cropcast.tracking.CropcastException;

@@ -12,13 +12,13 @@ import com.google.inject.name.Names;
 import java.time.Clock;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.cropcast.pipeline.cli.CliContext;
+import org.cropcast.pipeline.runs.ProcessContext;
+import org.cropcast.pipeline.runs.StageRegistry;
 import org.cropcast.pipeline.stages.FitProductionStage;
 import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
-import org.cropcast.storage.s3.S3Storage;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
@@ -28,58 +28,53 @@ import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
-import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
-import org.cropcast.tracking.mlflow.MlflowRestConnections;
 
 /**
- * The composition root: what the command line uses, by scheme, in one place.
+ * The composition root: what the command line uses, by scheme, in one place. It binds core's and
+ * the app's classes only; each adapter's module adds its own entries to the same by-scheme maps.
  * <ul>
- *   <li>tracking backends by tracking-URI scheme ({@link TrackingBackends} over a
- *       {@code MapBinder<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} from
+ *   <li>tracking backends by tracking-URI scheme (core's {@link SwitchingRunStoreFactory} over a
+ *       {@code Map<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} from
  *       {@code SqliteTrackingModule}, {@code http}/{@code https} from {@code MlflowRestTrackingModule};</li>
- *   <li>storage by location scheme ({@link SwitchingStorage}): {@code file} (local paths),
- *       {@code memory}, and {@code s3} (the {@link S3Storage} of {@code S3StorageModule});</li>
- *   <li>artifact stores by artifact-root scheme ({@link SwitchingArtifactStore}): {@code file}
- *       (local artifact roots, as the embedded store records them), {@code memory}, {@code s3},
- *       and {@code mlflow-artifacts} (a tracking server's artifact proxy);</li>
+ *   <li>storage by location scheme ({@link SwitchingStorage} over a {@code Map<String, Storage>}):
+ *       {@code file} (local paths) and {@code memory} here, {@code s3} from {@code S3StorageModule};</li>
+ *   <li>artifact stores by artifact-root scheme ({@link SwitchingArtifactStore} over a
+ *       {@code Map<String, ArtifactStore>}): {@code file} (local artifact roots, as the embedded
+ *       store records them) and {@code memory} here, {@code s3} from {@code S3StorageModule},
+ *       {@code mlflow-artifacts} (a tracking server's artifact proxy) from
+ *       {@code MlflowRestTrackingModule};</li>
  *   <li>the stages by name ({@link StageRegistry} over a {@code MapBinder<String, Stage>});</li>
- *   <li>the process's clock, environment and randomness ({@link CliContext}).</li>
+ *   <li>the process's clock, environment and randomness ({@link ProcessContext}).</li>
  * </ul>
  * An unknown scheme is an error listing the known ones (each switch says so).
  */
 public final class CropcastModule extends AbstractModule {
-    private final CliContext context;
-    private final MlflowRestConnections restConnections;
+    private final ProcessContext context;
 
-    public CropcastModule(CliContext context, MlflowRestConnections restConnections) {
+    public CropcastModule(ProcessContext context) {
         this.context = requireNonNull(context, "context is null");
-        this.restConnections = requireNonNull(restConnections, "restConnections is null");
     }
 
     @Override
     protected void configure() {
-        bind(CliContext.class).toInstance(context);
+        bind(ProcessContext.class).toInstance(context);
         bind(Clock.class).toInstance(context.clock());
         bind(DocumentWriter.class).to(JacksonYamlDocumentWriter.class).in(Singleton.class);
         bind(LocalStorage.class).in(Singleton.class);
         bind(MemoryStorage.class).in(Singleton.class);
-        bind(TrackingBackends.class).in(Singleton.class);
 
         MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
 
-        MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class, Names.named("by-scheme"));
+        MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class);
         storages.addBinding(LocalStorage.SCHEME).to(LocalStorage.class);
         storages.addBinding(MemoryStorage.SCHEME).to(MemoryStorage.class);
-        storages.addBinding(S3Storage.SCHEME).to(S3Storage.class);
 
-        MapBinder<String, ArtifactStore> artifactStores = MapBinder.newMapBinder(binder(), String.class, ArtifactStore.class,
-                Names.named("by-scheme"));
+        MapBinder<String, ArtifactStore> artifactStores = MapBinder.newMapBinder(binder(), String.class, ArtifactStore.class);
         artifactStores.addBinding(LocalStorage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(LocalStorage.SCHEME)));
         artifactStores.addBinding(MemoryStorage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(MemoryStorage.SCHEME)));
-        artifactStores.addBinding(S3Storage.SCHEME).to(Key.get(ArtifactStore.class, Names.named(S3Storage.SCHEME)));
-        artifactStores.addBinding(MlflowArtifactsArtifactStore.SCHEME).to(MlflowArtifactsArtifactStore.class);
 
         MapBinder<String, Stage> stages = MapBinder.newMapBinder(binder(), String.class, Stage.class);
         stages.addBinding("hindcast").to(HindcastStage.class);
@@ -95,13 +90,25 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
+    SwitchingRunStoreFactory runStores(Map<String, RunStoreFactory> byScheme) {
+        return new SwitchingRunStoreFactory(byScheme);
+    }
+
+    @Provides
+    @Singleton
+    RunStoreFactory anyRunStore(SwitchingRunStoreFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
     StageRegistry stages(Map<String, Stage> stages) {
         return new StageRegistry(stages);
     }
 
     @Provides
     @Singleton
-    SwitchingStorage storage(@Named("by-scheme") Map<String, Storage> byScheme) {
+    SwitchingStorage storage(Map<String, Storage> byScheme) {
         return new SwitchingStorage(byScheme);
     }
 
@@ -113,7 +120,7 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SwitchingArtifactStore artifactStore(@Named("by-scheme") Map<String, ArtifactStore> byScheme) {
+    SwitchingArtifactStore artifactStore(Map<String, ArtifactStore> byScheme) {
         return new SwitchingArtifactStore(byScheme);
     }
 
@@ -137,21 +144,8 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MlflowArtifactsArtifactStore proxiedArtifacts() {
-        return new MlflowArtifactsArtifactStore(restConnections);
-    }
-
-    @Provides
-    @Singleton
     @Named(MemoryStorage.SCHEME)
     ArtifactStore memoryArtifacts(MemoryStorage storage) {
-        return new StorageArtifactStore(storage);
-    }
-
-    @Provides
-    @Singleton
-    @Named(S3Storage.SCHEME)
-    ArtifactStore s3Artifacts(S3Storage storage) {
         return new StorageArtifactStore(storage);
     }
 }

@@ -8,15 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
+import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.TestStages;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.RunTags;
 import org.cropcast.tracking.Tag;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,12 +54,12 @@ class CommandLineTest {
     }
 
     private Run run(String id) {
-        RunStore store = cli.injector().getInstance(TrackingBackends.class).open(URI);
+        RunStore store = cli.injector().getInstance(RunStoreFactory.class).create(URI);
         return store.getRun(RunId.of(id)).orElseThrow();
     }
 
     private List<Run> allRuns() {
-        RunStore store = cli.injector().getInstance(TrackingBackends.class).open(URI);
+        RunStore store = cli.injector().getInstance(RunStoreFactory.class).create(URI);
         return store.listExperiments().stream()
                 .flatMap(e -> store.searchRuns(org.cropcast.tracking.RunSearch.all(e.id())).stream()).toList();
     }
@@ -283,7 +283,7 @@ class CommandLineTest {
 
     @Test
     void staleRunsAreMarked() {
-        RunStore store = cli.injector().getInstance(TrackingBackends.class).open(URI);
+        RunStore store = cli.injector().getInstance(RunStoreFactory.class).create(URI);
         var experiment = store.getOrCreateExperiment("Killed");
         long longAgo = System.currentTimeMillis() - 3_600_000;
         var info = store.createRun(new CreateRunRequest(experiment.id(), "hindcast-x", "tester", longAgo,

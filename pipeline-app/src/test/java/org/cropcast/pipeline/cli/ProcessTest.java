@@ -12,17 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
+import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.Cropcast;
 import org.cropcast.pipeline.TestMain;
 import org.cropcast.pipeline.TestStages;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunRecord;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.RunTags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +159,7 @@ class ProcessTest {
 
     private static RunStore store(Path db) {
         CliHarness cli = new CliHarness(Map.of());
-        return cli.injector().getInstance(TrackingBackends.class).open("sqlite:///" + db.toAbsolutePath());
+        return cli.injector().getInstance(RunStoreFactory.class).create("sqlite:///" + db.toAbsolutePath());
     }
 
     static String classpath() {

@@ -6,14 +6,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.Map;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
     private final StringWriter err = new StringWriter();
 
-    private CliContext context(boolean terminal) {
-        return new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of(), Clock.systemUTC(),
+    private ProcessContext context(boolean terminal) {
+        return new ProcessContext(new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of(), Clock.systemUTC(),
                 new java.util.SplittableRandom(1), terminal, false);
     }
 

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.cropcast.pipeline.AppErrorCode;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCategory;
 import org.junit.jupiter.api.Test;

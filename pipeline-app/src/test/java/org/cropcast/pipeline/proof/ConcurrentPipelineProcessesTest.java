@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunRecord;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.RunTags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +141,6 @@ class ConcurrentPipelineProcessesTest {
     }
 
     static RunStore open(Path db) {
-        return new CliHarness(Map.of()).injector().getInstance(TrackingBackends.class).open("sqlite:///" + db.toAbsolutePath());
+        return new CliHarness(Map.of()).injector().getInstance(RunStoreFactory.class).create("sqlite:///" + db.toAbsolutePath());
     }
 }

@@ -33,9 +33,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.TestStages;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.cli.CliFixture;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.wiring.Wiring;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
@@ -484,7 +484,7 @@ class HostileInputTest {
         Path config = locked.fixture().prepare(data);
         List<String> args = locked.setup().prepare(data, config);
         // the production wiring with the SQLite adapter's module given a 1.5 s lock timeout
-        CliContext context = CliContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        ProcessContext context = ProcessContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 environment(locked), Clock.systemUTC());
         List<Module> modules = new ArrayList<>();
         for (Module module : Wiring.modules(context)) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;
@@ -24,6 +23,7 @@ import org.cropcast.tracking.Param;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Tag;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -114,7 +114,7 @@ class StoreHostileInputTest {
         Path file = Files.writeString(Files.createDirectories(root.resolve("a/b/c/upload")).resolve("file.txt"), "x");
         Files.writeString(root.resolve("secret.txt"), "not yours");
         Injector injector = new CliHarness(HostileInputTest.ENV).injector();
-        try (RunStore store = injector.getInstance(TrackingBackends.class).open("sqlite:///" + root.resolve("a/b/c/mlruns.db"))) {
+        try (RunStore store = injector.getInstance(RunStoreFactory.class).create("sqlite:///" + root.resolve("a/b/c/mlruns.db"))) {
             RunId id = store.createRun(new CreateRunRequest(store.getOrCreateExperiment("hostile").id(), "hostile", "tester",
                     System.currentTimeMillis(), List.of())).runId();
             store.logBatch(id, List.of(new Metric("seed", 1, 1, 0)), List.of(new Param("seeded", "1")), List.of(new Tag("t", "1")));
@@ -139,8 +139,8 @@ class StoreHostileInputTest {
 
     @Test
     void nanAndInfiniteMetricsAreStoredAsMlflowStoresThem() {
-        try (RunStore store = new CliHarness(Map.of()).injector().getInstance(TrackingBackends.class)
-                .open("sqlite:///" + root.resolve("mlruns.db"))) {
+        try (RunStore store = new CliHarness(Map.of()).injector().getInstance(RunStoreFactory.class)
+                .create("sqlite:///" + root.resolve("mlruns.db"))) {
             RunId id = store.createRun(new CreateRunRequest(store.getOrCreateExperiment("nan").id(), "nan", "tester", 1, List.of())).runId();
             store.logBatch(id, List.of(new Metric("m", Double.NaN, 1, 0), new Metric("m", Double.POSITIVE_INFINITY, 2, 1),
                     new Metric("m", Double.NEGATIVE_INFINITY, 3, 2)), List.of(), List.of());

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.storage.s3.S3MockServer;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.mlflow.MlflowServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,7 @@ class TeamScaleTest {
             assertThat(postgres.query("SELECT status, COUNT(*) FROM runs GROUP BY status")).containsExactly("FINISHED|" + (processes + 1));
             assertThat(postgres.query("SELECT COUNT(DISTINCT run_uuid) FROM metrics")).containsExactly(Integer.toString(processes + 1));
 
-            try (RunStore store = new CliHarness(env).injector().getInstance(TrackingBackends.class).open(server.trackingUri())) {
+            try (RunStore store = new CliHarness(env).injector().getInstance(RunStoreFactory.class).create(server.trackingUri())) {
                 assertThat(store.getRun(ids.get(0)).orElseThrow().info().artifactUri()).startsWith("s3://" + bucket + "/mlartifacts/");
                 Proof.assertAllCompleteLikeTheFirst(store, ids, uri -> RunShape.s3Artifacts(s3.client(), uri));
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCategory;
 import org.cropcast.tracking.RunRecord;

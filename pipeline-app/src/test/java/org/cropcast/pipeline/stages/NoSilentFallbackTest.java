@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCategory;
 import org.junit.jupiter.api.BeforeEach;

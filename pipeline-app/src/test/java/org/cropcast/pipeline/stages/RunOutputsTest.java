@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.FileEntry;
 import org.cropcast.tracking.Location;

@@ -17,17 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.cropcast.pipeline.Cropcast;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.RunDirectories;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.runs.TrackingTarget;
-import org.cropcast.pipeline.wiring.TrackingBackends;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 
 /**
@@ -62,7 +62,7 @@ final class StageHarness {
             throw new UncheckedIOException(e);
         }
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
-        this.injector = Cropcast.injector(CliContext.of(discard, discard, Map.of(), Clock.systemUTC()));
+        this.injector = Cropcast.injector(ProcessContext.of(discard, discard, Map.of(), Clock.systemUTC()));
     }
 
     static Path sharedData() {
@@ -141,7 +141,7 @@ final class StageHarness {
     StageRun run(Stage stage, PipelineConfig config, Location runDirectory, Optional<LocalDate> initDate) {
         TrackingTarget tracking = TrackingTarget.of(config);
         // the memory: backend keeps one store per URI for the injector's life: not closed, so runs stay readable
-        RunStore store = injector.getInstance(TrackingBackends.class).open(tracking.uri());
+        RunStore store = injector.getInstance(RunStoreFactory.class).create(tracking.uri());
         return run(stage, config, runDirectory, initDate, store, tracking);
     }
 

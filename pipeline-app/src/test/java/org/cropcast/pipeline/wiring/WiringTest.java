@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.cropcast.pipeline.Cropcast;
-import org.cropcast.pipeline.cli.CliContext;
 import org.cropcast.pipeline.cli.CropcastCommand;
+import org.cropcast.pipeline.runs.ProcessContext;
+import org.cropcast.pipeline.runs.StageRegistry;
 import org.cropcast.pipeline.stages.FitProductionStage;
 import org.cropcast.pipeline.stages.ForecastStage;
 import org.cropcast.pipeline.stages.HindcastStage;
@@ -24,11 +25,12 @@ import org.cropcast.tracking.Location;
 import org.cropcast.tracking.MemoryRunStore;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.Storage;
+import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
-import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.mlflow.SqliteRunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,21 +41,21 @@ class WiringTest {
     @TempDir
     Path dir;
 
-    private final Injector injector = Cropcast.injector(CliContext.of(new PrintWriter(new StringWriter()),
+    private final Injector injector = Cropcast.injector(ProcessContext.of(new PrintWriter(new StringWriter()),
             new PrintWriter(new StringWriter()), Map.of(), Clock.systemUTC()));
 
     @Test
     void trackingBackendsByScheme() {
-        TrackingBackends backends = injector.getInstance(TrackingBackends.class);
+        SwitchingRunStoreFactory backends = injector.getInstance(SwitchingRunStoreFactory.class);
         assertThat(backends.schemes()).containsExactly("http", "https", "memory", "sqlite");
-        try (RunStore sqlite = backends.open("sqlite:///" + dir.resolve("mlruns.db"))) {
+        try (RunStore sqlite = backends.create("sqlite:///" + dir.resolve("mlruns.db"))) {
             assertThat(sqlite).isInstanceOf(SqliteRunStore.class);
             assertThat(sqlite.getOrCreateExperiment("wiring").name()).isEqualTo("wiring");
         }
-        assertThat(backends.open("memory:wiring")).isInstanceOf(MemoryRunStore.class)
-                .isSameAs(backends.open("memory:wiring"));
+        assertThat(backends.create("memory:wiring")).isInstanceOf(MemoryRunStore.class)
+                .isSameAs(backends.create("memory:wiring"));
         assertThat(backends.factoryFor("https://mlflow.example.org").schemes()).contains("http", "https");
-        assertThatThrownBy(() -> backends.open("ftp://user:pw@host/x"))
+        assertThatThrownBy(() -> backends.create("ftp://user:pw@host/x"))
                 .isInstanceOf(CropcastException.class)
                 .hasMessage("tracking URI 'ftp://***@host/x' has the unknown scheme 'ftp'; known schemes: http, https, memory, sqlite "
                         + "(for example sqlite:///mlruns.db, http://localhost:5000, memory:)")

@@ -5,17 +5,19 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import com.google.inject.multibindings.ProvidesIntoSet;
+import com.google.inject.multibindings.ProvidesIntoMap;
+import com.google.inject.multibindings.StringMapKey;
 import java.util.Map;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 
 /**
- * Guice wiring of the S3 adapter: adds {@link S3Storage} to the {@code Set<Storage>} and an
- * artifact store for {@code s3://} roots (core's {@link StorageArtifactStore} over that storage,
- * with server-side copies) to the {@code Set<ArtifactStore>} that the composition root switches
- * over by scheme. The environment (normally {@code System.getenv()}) is passed in, never read here.
+ * Guice wiring of the S3 adapter: the {@code s3} entries of the by-scheme maps the composition
+ * root switches over, {@code Map<String, Storage>} ({@link S3Storage}) and
+ * {@code Map<String, ArtifactStore>} (core's {@link StorageArtifactStore} over that storage, with
+ * server-side copies). Binds only this adapter's classes. The environment (normally
+ * {@code System.getenv()}) is passed in, never read here.
  */
 public final class S3StorageModule extends AbstractModule {
     private final Map<String, String> environment;
@@ -36,14 +38,16 @@ public final class S3StorageModule extends AbstractModule {
         return factory.createStorage();
     }
 
-    @ProvidesIntoSet
-    Storage s3StorageIntoSet(S3Storage storage) {
+    @ProvidesIntoMap
+    @StringMapKey(S3Storage.SCHEME)
+    Storage s3StorageByScheme(S3Storage storage) {
         return storage;
     }
 
-    @ProvidesIntoSet
+    @ProvidesIntoMap
+    @StringMapKey(S3Storage.SCHEME)
     @Singleton
-    ArtifactStore s3ArtifactStore(S3Storage storage) {
+    ArtifactStore s3ArtifactStoreByScheme(S3Storage storage) {
         return new StorageArtifactStore(storage);
     }
 }

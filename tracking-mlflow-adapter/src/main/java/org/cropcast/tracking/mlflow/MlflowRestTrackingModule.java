@@ -4,17 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
-import com.google.inject.multibindings.Multibinder;
 import java.util.Map;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.RunStoreFactory;
 
 /**
  * Guice wiring of the MLflow tracking-server adapter: the {@code http} and {@code https} entries
- * of the {@code Map<String, RunStoreFactory>} (by URI scheme) and the {@code mlflow-artifacts:}
- * artifact store in the {@code Set<ArtifactStore>}. Binds only this adapter's classes. The
- * environment ({@code MLFLOW_TRACKING_USERNAME}, ... see {@link MlflowRestSettings}) is passed in
- * by the composition root, normally {@code System.getenv()}.
+ * of the {@code Map<String, RunStoreFactory>} (by tracking-URI scheme) and the
+ * {@code mlflow-artifacts} entry of the {@code Map<String, ArtifactStore>} (by artifact-root
+ * scheme: the server's artifact proxy). Binds only this adapter's classes. The environment
+ * ({@code MLFLOW_TRACKING_USERNAME}, ... see {@link MlflowRestSettings}) is passed in by the
+ * composition root, normally {@code System.getenv()}.
  */
 public final class MlflowRestTrackingModule extends AbstractModule {
     private final MlflowRestConnections connections;
@@ -34,6 +34,7 @@ public final class MlflowRestTrackingModule extends AbstractModule {
         for (String scheme : factory.schemes()) {
             factories.addBinding(scheme).toInstance(factory);
         }
-        Multibinder.newSetBinder(binder(), ArtifactStore.class).addBinding().toInstance(new MlflowArtifactsArtifactStore(connections));
+        MapBinder.newMapBinder(binder(), String.class, ArtifactStore.class)
+                .addBinding(MlflowArtifactsArtifactStore.SCHEME).toInstance(new MlflowArtifactsArtifactStore(connections));
     }
 }

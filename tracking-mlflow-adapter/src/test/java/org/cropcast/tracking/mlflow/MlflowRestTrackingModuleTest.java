@@ -7,7 +7,6 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.util.Map;
-import java.util.Set;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,9 @@ class MlflowRestTrackingModuleTest {
         Map<String, RunStoreFactory> factories = injector.getInstance(Key.get(new TypeLiteral<Map<String, RunStoreFactory>>() {}));
         assertThat(factories).containsOnlyKeys("http", "https");
         assertThat(factories.get("http")).isInstanceOf(MlflowRestRunStoreFactory.class);
-        Set<ArtifactStore> stores = injector.getInstance(Key.get(new TypeLiteral<Set<ArtifactStore>>() {}));
-        assertThat(stores).singleElement().satisfies(s -> {
+        Map<String, ArtifactStore> stores = injector.getInstance(Key.get(new TypeLiteral<Map<String, ArtifactStore>>() {}));
+        assertThat(stores).containsOnlyKeys("mlflow-artifacts");
+        assertThat(stores.get("mlflow-artifacts")).satisfies(s -> {
             assertThat(s.supports("mlflow-artifacts:/1/abc/artifacts")).isTrue();
             assertThat(s.supports("s3://bucket/key")).isFalse();
         });

@@ -1,4 +1,4 @@
-package org.cropcast.pipeline.wiring;
+package org.cropcast.pipeline.runs;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package org.cropcast.pipeline.cli;
+package org.cropcast.pipeline.runs;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * What the command line takes from its process, so that nothing reads it ad hoc: the output and
- * error writers, the environment variables, the clock, a random generator (run ids), and whether
- * the error stream is a terminal (progress bars) and whether signals are handled (only in a real
- * process, never inside a test JVM).
+ * What the application takes from its process (the command line's, or a tool's that embeds it), so
+ * that nothing reads it ad hoc: the output and error writers, the environment variables, the clock,
+ * a random generator (run ids), and whether the error stream is a terminal (progress bars) and
+ * whether signals are handled (only in a real process, never inside a test JVM).
  */
-public record CliContext(
+public record ProcessContext(
         PrintWriter out,
         PrintWriter err,
         Map<String, String> environment,
@@ -22,7 +22,7 @@ public record CliContext(
         RandomGenerator random,
         boolean terminal,
         boolean handleSignals) {
-    public CliContext {
+    public ProcessContext {
         requireNonNull(out, "out is null");
         requireNonNull(err, "err is null");
         environment = Map.copyOf(requireNonNull(environment, "environment is null"));
@@ -31,9 +31,9 @@ public record CliContext(
     }
 
     /** The real process: System.out/err, the real environment and clock, a secure random generator. */
-    public static CliContext system() {
+    public static ProcessContext system() {
         Charset charset = Charset.defaultCharset();
-        return new CliContext(
+        return new ProcessContext(
                 new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
                 new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true),
                 System.getenv(),
@@ -44,7 +44,7 @@ public record CliContext(
     }
 
     /** For tests and embedding: given writers and environment, no terminal, no signal handling. */
-    public static CliContext of(PrintWriter out, PrintWriter err, Map<String, String> environment, Clock clock) {
-        return new CliContext(out, err, environment, clock, new java.util.Random(), false, false);
+    public static ProcessContext of(PrintWriter out, PrintWriter err, Map<String, String> environment, Clock clock) {
+        return new ProcessContext(out, err, environment, clock, new java.util.Random(), false, false);
     }
 }

@@ -1,4 +1,4 @@
-package org.cropcast.pipeline;
+package org.cropcast.pipeline.errors;
 
 import static org.cropcast.tracking.ErrorCategory.INTERNAL;
 import static org.cropcast.tracking.ErrorCategory.USER_INPUT;
