@@ -65,12 +65,14 @@ public final class FitProductionStage implements Stage {
             context.run().logMetrics(metrics);
             context.run().setTags(Map.of("model.format_version", Integer.toString(ProductionModel.VERSION),
                     "model.config_hash", model.configHash()));
-            return new StageResult(List.of(
+            List<String> lines = new ArrayList<>(data.warnings().stream().map(w -> "warning: " + w).toList());
+            lines.addAll(List.of(
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
                             + (settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
                     "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH)));
+            return new StageResult(lines);
         }
     }
 }
