@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every cropcast benchmark, one command. Writes docs/BENCHMARKS.md and docs/img/*.png.
+# Every cropcast benchmark, one command. Writes docs/BENCHMARKS.md, docs/benchmarks.json (each goal of the
+# performance issue: figure, peer, ratio) and docs/img/*.png.
 #
 #   bench/run.sh            full mode (the committed docs/BENCHMARKS.md; about 40 minutes on 2 cores)
 #   bench/run.sh --quick    fewer repetitions and smaller sizes (10-20 minutes)
@@ -11,6 +12,7 @@
 #   ops-latency ops-search ops-ingest concurrency footprint   bench/ops (this directory's harness)
 #   sqlite     bench/sqlite/run.sh --print    (embedded store vs raw SQLite and Python MLflow)
 #   rest       bench/rest/run.sh              (tracking server: footprint, 1 GiB upload vs the Python client)
+#   embed      bench/embed/run.sh             (core's embedding entry point vs SqliteRunStore called directly)
 #   s3         bench/s3/run.sh                (S3-to-S3 logging: server-side copy vs staging)
 #   pipeline   bench/pipeline/run.sh          (stage timings, 5,000 regions x 40 years x 24 features)
 # Sub-benchmarks get CROPCAST_BENCH_MODE=quick|full in their environment.
@@ -35,7 +37,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline"
+all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed"
 parts="${only//,/ }"
 parts="${parts:-$all_parts}"
 for p in $parts; do
@@ -163,6 +165,8 @@ if [[ "$mode" == quick ]]; then
   sub rest 1800 bench/rest/run.sh
   sub_env=(CROPCAST_BENCH_MODE=quick REPEAT=1 BENCH_OUT="$results/pipeline-data")
   sub pipeline 1800 bench/pipeline/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=quick)
+  sub embed 900 bench/embed/run.sh
 else
   sub_env=(CROPCAST_BENCH_MODE=full)
   sub sqlite 2400 bench/sqlite/run.sh --print
@@ -171,6 +175,8 @@ else
   sub rest 3000 bench/rest/run.sh
   sub_env=(CROPCAST_BENCH_MODE=full REPEAT=3 BENCH_OUT="$results/pipeline-data")
   sub pipeline 3000 bench/pipeline/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=full)
+  sub embed 1800 bench/embed/run.sh
 fi
 
 cat /proc/loadavg > "$results/loadavg.end"
@@ -178,8 +184,8 @@ date -u +%Y-%m-%dT%H:%M:%SZ > "$results/finished"
 
 # --- the report
 log "writing docs/BENCHMARKS.md"
-"$py" bench/report.py --results "$results" --doc "$doc" --img "$root/docs/img" \
+"$py" bench/report.py --results "$results" --doc "$doc" --img "$root/docs/img" --json "$root/docs/benchmarks.json" \
   || { log "report failed"; exit 1; }
-log "done: docs/BENCHMARKS.md"
+log "done: docs/BENCHMARKS.md and docs/benchmarks.json"
 grep -l '^\(failed\|missing\|timeout\)' "$results"/*.status 2>/dev/null | sed 's:.*/::; s:\.status$::' | sed 's/^/[bench] not measured: /' >&2
 exit 0

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param resumeFromStage in resume mode, whose {@code metadata_<stage>.yaml} names the run (default: this stage)
  * @param runName the run's name (default: {@code <stage>-<run directory name>})
  * @param dataFiles input files fingerprinted into {@code metadata.yaml}
+ * @param parentRunId the run this one is a child of ({@code mlflow.parentRunId}), when present: it
+ *     must exist, be active and belong to the same experiment
  * @param stageParams params beyond the bounded ones (for example the settings that define a model),
  *     logged with the stage prefix like them ({@code hindcast/ridge_alpha}); checked for conflicts
  *     on resume like them
@@ -36,6 +38,7 @@ public record RunRequest(
         Optional<String> resumeFromStage,
         Optional<String> runName,
         List<Location> dataFiles,
+        Optional<RunId> parentRunId,
         Map<String, String> stageParams) {
     public RunRequest {
         requireNonNull(stage, "stage is null");
@@ -48,6 +51,7 @@ public record RunRequest(
         requireNonNull(resumeFromStage, "resumeFromStage is null");
         requireNonNull(runName, "runName is null");
         dataFiles = List.copyOf(requireNonNull(dataFiles, "dataFiles is null"));
+        requireNonNull(parentRunId, "parentRunId is null");
         stageParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stageParams, "stageParams is null")));
         for (String key : stageParams.keySet()) {
             if (BoundedParams.KEYS.contains(key)) {
@@ -57,17 +61,31 @@ public record RunRequest(
         TrackingLimits.validateKey("stage", stage);
     }
 
+    /** A request for a run without a parent or stage params. */
+    public RunRequest(String stage, String experimentName, Location runDirectory, String configPath,
+            Map<String, Object> configDocument, BoundedParams params, RunMode mode, Optional<String> resumeFromStage,
+            Optional<String> runName, List<Location> dataFiles) {
+        this(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage, runName,
+                dataFiles, Optional.empty(), Map.of());
+    }
+
+    /** This request as a child of {@code parent}. */
+    public RunRequest withParent(RunId parent) {
+        return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage,
+                runName, dataFiles, Optional.of(parent), stageParams);
+    }
+
     /** A request with the defaults: no explicit run name, resume from this stage's record. */
     public static RunRequest of(String stage, String experimentName, Location runDirectory, String configPath,
             Map<String, Object> configDocument, BoundedParams params, RunMode mode, List<Location> dataFiles) {
         return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode,
-                Optional.empty(), Optional.empty(), dataFiles, Map.of());
+                Optional.empty(), Optional.empty(), dataFiles);
     }
 
     /** This request with {@code stageParams} (replacing any it had). */
     public RunRequest withStageParams(Map<String, String> stageParams) {
         return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage,
-                runName, dataFiles, stageParams);
+                runName, dataFiles, parentRunId, stageParams);
     }
 
     /** The bounded params, then the stage params, each prefixed with the stage. */

@@ -291,7 +291,7 @@ class TestRunScope {
         RunId hindcast = scope.run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
         RunRequest base = request("forecast", RunMode.RESUME);
         RunRequest forecast = new RunRequest(base.stage(), base.experimentName(), base.runDirectory(), base.configPath(),
-                base.configDocument(), params("quadratic"), RunMode.RESUME, Optional.of("hindcast"), Optional.empty(), List.of(), Map.of());
+                base.configDocument(), params("quadratic"), RunMode.RESUME, Optional.of("hindcast"), Optional.empty(), List.of());
         RunId shared = scope.run(forecast, TrackedRun::runId);
         assertThat(shared).isEqualTo(hindcast);
         assertThat(run(shared).data().params()).containsEntry("hindcast/detrend", "linear").containsEntry("forecast/detrend", "quadratic");
@@ -462,5 +462,35 @@ class TestRunScope {
         assertThat(run(id).data().tags()).containsEntry("run_dir", "memory://runs/2026-11-26");
         assertThat(new StorageArtifactStore(storage).list(run(id).info().artifactUri(), ""))
                 .extracting(ArtifactEntry::path).containsExactly("config_resolved.yaml", "metadata.yaml");
+    }
+
+    @Test
+    void aChildRunCarriesItsParentsIdAsMlflowsNestedRunTag() {
+        TrackedRun parent = scope().open(request("sweep", RunMode.CREATE));
+        runDir = Location.local(temp.resolve("runs/child"));
+        try (TrackedRun child = scope().open(request("hindcast", RunMode.CREATE).withParent(parent.runId()))) {
+            assertThat(run(child.runId()).data().tags()).containsEntry(RunTags.PARENT_RUN_ID, parent.runId().value());
+            Map<String, Object> metadata = documents.read(storage, runDir.resolve("metadata.yaml"));
+            assertThat(metadata).containsEntry("parent_run_id", parent.runId().value());
+            child.finish();
+        }
+        parent.finish();
+        parent.close();
+    }
+
+    @Test
+    void aParentMustExistAndBelongToTheSameExperiment() {
+        RunId unknown = RunId.of("0123456789abcdef0123456789abcdef");
+        assertThatThrownBy(() -> scope().open(request("hindcast", RunMode.CREATE).withParent(unknown)))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.RUN_NOT_FOUND))
+                .hasMessageContaining("parent run " + unknown + " not found");
+        ExperimentId other = store.getOrCreateExperiment("other").id();
+        RunId elsewhere = store.createRun(new CreateRunRequest(other, "x", "alice", T0, List.of())).runId();
+        assertThatThrownBy(() -> scope().open(request("hindcast", RunMode.CREATE).withParent(elsewhere)))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARGUMENT))
+                .hasMessageContaining("belongs to experiment " + other.value());
+        assertThat(store.searchRuns(RunSearch.all(store.findExperiment("soy-brazil").orElseThrow().id()))).isEmpty();
     }
 }

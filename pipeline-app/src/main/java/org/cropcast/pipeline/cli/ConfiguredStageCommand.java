@@ -24,6 +24,11 @@ abstract class ConfiguredStageCommand extends StageCommand {
     @Option(names = "--resume", description = "Require resuming the run recorded in --run-dir (fail if there is none).")
     boolean resume;
 
+    @Option(names = "--parent-run-id", paramLabel = "RUN_ID",
+            description = "Make the run a child of this run (MLflow's nested runs: tag mlflow.parentRunId). "
+                    + "The parent must be an active run of the same experiment.")
+    String parentRunId;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a configuration key (nested keys with dots: --set target.yield_column=yield). Repeatable.")
     List<String> overrides = new ArrayList<>();
@@ -37,6 +42,7 @@ abstract class ConfiguredStageCommand extends StageCommand {
         PipelineConfig resolved = new ConfigLoader(context.environment()).load(config, overrides);
         Path directory = config.toAbsolutePath().getParent();
         return new StageLauncher.Launch(stage(), resolved, config.toString(), Optional.ofNullable(directory),
-                Optional.ofNullable(runDir), resume, Optional.empty(), progress);
+                Optional.ofNullable(runDir), resume, Optional.empty(), progress,
+                Optional.ofNullable(parentRunId).map(org.cropcast.tracking.RunId::of));
     }
 }

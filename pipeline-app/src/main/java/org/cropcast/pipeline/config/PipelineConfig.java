@@ -40,6 +40,8 @@ public record PipelineConfig(
          * year, features), which keeps very large panels small and fast.
          */
         @JsonProperty("fit_dataset_features") Boolean fitDatasetFeatures,
+        /** The registered model fit-production adds a version to (default: the experiment key). */
+        @JsonProperty("model_name") String modelName,
         /** Only these target regions (exact names); absent = every region. */
         @JsonProperty("include_regions") List<String> includeRegions,
         /** Never these target regions (exact names). */

@@ -24,6 +24,9 @@ import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunFilter;
+import org.cropcast.tracking.RunMatcher;
+import org.cropcast.tracking.RunOrder;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
@@ -74,6 +77,15 @@ public final class RunsReader {
 
         /** Active runs, newest first: of one experiment (by name) or of all. */
         public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, int max, Duration staleAfter) {
+            return list(experimentName, status, RunFilter.NONE, List.of(), max, staleAfter);
+        }
+
+        /**
+         * Active runs that satisfy an MLflow search filter, in MLflow's order for the order-by
+         * clauses (newest first without): of one experiment (by name) or of all, merged in that order.
+         */
+        public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, RunFilter filter,
+                List<RunOrder> orderBy, int max, Duration staleAfter) {
             List<Experiment> experiments;
             if (experimentName.isPresent()) {
                 Experiment experiment = store.findExperiment(experimentName.get()).orElseThrow(() -> {
@@ -89,12 +101,12 @@ public final class RunsReader {
             List<RunView> views = new ArrayList<>();
             for (Experiment experiment : experiments) {
                 experimentNames.put(experiment.id(), experiment.name());
-                for (Run run : store.searchRuns(new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT)))) {
+                RunSearch search = new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT), filter, orderBy);
+                for (Run run : store.searchRuns(search)) {
                     views.add(view(run, staleAfter));
                 }
             }
-            views.sort(Comparator.comparingLong((RunView v) -> v.run().info().startTimeMillis()).reversed()
-                    .thenComparing(v -> v.run().id().value()));
+            views.sort(Comparator.comparing(RunView::run, RunMatcher.order(orderBy)));
             return views.size() > max ? views.subList(0, max) : views;
         }
 
@@ -103,6 +115,11 @@ public final class RunsReader {
             Run run = store.getRun(id).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                     "run " + id + " not found in " + target.display()));
             return view(run, RunHealth.DEFAULT_STALE_AFTER);
+        }
+
+        /** Every value of one metric of the run (all steps). */
+        public List<org.cropcast.tracking.Metric> metricHistory(Run run, String key) {
+            return store.getMetricHistory(run.id(), key);
         }
 
         /** The run's artifacts, recursively, files and directories, at most {@link #MAX_ARTIFACTS}. */
@@ -138,6 +155,16 @@ public final class RunsReader {
 
     /** Opens the backend named by the options (see {@link TrackingTarget#resolve}). */
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
+        TrackingTarget target = existingTarget(trackingUri, configFile, context);
+        LOG.debug("reading runs from {}", target.display());
+        return new Session(target, backends.create(target.uri()));
+    }
+
+    /**
+     * The tracking target named by the options ({@link TrackingTarget#resolve}); an SQLite database
+     * that does not exist is {@link AppErrorCode#TRACKING_STORE_NOT_FOUND}, since reading must not create one.
+     */
+    static TrackingTarget existingTarget(Optional<String> trackingUri, Optional<Path> configFile, ProcessContext context) {
         Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
         TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment());
         if (TrackingUris.isSqlite(target.uri())) {
@@ -147,7 +174,6 @@ public final class RunsReader {
                         + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
             });
         }
-        LOG.debug("reading runs from {}", target.display());
-        return new Session(target, backends.create(target.uri()));
+        return target;
     }
 }

@@ -21,6 +21,7 @@ import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageContext;
+import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
@@ -34,6 +35,11 @@ import org.cropcast.tracking.RunMode;
 import org.cropcast.tracking.RunRequest;
 import org.cropcast.tracking.RunScope;
 import org.cropcast.tracking.RunScopeSettings;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.ModelId;
+import org.cropcast.tracking.ModelRegistries;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
@@ -53,6 +59,7 @@ public final class StageLauncher {
 
     private final StageRegistry stages;
     private final RunStoreFactory backends;
+    private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final Storage storage;
     private final DocumentWriter documents;
@@ -60,10 +67,11 @@ public final class StageLauncher {
     private final ProcessContext context;
 
     @Inject
-    public StageLauncher(StageRegistry stages, RunStoreFactory backends, ArtifactStore artifacts, Storage storage,
-            DocumentWriter documents, Clock clock, ProcessContext context) {
+    public StageLauncher(StageRegistry stages, RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts,
+            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
+        this.modelStores = requireNonNull(modelStores, "modelStores is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -81,10 +89,34 @@ public final class StageLauncher {
             boolean resume,
             Optional<LocalDate> initDate,
             ProgressListener progress,
+            Optional<RunId> parentRunId,
+            /** forecast only: the registered or logged model to forecast with (else the run directory's model). */
+            Optional<ModelId> model,
+            /** forecast only: accept a year without feature values (the trend alone; --allow-trend-only). */
             boolean allowTrendOnly) {
+        public Launch {
+            requireNonNull(parentRunId, "parentRunId is null");
+            requireNonNull(model, "model is null");
+        }
+
+        /** A launch of a run without a parent. */
         public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
                 Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
-            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, false);
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, Optional.empty());
+        }
+
+        /** A launch with the run directory's model (or none). */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress,
+                Optional<RunId> parentRunId) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, parentRunId, Optional.empty());
+        }
+
+        /** A launch of a run without a parent, forecasting with {@code model} (or the run directory's). */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress,
+                Optional<RunId> parentRunId, Optional<ModelId> model) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, parentRunId, model, false);
         }
     }
 
@@ -104,12 +136,17 @@ public final class StageLauncher {
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
         TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
-        RunDirectories.Choice choice = choose(launch.stage(), config, launch.runDirectory(), launch.resume());
+        RunDirectories.Choice choice = launch.model().isPresent() && launch.runDirectory().isEmpty()
+                ? directories.choose(config, launch.stage(), Optional.empty(), false)
+                : choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.create(tracking.uri())) {
+        try (RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
+            Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
+                    .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
-            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
+            RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
+            RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
@@ -117,8 +154,17 @@ public final class StageLauncher {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
-                    return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
-                            launch.initDate(), config.randomSeed(), launch.progress(), launch.allowTrendOnly()));
+                    StageResult stageResult = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
+                            launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel),
+                            launch.allowTrendOnly()));
+                    // the report reads the run back from the store, as `cropcast runs report` does
+                    Optional<Location> report = new RunReports(storage, artifacts).afterStage(store, run, choice.directory());
+                    if (report.isEmpty()) {
+                        return stageResult;
+                    }
+                    List<String> lines = new ArrayList<>(stageResult.summaryLines());
+                    lines.add("report: " + report.get());
+                    return new StageResult(lines);
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {
@@ -152,7 +198,15 @@ public final class StageLauncher {
      * calling a stage directly (tests, embedding) gets the same run lifecycle.
      */
     public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory) {
-        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory));
+        return runScope(store, tracking, configDirectory, context.handleSignals());
+    }
+
+    /**
+     * As {@link #runScope(RunStore, TrackingTarget, Optional)}, choosing whether the run's own
+     * shutdown hook ends it KILLED on a signal: a sweep ends its parent run itself, after its children.
+     */
+    public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
+        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory, handleSignals));
     }
 
     /** The run request of a stage invocation: the resolved configuration, the bounded params, the chosen directory and mode. */
@@ -169,7 +223,7 @@ public final class StageLauncher {
                 .withStageParams(ModelParams.of(stage, config, dataFiles, storage));
     }
 
-    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory) {
+    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
         java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
                 .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
                 .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
@@ -177,7 +231,7 @@ public final class StageLauncher {
                 .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
                 .orElse(System.getProperty("user.name", "unknown"));
         GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
-        return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
+        return new RunScopeSettings(user, tracking.display(), heartbeat, handleSignals, LibraryVersions.environment(), git);
     }
 
     static BoundedParams boundedParams(PipelineConfig c) {

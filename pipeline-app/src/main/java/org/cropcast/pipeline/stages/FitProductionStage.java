@@ -10,6 +10,7 @@ import org.cropcast.pipeline.model.FoldFitter;
 import org.cropcast.pipeline.model.NationalWeights;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.pipeline.model.Skill;
+import org.cropcast.tracking.DatasetInput;
 import org.cropcast.tracking.Metric;
 
 /**
@@ -65,13 +66,18 @@ public final class FitProductionStage implements Stage {
             context.run().logMetrics(metrics);
             context.run().setTags(Map.of("model.format_version", Integer.toString(ProductionModel.VERSION),
                     "model.config_hash", model.configHash()));
+            List<DatasetInput> datasets = StageDatasets.of(context, inputs, data, "training");
+            context.models().store().logInputs(context.run().runId(), datasets, List.of());
+            ProductionModelLogger.Logged logged = ProductionModelLogger.log(context, model, metrics, datasets.get(0).dataset());
             List<String> lines = new ArrayList<>(data.warnings().stream().map(w -> "warning: " + w).toList());
             lines.addAll(List.of(
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
                             + (settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
-                    "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH)));
+                    "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH),
+                    "logged model " + logged.model().uri() + " (" + logged.model().status() + "), registered as "
+                            + logged.version().uri()));
             return new StageResult(lines);
         }
     }

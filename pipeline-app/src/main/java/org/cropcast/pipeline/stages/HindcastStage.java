@@ -36,7 +36,9 @@ import org.cropcast.tracking.Metric;
  * <p>Writes into the run directory (and logs as artifacts under the same paths):
  * {@code datasets/fit.parquet}, {@code datasets/pred.parquet}, {@code datasets/{spec}/<file>},
  * {@code reports/folds/{test_year}/detrend.png} (also through the fold report logger as each is
- * saved), {@code reports/hindcast_summary.png} and {@code reports/skill_table.csv}.
+ * saved), {@code reports/hindcast_summary.png}, {@code reports/skill_table.csv} and
+ * {@code reports/coefficients.csv} (each fold's standardised anomaly coefficients). After the stage,
+ * the launcher renders {@code report/hindcast.html} from the run's metrics and these files.
  */
 public final class HindcastStage implements Stage {
     static final String NATIONAL = "NATIONAL";
@@ -55,6 +57,8 @@ public final class HindcastStage implements Stage {
         try (StageInputs inputs = new StageInputs(context); PlotQueue plots = new PlotQueue()) {
             plots.warmUp();
             StageData data = StageData.load(config, inputs);
+            context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
+                    context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             List<ReferenceTable> references = data.references(config, inputs);
             Run run = new Run(context, data, references, unit(config));
             run.plots = plots;
@@ -218,6 +222,8 @@ public final class HindcastStage implements Stage {
         long testCellsMissingFeatures;
 
         final List<Double> summaryYears = new ArrayList<>();
+        /** reports/coefficients.csv: fold, feature, standardised coefficient. */
+        final StringBuilder coefficients = new StringBuilder("fold,feature,standardised_coefficient\n");
         final List<double[]> summaryNational = new ArrayList<>();
         final double[] summaryObserved;
         final double[] summaryPredicted;
@@ -486,6 +492,10 @@ public final class HindcastStage implements Stage {
             }
             metrics.add(new Metric("fold.train_rows", model.trainingRows(), timestamp, year));
             context.run().logMetrics(metrics);
+            for (int f = 0; f < model.beta().length; f++) {
+                coefficients.append(fold.key()).append(',').append(SkillTable.csvText(model.featureNames().get(f))).append(',')
+                        .append(model.beta()[f]).append('\n');
+            }
 
             String relative = "reports/folds/" + fold.key() + "/detrend.png";
             Path png = outputs.scratch(relative);
@@ -584,6 +594,7 @@ public final class HindcastStage implements Stage {
             for (InitDate init : initDates) {
                 outputs.write("reports/init/" + init.key + "/skill_table.csv", out -> out.write(init.table.csv()));
             }
+            outputs.write("reports/coefficients.csv", out -> out.write(coefficients.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             int years = summaryYears.size();
             double[] x = new double[years];
             double[][] national = new double[3][years];

@@ -19,6 +19,7 @@ import org.cropcast.tracking.Storage;
  * @param workDirectory a local scratch directory for files before they are uploaded (removed afterwards)
  * @param initDate the forecast's init date (forecast stage only)
  * @param seed the master seed (config random_seed)
+ * @param models the model store, model files and the forecast's registry model (see {@link StageModels})
  * @param allowTrendOnly forecast only: accept a forecast for a year without any feature values
  *     (the trend alone) instead of refusing it
  */
@@ -32,10 +33,11 @@ public record StageContext(
         Optional<LocalDate> initDate,
         long seed,
         ProgressListener progress,
+        StageModels models,
         boolean allowTrendOnly) {
     public StageContext(PipelineConfig config, ActiveRun run, Storage storage, Location dataRoot, Location runDirectory,
-            Path workDirectory, Optional<LocalDate> initDate, long seed, ProgressListener progress) {
-        this(config, run, storage, dataRoot, runDirectory, workDirectory, initDate, seed, progress, false);
+            Path workDirectory, Optional<LocalDate> initDate, long seed, ProgressListener progress, StageModels models) {
+        this(config, run, storage, dataRoot, runDirectory, workDirectory, initDate, seed, progress, models, false);
     }
 
     public StageContext {
@@ -47,5 +49,6 @@ public record StageContext(
         requireNonNull(workDirectory, "workDirectory is null");
         requireNonNull(initDate, "initDate is null");
         requireNonNull(progress, "progress is null");
+        requireNonNull(models, "models is null");
     }
 }

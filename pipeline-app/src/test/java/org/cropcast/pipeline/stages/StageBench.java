@@ -81,7 +81,7 @@ public final class StageBench {
         @Override
         public StageResult run(StageContext c) {
             StageContext timed = new StageContext(c.config(), new TimedRun(c.run(), trackingNanos), c.storage(), c.dataRoot(),
-                    c.runDirectory(), c.workDirectory(), c.initDate(), c.seed(), c.progress());
+                    c.runDirectory(), c.workDirectory(), c.initDate(), c.seed(), c.progress(), c.models());
             long start = System.nanoTime();
             try {
                 return stage.run(timed);
