@@ -53,7 +53,7 @@ def main(listing):
     for name, sets, run in variants:
         t = table(Path(run) / "reports" / "skill_table.csv")
         for day, issue in ISSUE_OF.items():
-            label = f"NASS {issue} (model as of {day})"
+            label = f"NASS {issue}"
             state = [t.get((p + label, "regions")) for p in ("", "model on ", "trend on ")]
             national = [t.get((p + label, "national")) for p in ("", "model on ", "trend on ")]
             print(f"| {name} | {issue} ({day}) | " + " / ".join(num(r) for r in state) + " | "

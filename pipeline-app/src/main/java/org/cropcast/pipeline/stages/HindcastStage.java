@@ -85,6 +85,9 @@ public final class HindcastStage implements Stage {
                 lines.add("model: every feature as if known (no init-date cut-off)" + (run.initDates.isEmpty()
                         ? "; set init_dates for the skill as of a forecast date" : "; init_dates below cut the features off as run forecast does"));
             }
+            if (data.panel().featureCount() > 0 && !references.isEmpty()) {
+                lines.add("reference issues are compared with " + issueModels(references, run.issueDates));
+            }
             lines.addAll(run.table.lines());
             for (InitDate init : run.initDates) {
                 lines.add("");
@@ -117,6 +120,30 @@ public final class HindcastStage implements Stage {
         if (!Double.isNaN(value)) {
             metrics.add(new Metric(key, value, timestamp, step));
         }
+    }
+
+    /** "the model as of its issue date for NASS fcst_aug (08-12), ...; the all-features model for ...". */
+    static String issueModels(List<ReferenceTable> references, MonthDay[][] issueDates) {
+        List<String> dated = new ArrayList<>();
+        List<String> undated = new ArrayList<>();
+        for (int s = 0; s < references.size(); s++) {
+            for (int k = 0; k < references.get(s).issues().size(); k++) {
+                String name = references.get(s).name() + " " + references.get(s).issues().get(k);
+                if (issueDates[s][k] == null) {
+                    undated.add(name);
+                } else {
+                    dated.add(name + " (" + issueKey(issueDates[s][k]) + ")");
+                }
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (!dated.isEmpty()) {
+            parts.add("the model as of the issue's date for " + String.join(", ", dated));
+        }
+        if (!undated.isEmpty()) {
+            parts.add("the all-features model for " + String.join(", ", undated) + " (no issue_dates)");
+        }
+        return String.join("; ", parts);
     }
 
     static String issueKey(MonthDay date) {
@@ -578,9 +605,7 @@ public final class HindcastStage implements Stage {
                             addSkill(metrics, keys[j] + "." + scopes[scope], skills[j], timestamp, 0);
                             metrics.add(new Metric(keys[j] + "." + scopes[scope] + ".n", skills[j].n(), timestamp, 0));
                         }
-                        String issue = reference.issues().get(k) + (issueDates[s][k] == null ? " (model: all features)"
-                                : " (model as of " + issueKey(issueDates[s][k]) + ")");
-                        table.addComparison(reference.name(), issue, scopes[scope], skills[0], skills[1], skills[2]);
+                        table.addComparison(reference.name(), reference.issues().get(k), scopes[scope], skills[0], skills[1], skills[2]);
                     }
                 }
             }
