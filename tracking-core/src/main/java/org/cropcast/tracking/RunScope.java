@@ -147,6 +147,7 @@ public final class RunScope {
         if (stored.info().lifecycleStage() != LifecycleStage.ACTIVE) {
             throw RunStores.runNotActive(record.runId());
         }
+        checkRecordMatches(request, record, stored);
         Optional<Experiment> named = runStore.findExperiment(request.experimentName());
         if (named.isPresent() && !named.get().id().equals(stored.info().experimentId())) {
             throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "cannot resume run " + record.runId()
@@ -188,6 +189,34 @@ public final class RunScope {
         });
     }
 
+    /**
+     * The run record is not trusted blindly: the record must be of its file's stage, the run it
+     * names must be of this stage (its {@code cropcast.stage} tag), and the run must have been made
+     * in this very directory (its {@code cropcast.run_dir} tag, the directory's recorded identity):
+     * an edited {@code metadata_hindcast.yaml} naming the fit-production run, or a copy of a run
+     * directory, would otherwise resume (hijack) another run and re-point its tags.
+     */
+    private static void checkRecordMatches(RunRequest request, RunRecord record, Run stored) {
+        String file = RunRecord.fileName(request.recordStage());
+        if (!record.stage().equals(request.recordStage())) {
+            throw new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY, request.runDirectory().resolve(file)
+                    + " records stage '" + record.stage() + "', not '" + request.recordStage() + "'; refusing to resume run " + record.runId());
+        }
+        String stage = stored.data().tags().get(RunTags.STAGE);
+        if (stage != null && !stage.equals(request.recordStage())) {
+            throw new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY, "cannot resume run " + record.runId() + " recorded in "
+                    + request.runDirectory().resolve(file) + ": it is a " + stage + " run, not a " + request.recordStage() + " run");
+        }
+        String directory = stored.data().tags().get(RunTags.RUN_DIR);
+        // compared as the tag was written (redacted, bounded)
+        String here = TrackingLimits.truncateTagValue(Redactor.redact(request.runDirectory().toString()));
+        if (directory != null && !directory.equals(here)) {
+            throw new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY, "cannot resume run " + record.runId() + " from "
+                    + request.runDirectory() + ": the run was made in " + directory
+                    + " (this directory is a copy or was moved); resume it there, or start a new run here");
+        }
+    }
+
     private List<Tag> tags(RunRequest request, RunInfo info) {
         EnvironmentInfo env = settings.environment();
         GitInfo git = settings.git();
@@ -196,6 +225,12 @@ public final class RunScope {
         tags.put(RunTags.RUN_DIR, request.runDirectory().toString());
         tags.put(RunTags.CONFIG_PATH, request.configPath());
         tags.put(RunTags.GIT_COMMIT, git.commit());
+        // what MLflow's UI shows as the run's source (Python sets these from sys.argv[0] and the git checkout)
+        tags.put(RunTags.MLFLOW_SOURCE_NAME, "cropcast run " + request.stage());
+        tags.put(RunTags.MLFLOW_SOURCE_TYPE, "LOCAL");
+        if (!git.commit().equals(GitInfo.UNKNOWN)) {
+            tags.put(RunTags.MLFLOW_SOURCE_GIT_COMMIT, git.commit());
+        }
         tags.put(RunTags.GIT_SHORT, git.shortCommit());
         tags.put(RunTags.GIT_DIRTY, git.dirty());
         tags.put(RunTags.JAVA_VERSION, env.javaVersion());

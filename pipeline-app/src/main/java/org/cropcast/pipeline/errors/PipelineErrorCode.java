@@ -34,14 +34,18 @@ public enum PipelineErrorCode implements ErrorCode {
     INVALID_STAGE_CONFIG(3509, USER_INPUT),
     /** The run directory has no production model, or it does not match the configuration. */
     MODEL_NOT_FOUND(3510, USER_INPUT),
+    /** Two names (regions, reference specs and issues) that become the same metric key or column name. */
+    NAME_COLLISION(3511, USER_INPUT),
+    /** A model file that does not follow its format (no features, a null name, no regions). */
+    INVALID_MODEL(3512, USER_INPUT),
     /** An input file's format (by its name's ending) is not one cropcast reads. */
-    UNSUPPORTED_FORMAT(3511, USER_INPUT),
+    UNSUPPORTED_FORMAT(3513, USER_INPUT),
     /** No region of the features file matches a region of the target file. */
-    FEATURES_MATCH_NO_REGION(3512, USER_INPUT),
+    FEATURES_MATCH_NO_REGION(3514, USER_INPUT),
     /** A forecast for a year that the features file has no rows for (without --allow-trend-only). */
-    NO_FEATURES_FOR_YEAR(3513, USER_INPUT),
+    NO_FEATURES_FOR_YEAR(3515, USER_INPUT),
     /** include_regions / exclude_regions / min_years_per_region name or leave no usable region. */
-    BAD_REGION_SELECTION(3514, USER_INPUT),
+    BAD_REGION_SELECTION(3516, USER_INPUT),
     /** Writing an output file failed for a reason that is a bug rather than the storage's fault. */
     OUTPUT_FAILURE(3900, INTERNAL);
 

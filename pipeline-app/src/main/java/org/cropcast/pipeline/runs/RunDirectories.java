@@ -95,6 +95,7 @@ public final class RunDirectories {
             }
             return new Choice(directory, RunMode.CREATE);
         }
+        refuseLinksOutside(directory);
         checkExperiment(directory, config);
         boolean recorded = storage.exists(directory.resolve(RunRecord.fileName(stage)));
         if (resume && !recorded) {
@@ -110,6 +111,7 @@ public final class RunDirectories {
         if (!exists(directory)) {
             throw notFound(runDirArgument, "a forecast needs the run directory of a fit-production run");
         }
+        refuseLinksOutside(directory);
         if (!storage.exists(directory.resolve(RunScope.CONFIG_FILE))) {
             throw new CropcastException(AppErrorCode.RUN_DIRECTORY_INVALID, "--run-dir " + directory + " is not a cropcast run directory: it has no "
                     + RunScope.CONFIG_FILE);
@@ -132,6 +134,44 @@ public final class RunDirectories {
         }
         java.nio.file.Path base = directory.isLocal() ? directory.localPath() : java.nio.file.Path.of("").toAbsolutePath();
         return loader.parse(file.toString(), text, base, List.of());
+    }
+
+    /**
+     * A symbolic link inside a local run directory whose target lies outside it (or does not
+     * exist) is refused: the stage would write through it ({@code reports -> /elsewhere}).
+     * Links that stay inside the directory are allowed.
+     */
+    static void refuseLinksOutside(Location directory) {
+        if (!directory.isLocal()) {
+            return;
+        }
+        java.nio.file.Path root;
+        try {
+            root = directory.localPath().toRealPath();
+        } catch (IOException e) {
+            return; // not there yet
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> walk = Files.walk(directory.localPath())) {
+            for (java.nio.file.Path path : (Iterable<java.nio.file.Path>) walk::iterator) {
+                if (!Files.isSymbolicLink(path)) {
+                    continue;
+                }
+                java.nio.file.Path target;
+                try {
+                    target = path.toRealPath();
+                } catch (IOException dangling) {
+                    target = null;
+                }
+                if (target == null || !target.startsWith(root)) {
+                    throw new CropcastException(AppErrorCode.RUN_DIRECTORY_INVALID, "--run-dir " + directory + ": "
+                            + org.cropcast.tracking.Redactor.truncateForMessage(directory.localPath().relativize(path).toString())
+                            + " is a symbolic link " + (target == null ? "to nothing" : "outside the run directory")
+                            + "; the stage would write through it");
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot read " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     private void checkExperiment(Location directory, PipelineConfig config) {

@@ -23,6 +23,7 @@ import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.report.ForecastReport;
 import org.cropcast.pipeline.report.HindcastReport;
 import org.cropcast.pipeline.report.ReportInputs;
+import org.cropcast.pipeline.report.SweepReport;
 import org.cropcast.pipeline.report.Table;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.ActiveRun;
@@ -41,14 +42,16 @@ import org.cropcast.tracking.Storage;
  * A run's HTML report ({@code report/hindcast.html}, {@code report/forecast.html}), drawn from the
  * run as its backend holds it: the metrics (latest values and the per-fold or per-init-date
  * histories) and the outputs ({@code datasets/pred.parquet}, {@code reports/coefficients.csv},
- * {@code forecasts/<init_date>/forecast.parquet}). After a stage the outputs are read from the run
+ * {@code forecasts/<init_date>/forecast.parquet}; a sweep's {@code sweep/ranking.csv} for
+ * {@code report/sweep.html}). After a stage the outputs are read from the run
  * directory, and the report is written there and logged as an artifact; {@code cropcast runs
  * report} reads them from the run's artifacts, from any backend.
  */
 public final class RunReports {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunReports.class);
     /** The stages that have a report, and where it goes (relative to the run directory and artifact root). */
-    private static final Map<String, String> PATHS = Map.of("hindcast", "report/hindcast.html", "forecast", "report/forecast.html");
+    private static final Map<String, String> PATHS = Map.of("hindcast", "report/hindcast.html", "forecast", "report/forecast.html",
+            SweepLauncher.STAGE, "report/sweep.html");
 
     private final Storage storage;
     private final ArtifactStore artifacts;
@@ -130,7 +133,7 @@ public final class RunReports {
         String stage = run.data().tags().getOrDefault(RunTags.STAGE, "");
         String relative = path(stage).orElseThrow(() -> new CropcastException(AppErrorCode.INVALID_ARGUMENT, "run "
                 + run.id() + " is a " + (stage.isEmpty() ? "run without a stage tag" : stage + " run")
-                + ": only hindcast and forecast runs have a report"));
+                + ": only hindcast, forecast and sweep runs have a report"));
         String root = run.info().artifactUri();
         List<String> paths = session.artifacts(run).stream().filter(e -> !e.directory()).map(ArtifactEntry::path).toList();
         RunFiles files = new RunFiles() {
@@ -192,7 +195,10 @@ public final class RunReports {
         List<String> paths = files.paths();
         Optional<Table> predictions;
         Optional<Table> coefficients = Optional.empty();
-        if (stage.equals("forecast")) {
+        if (stage.equals(SweepLauncher.STAGE)) {
+            predictions = paths.contains("sweep/ranking.csv")
+                    ? Optional.of(read(files, "sweep/ranking.csv", Table::csv)) : Optional.empty();
+        } else if (stage.equals("forecast")) {
             List<Table> tables = new ArrayList<>();
             for (String path : paths.stream().filter(p -> p.startsWith("forecasts/") && p.endsWith("/forecast.parquet")).sorted().toList()) {
                 tables.add(read(files, path, Table::parquet));
@@ -207,6 +213,9 @@ public final class RunReports {
         String unit = paths.contains("config_resolved.yaml") ? unit(read(files, "config_resolved.yaml", RunReports::yaml)) : "";
         ReportInputs inputs = new ReportInputs(run.id().value(), run.info().runName(), experimentName, stage, unit,
                 run.data().params(), run.data().tags(), latest, histories, predictions, coefficients, paths);
+        if (stage.equals(SweepLauncher.STAGE)) {
+            return SweepReport.render(inputs, run.data().tags().getOrDefault(SweepLauncher.TAG_METRIC, SweepLauncher.DEFAULT_METRIC));
+        }
         return stage.equals("forecast") ? ForecastReport.render(inputs) : HindcastReport.render(inputs);
     }
 

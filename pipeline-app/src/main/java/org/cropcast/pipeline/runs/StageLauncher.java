@@ -157,6 +157,7 @@ public final class StageLauncher {
                     StageResult stageResult = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
                             launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel),
                             launch.allowTrendOnly()));
+                    run.setTags(Map.of(NOTE_TAG, note(launch.stage(), stageResult)));
                     // the report reads the run back from the store, as `cropcast runs report` does
                     Optional<Location> report = new RunReports(storage, artifacts).afterStage(store, run, choice.directory());
                     if (report.isEmpty()) {
@@ -174,6 +175,16 @@ public final class StageLauncher {
             directories.release(choice);
             throw e;
         }
+    }
+
+    /** MLflow's run description (shown on the run page). */
+    public static final String NOTE_TAG = "mlflow.note.content";
+
+    /** The stage's summary as the run's Markdown description: a heading and the summary lines (tables kept aligned). */
+    static String note(String stage, StageResult result) {
+        StringBuilder text = new StringBuilder("### cropcast " + stage + "\n\n```\n");
+        result.summaryLines().forEach(line -> text.append(line).append('\n'));
+        return org.cropcast.tracking.TrackingLimits.truncateTagValue(text.append("```\n").toString());
     }
 
     /**
@@ -224,9 +235,9 @@ public final class StageLauncher {
     }
 
     private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
-        java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
-                .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
-                .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
+        java.time.Duration heartbeat = new org.cropcast.tracking.EnvironmentVariables(context.environment(),
+                org.cropcast.pipeline.errors.AppErrorCode.INVALID_ENVIRONMENT_VARIABLE).seconds(HEARTBEAT_SECONDS,
+                java.time.Duration.ofMillis(10), java.time.Duration.ofHours(1), RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
         String user = Optional.ofNullable(context.environment().get("USER"))
                 .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
                 .orElse(System.getProperty("user.name", "unknown"));

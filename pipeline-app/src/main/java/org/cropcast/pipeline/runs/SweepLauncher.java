@@ -89,14 +89,16 @@ public final class SweepLauncher {
     private final StageLauncher stages;
     private final RunStoreFactory backends;
     private final Storage storage;
+    private final RunReports reports;
     private final DocumentWriter documents;
     private final Clock clock;
     private final ProcessContext context;
 
     @Inject
     public SweepLauncher(StageLauncher stages, RunStoreFactory backends, Storage storage, DocumentWriter documents, Clock clock,
-            ProcessContext context) {
+            ProcessContext context, RunReports reports) {
         this.stages = requireNonNull(stages, "stages is null");
+        this.reports = requireNonNull(reports, "reports is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -511,6 +513,8 @@ public final class SweepLauncher {
             parent.logMetrics(metrics);
         });
         parent.setTags(tags);
+        // the ranking report, read back from the parent's metrics, tags and sweep/ranking.csv
+        reports.afterStage(store, parent, plan.directory());
         Outcome outcome = new Outcome(parent.runId(), plan.directory(), tracking, plan.metric(), children, ranking, best, List.of());
         if (failed > 0) {
             Child first = children.stream().filter(c -> !c.finished()).findFirst().orElseThrow();

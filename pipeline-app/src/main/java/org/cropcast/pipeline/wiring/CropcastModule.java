@@ -96,6 +96,12 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
+    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
+        return new MemoryModelStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
     SwitchingRunStoreFactory runStores(Map<String, RunStoreFactory> byScheme) {
         return new SwitchingRunStoreFactory(byScheme);
     }
@@ -104,12 +110,6 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     RunStoreFactory anyRunStore(SwitchingRunStoreFactory factory) {
         return factory;
-    }
-
-    @Provides
-    @Singleton
-    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
-        return new MemoryModelStoreFactory(clock, context.random());
     }
 
     @Provides

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * fit-production logs and registers its model in the embedded SQLite store; {@code models list,
  * show, promote}; {@code run forecast --model models:/...} in its three forms with lineage; the
  * pinned Python MLflow reads all of it; bad model URIs and a Python model without the cropcast
- * flavor are refused (exit 2, one line, no forecast run); a Python-logged model with the cropcast
- * flavor is forecast with.
+ * flavor are refused (exit 2, one line, no forecast run), a model whose features differ from the
+ * features file too (exit 2, its run FAILED); a Python-logged model with the cropcast flavor is
+ * forecast with.
  */
 class ModelsEndToEndTest {
     private static final Duration PYTHON = Duration.ofMinutes(3);
@@ -56,13 +57,15 @@ class ModelsEndToEndTest {
             print("datasets", sorted((d.dataset.name, [t.value for t in d.tags if t.key == "mlflow.data.context"][0]) for d in run.inputs.dataset_inputs))
             print("digests", all(len(d.dataset.digest) == 16 for d in run.inputs.dataset_inputs))
             print("outputs", [o.model_id == model_id for o in run.outputs.model_outputs])
+            t = run.data.tags
+            print("source", t.get("mlflow.source.name"), t.get("mlflow.source.type"), t.get("mlflow.note.content", "").startswith("### cropcast fit-production"))
             forecast = client.get_run(forecast_id)
             print("forecast", [i.model_id == model_id for i in forecast.inputs.model_inputs], forecast.info.status)
             """;
 
     /** Python logs two models: one with the cropcast flavor (cropcast's own files), one pyfunc-like without it. */
     private static final String LOG_FROM_PYTHON = """
-            import os, shutil, sys, tempfile
+            import json, os, shutil, sys, tempfile
             import mlflow
             from mlflow import MlflowClient
             from mlflow.models import Model
@@ -70,12 +73,16 @@ class ModelsEndToEndTest {
             client = MlflowClient()
             source = mlflow.artifacts.download_artifacts("models:/" + sys.argv[2] + "@champion", dst_path=tempfile.mkdtemp())
             exp = client.get_experiment_by_name(sys.argv[3]).experiment_id
-            for name, flavor in (("py-cropcast", "cropcast"), ("py-other", "python_function")):
+            for name, flavor in (("py-cropcast", "cropcast"), ("py-other", "python_function"), ("py-mismatch", "cropcast")):
                 with mlflow.start_run(experiment_id=exp) as run:
                     lm = mlflow.initialize_logged_model(name="py", experiment_id=exp, source_run_id=run.info.run_id)
                     d = tempfile.mkdtemp()
                     for f in ("model.json", "config_resolved.yaml"):
                         shutil.copy(os.path.join(source, f), d)
+                    if name == "py-mismatch":  # a model whose features differ from its configuration's features file
+                        doc = json.load(open(os.path.join(d, "model.json")))
+                        doc["features"][0]["name"] = "not_a_feature"
+                        json.dump(doc, open(os.path.join(d, "model.json"), "w"))
                     m = Model(model_id=lm.model_id, run_id=run.info.run_id)
                     m.add_flavor(flavor, model="model.json", config="config_resolved.yaml")
                     m.save(os.path.join(d, "MLmodel"))
@@ -124,6 +131,7 @@ class ModelsEndToEndTest {
                 "datasets [('features', 'training'), ('reference-DEMO-SURVEY', 'reference'), ('target', 'training')]",
                 "digests True",
                 "outputs [True]",
+                "source cropcast run fit-production LOCAL True",
                 "forecast [True] FINISHED");
 
         // bad model URIs: exit 2, one line naming the culprit, and no forecast run made
@@ -140,6 +148,7 @@ class ModelsEndToEndTest {
         runsBefore = countRuns(db);
         assertRefused(cli, uri, "models:/py-other/1", "is not a cropcast model: its flavors are python_function");
         assertThat(countRuns(db)).isEqualTo(runsBefore);
+        assertRefused(cli, uri, "models:/py-mismatch/1", "the model's features [not_a_feature", "do not match the configured features");
         Result python = cli.ok("run", "forecast", "--model", "models:/py-cropcast/1", "--init-date", "2022-08-15", "--tracking-uri", uri);
         assertThat(python.runId()).isNotEqualTo(forecastId);
     }

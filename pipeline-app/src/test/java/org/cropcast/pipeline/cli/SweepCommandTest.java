@@ -80,6 +80,21 @@ class SweepCommandTest {
         assertThat(list.subList(1, 3)).allSatisfy(line -> assertThat(line).startsWith("  ").contains("hindcast", "FINISHED"));
         Result show = cli.ok("runs", "show", parent, "--tracking-uri", uri);
         assertThat(show.out()).contains("sweep/ranking.csv", "sweep/ranking.parquet", "sweep.yaml", "cropcast.sweep.best_run_id",
-                "best.model.national.rmse");
+                "best.model.national.rmse", "report/sweep.html");
+        // the ranking report: both children, the best first, with its metric as the parent recorded it
+        Path output = dir.resolve("report");
+        cli.ok("runs", "report", parent, "--tracking-uri", uri, "--output", output.toString());
+        org.jsoup.nodes.Document report = org.jsoup.Jsoup.parse(output.resolve("report/sweep.html").toFile(), "UTF-8");
+        assertThat(report.select("table.ranking tbody tr")).hasSize(2);
+        com.fasterxml.jackson.databind.JsonNode shown = new com.fasterxml.jackson.databind.json.JsonMapper()
+                .readTree(cli.ok("runs", "show", parent, "--tracking-uri", uri, "--json").out());
+        List<String> best = report.select("table.ranking tbody tr").get(0).children().stream().map(org.jsoup.nodes.Element::text).toList();
+        assertThat(best.get(0)).isEqualTo("1");
+        assertThat(best.get(1)).isEqualTo(shown.get("tags").get("cropcast.sweep.best.detrend").asText());
+        // the metric as the terminal printed it, and as the parent recorded it
+        assertThat(finished.out()).contains("(model.national.rmse " + best.get(3) + ", run " + best.get(5) + ")");
+        assertThat(Double.parseDouble(best.get(3))).isCloseTo(
+                shown.get("metrics").get("best.model.national.rmse").get("value").asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(best.get(5)).isEqualTo(shown.get("tags").get("cropcast.sweep.best_run_id").asText());
     }
 }

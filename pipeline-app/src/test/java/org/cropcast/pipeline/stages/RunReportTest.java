@@ -135,7 +135,7 @@ class RunReportTest {
         assertThat(fit.out()).doesNotContain("report:");
         Result bad = cli.run("runs", "report", fit.runId(), "--tracking-uri", sqlite, "--output", dir.resolve("fit").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("fit-production run").contains("only hindcast and forecast runs have a report");
+        assertThat(bad.err()).contains("fit-production run").contains("only hindcast, forecast and sweep runs have a report");
         cli.ok("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "2022-07-15", "--no-progress");
         Result second = cli.ok("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "2022-08-15", "--no-progress");
         Document forecast = Jsoup.parse(runDir.resolve("report/forecast.html").toFile(), "UTF-8");
