@@ -22,7 +22,8 @@ import org.cropcast.tracking.TrackingErrorCode;
  * test the run-lifecycle plumbing of the command line independently of the real computations.
  * The behaviour is chosen by the configuration: {@code target.filter_value} of {@code fail-user},
  * {@code fail-bug} or {@code sleep} makes the stage fail with bad input, fail with a bug, or sleep
- * (for signal tests).
+ * (for signal tests) up to a minute, until a file {@code wake} appears in the (local) data root: a
+ * resume must keep the configuration, so a test wakes the resumed stage with that file.
  */
 public final class TestStages {
     private TestStages() {}
@@ -61,7 +62,7 @@ public final class TestStages {
                 case "fail-user" -> throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
                         config.target().path() + ": column 'yield' is missing (test stage)");
                 case "fail-bug" -> throw new IllegalStateException("test stage bug");
-                case "sleep" -> sleep();
+                case "sleep" -> sleep(context);
                 default -> { }
             }
             int start = config.featureStartYear();
@@ -88,9 +89,13 @@ public final class TestStages {
             return new StageResult(List.of(name + ": " + (end - start + 1) + " folds (test stage)"));
         }
 
-        private static void sleep() {
+        private static void sleep(StageContext context) {
+            Path wake = context.dataRoot().isLocal() ? context.dataRoot().localPath().resolve("wake") : null;
+            long deadline = System.nanoTime() + 60_000_000_000L;
             try {
-                Thread.sleep(60_000);
+                while (System.nanoTime() < deadline && (wake == null || !Files.exists(wake))) {
+                    Thread.sleep(50);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

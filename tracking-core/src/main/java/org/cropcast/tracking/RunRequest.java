@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param dataFiles input files fingerprinted into {@code metadata.yaml}
  * @param parentRunId the run this one is a child of ({@code mlflow.parentRunId}), when present: it
  *     must exist, be active and belong to the same experiment
+ * @param stageParams params beyond the bounded ones (for example the settings that define a model),
+ *     logged with the stage prefix like them ({@code hindcast/ridge_alpha}); checked for conflicts
+ *     on resume like them
  */
 public record RunRequest(
         String stage,
@@ -35,7 +38,8 @@ public record RunRequest(
         Optional<String> resumeFromStage,
         Optional<String> runName,
         List<Location> dataFiles,
-        Optional<RunId> parentRunId) {
+        Optional<RunId> parentRunId,
+        Map<String, String> stageParams) {
     public RunRequest {
         requireNonNull(stage, "stage is null");
         requireNonNull(experimentName, "experimentName is null");
@@ -48,21 +52,27 @@ public record RunRequest(
         requireNonNull(runName, "runName is null");
         dataFiles = List.copyOf(requireNonNull(dataFiles, "dataFiles is null"));
         requireNonNull(parentRunId, "parentRunId is null");
+        stageParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stageParams, "stageParams is null")));
+        for (String key : stageParams.keySet()) {
+            if (BoundedParams.KEYS.contains(key)) {
+                throw new IllegalArgumentException("stage param '" + key + "' is a bounded param");
+            }
+        }
         TrackingLimits.validateKey("stage", stage);
     }
 
-    /** A request for a run without a parent. */
+    /** A request for a run without a parent or stage params. */
     public RunRequest(String stage, String experimentName, Location runDirectory, String configPath,
             Map<String, Object> configDocument, BoundedParams params, RunMode mode, Optional<String> resumeFromStage,
             Optional<String> runName, List<Location> dataFiles) {
         this(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage, runName,
-                dataFiles, Optional.empty());
+                dataFiles, Optional.empty(), Map.of());
     }
 
     /** This request as a child of {@code parent}. */
     public RunRequest withParent(RunId parent) {
         return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage,
-                runName, dataFiles, Optional.of(parent));
+                runName, dataFiles, Optional.of(parent), stageParams);
     }
 
     /** A request with the defaults: no explicit run name, resume from this stage's record. */
@@ -70,6 +80,19 @@ public record RunRequest(
             Map<String, Object> configDocument, BoundedParams params, RunMode mode, List<Location> dataFiles) {
         return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode,
                 Optional.empty(), Optional.empty(), dataFiles);
+    }
+
+    /** This request with {@code stageParams} (replacing any it had). */
+    public RunRequest withStageParams(Map<String, String> stageParams) {
+        return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage,
+                runName, dataFiles, parentRunId, stageParams);
+    }
+
+    /** The bounded params, then the stage params, each prefixed with the stage. */
+    public List<Param> allParams() {
+        List<Param> all = new java.util.ArrayList<>(params.toParams(stage));
+        stageParams.forEach((key, value) -> all.add(new Param(stage + "/" + key, value)));
+        return List.copyOf(all);
     }
 
     public String effectiveRunName() {

@@ -83,7 +83,7 @@ public final class RunScope {
     /** Opens a run; close it (after {@link TrackedRun#finish()} on success) in a try-with-resources. */
     public TrackedRun open(RunRequest request) {
         requireNonNull(request, "request is null");
-        List<Param> params = request.params().toParams(request.stage());
+        List<Param> params = request.allParams();
         TrackingLimits.validateBatch(List.of(), params, List.of());
         RunInfo info = request.mode() == RunMode.CREATE ? create(request) : resume(request, params);
         TrackedRun run = new TrackedRun(this, info, request);
@@ -140,6 +140,7 @@ public final class RunScope {
                 .orElseThrow(() -> new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY,
                         "cannot resume: " + request.runDirectory().resolve(RunRecord.fileName(recordStage))
                                 + " does not exist (run the " + recordStage + " stage in create mode first)"));
+        checkSameConfiguration(request, record);
         Run stored = runStore.getRun(record.runId()).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                 "cannot resume run " + record.runId() + " recorded in " + RunRecord.fileName(recordStage)
                         + ": the tracking store " + Redactor.redact(settings.trackingUri()) + " does not have it"));
@@ -162,6 +163,30 @@ public final class RunScope {
             LOG.info("resuming run {}: removed {} unfinished write(s) left by its earlier process", record.runId(), leftovers);
         }
         return runStore.reopenRun(record.runId());
+    }
+
+    /**
+     * A resume must run the configuration the run was started with: the request's resolved
+     * configuration is compared with the run directory's {@value #CONFIG_FILE} before anything is
+     * written, and the first difference is named with both values.
+     */
+    private void checkSameConfiguration(RunRequest request, RunRecord record) {
+        Location file = request.runDirectory().resolve(CONFIG_FILE);
+        if (!storage.exists(file)) {
+            return;
+        }
+        Map<String, Object> recorded;
+        try (java.io.InputStream in = storage.newInputStream(file)) {
+            recorded = documents.read(in);
+        } catch (java.io.IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        // the file holds the redacted document: compare like with like
+        ConfigDifference.first(recorded, RunRecord.Documents.redact(request.configDocument())).ifPresent(d -> {
+            throw new CropcastException(TrackingErrorCode.CONFIG_CHANGED, "cannot resume run " + record.runId()
+                    + ": the configuration differs from the run's " + file + " at '" + d.key() + "': "
+                    + d.recorded() + " in the run, " + d.requested() + " now (start a new run directory instead)");
+        });
     }
 
     /**

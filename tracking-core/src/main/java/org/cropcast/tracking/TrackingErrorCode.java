@@ -21,6 +21,8 @@ public enum TrackingErrorCode implements ErrorCode {
     INVALID_RUN_DIRECTORY(13, USER_INPUT),
     /** A search filter or order-by that is not MLflow's grammar; the message names the position. */
     INVALID_FILTER(14, USER_INPUT),
+    /** A resume whose resolved configuration differs from the one the run was started with. */
+    CONFIG_CHANGED(15, USER_INPUT),
     STORAGE_FAILURE(100, EXTERNAL_SYSTEM),
     TRACKING_BACKEND_FAILURE(101, EXTERNAL_SYSTEM),
     ACCESS_DENIED(102, EXTERNAL_SYSTEM),

@@ -306,14 +306,65 @@ class TestRunScope {
         byte[] configBefore = Files.readAllBytes(config);
         clock.advance(Duration.ofMinutes(1));
 
-        RunRequest changed = RunRequest.of("hindcast", "soy-brazil", runDir, "/configs/changed.yaml",
-                Map.of("changed", true), params("quadratic"), RunMode.RESUME, List.of());
+        RunRequest changed = request("hindcast", RunMode.RESUME, params("quadratic"), List.of());
         assertThatThrownBy(() -> scope.open(changed)).isInstanceOfSatisfying(CropcastException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.PARAM_CONFLICT);
             assertThat(e.getMessage()).contains("hindcast/detrend", "'linear'", "'quadratic'").doesNotContain("\n");
         });
         assertThat(run(id)).isEqualTo(before);
         assertThat(Files.readAllBytes(config)).isEqualTo(configBefore);
+    }
+
+    @Test
+    void resumeWithAChangedStageParamFailsLikeABoundedOne() {
+        RunScope scope = scope();
+        RunId id = scope.run(request("hindcast", RunMode.CREATE).withStageParams(Map.of("ridge_alpha", "10.0")), TrackedRun::runId);
+        assertThat(run(id).data().params()).containsEntry("hindcast/ridge_alpha", "10.0");
+        RunRequest changed = request("hindcast", RunMode.RESUME).withStageParams(Map.of("ridge_alpha", "100.0"));
+        assertThatThrownBy(() -> scope.open(changed)).isInstanceOfSatisfying(CropcastException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.PARAM_CONFLICT);
+            assertThat(e.getMessage()).contains("hindcast/ridge_alpha", "'10.0'", "'100.0'");
+        });
+        assertThatThrownBy(() -> request("hindcast", RunMode.CREATE).withStageParams(Map.of("detrend", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is a bounded param");
+    }
+
+    @Test
+    void resumeWithADifferentConfigurationIsRefusedBeforeAnyWriteNamingTheFirstDifference() throws IOException {
+        RunScope scope = scope();
+        RunId id = scope.run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
+        Run before = run(id);
+        Path config = temp.resolve("runs/2026-11-26T09-00-00/config_resolved.yaml");
+        byte[] configBefore = Files.readAllBytes(config);
+        Path leftover = temp.resolve("runs/2026-11-26T09-00-00/.metadata.yaml.cropcast-tmp-4713");
+        Files.writeString(leftover, "half a file");
+        clock.advance(Duration.ofMinutes(1));
+
+        Map<String, Object> document = new LinkedHashMap<>(request("hindcast", RunMode.RESUME).configDocument());
+        document.put("features", Map.of("variables", List.of("ndvi", "rain")));
+        document.put("ridge_alpha", 100.0);
+        RunRequest changed = RunRequest.of("hindcast", "soy-brazil", runDir, "/configs/soy.yaml", document, params("linear"),
+                RunMode.RESUME, List.of());
+        assertThatThrownBy(() -> scope.open(changed)).isInstanceOfSatisfying(CropcastException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.CONFIG_CHANGED);
+            assertThat(e.category()).isEqualTo(ErrorCategory.USER_INPUT);
+            assertThat(e.getMessage()).isEqualTo("cannot resume run " + id + ": the configuration differs from the run's "
+                    + runDir.resolve(RunScope.CONFIG_FILE) + " at 'features.variables.1': 'precip' in the run, 'rain' now"
+                    + " (start a new run directory instead)");
+        });
+        assertThat(run(id)).isEqualTo(before);
+        assertThat(Files.readAllBytes(config)).isEqualTo(configBefore);
+        assertThat(leftover).as("nothing removed either").exists();
+    }
+
+    @Test
+    void configurationDifferencesCompareNumbersByValueAndNameAbsentKeys() {
+        assertThat(ConfigDifference.first(Map.of("a", 1, "b", List.of(1.0)), Map.of("a", 1L, "b", List.of(1)))).isEmpty();
+        assertThat(ConfigDifference.first(Map.of("a", 1), Map.of("a", 1, "b", "x")))
+                .contains(new ConfigDifference("b", "(absent)", "'x'"));
+        assertThat(ConfigDifference.first(Map.of("a", "1"), Map.of("a", 1))).contains(new ConfigDifference("a", "'1'", "1"));
+        assertThat(ConfigDifference.first(Map.of("u", "https://user:hunter2@h.example"), Map.of("u", "https://h.example")).orElseThrow()
+                .recorded()).doesNotContain("hunter2");
     }
 
     @Test

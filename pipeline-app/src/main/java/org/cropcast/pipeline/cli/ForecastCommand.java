@@ -51,6 +51,10 @@ public final class ForecastCommand extends StageCommand {
             description = "The forecast's initialisation date.")
     LocalDate initDate;
 
+    @Option(names = "--allow-trend-only", description = {"Forecast even when the features file has no value for the",
+        "init date's year: the forecast is then the trend alone (said in the output)."})
+    boolean allowTrendOnly;
+
     private final ModelsAccess models;
 
     @Inject
@@ -77,7 +81,7 @@ public final class ForecastCommand extends StageCommand {
         PipelineConfig config = launcher.runDirectories().recordedConfig(directory, new ConfigLoader(context.environment()));
         Optional<Path> local = directory.isLocal() ? Optional.of(directory.localPath()) : Optional.empty();
         return new StageLauncher.Launch(stage(), config, directory.resolve("config_resolved.yaml").toString(), local,
-                Optional.of(runDir), false, Optional.of(initDate), progress);
+                Optional.of(runDir), false, Optional.of(initDate), progress, Optional.empty(), Optional.empty(), allowTrendOnly);
     }
 
     /**
@@ -95,7 +99,7 @@ public final class ForecastCommand extends StageCommand {
                         List.of("mlflow_tracking_uri=" + session.target().uri()));
                 return new StageLauncher.Launch(stage(), config, model + " (" + MlflowModelFiles.CONFIG_FILE + ")", Optional.empty(),
                         Optional.ofNullable(runDir), false, Optional.of(initDate), progress, Optional.empty(),
-                        Optional.of(resolved.model().modelId()));
+                        Optional.of(resolved.model().modelId()), allowTrendOnly);
             } finally {
                 Files.deleteIfExists(scratch.resolve(MlflowModelFiles.CONFIG_FILE));
                 Files.deleteIfExists(scratch);

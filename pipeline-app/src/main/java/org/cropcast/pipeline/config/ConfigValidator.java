@@ -104,6 +104,38 @@ public final class ConfigValidator {
                     + ": key 'features' is required when regression is '" + regression + "' (use regression: none for a trend-only model)");
         }
         references(c.referenceData() == null ? List.of() : c.referenceData());
+        if (c.includeRegions() != null) {
+            noBlanks("include_regions", c.includeRegions());
+        }
+        if (c.excludeRegions() != null) {
+            noBlanks("exclude_regions", c.excludeRegions());
+        }
+        if (c.minYearsPerRegion() != null && c.minYearsPerRegion() < 0) {
+            throw invalid("min_years_per_region", "must be >= 0", String.valueOf(c.minYearsPerRegion()));
+        }
+        if (c.initDates() != null) {
+            Set<String> seen = new HashSet<>();
+            for (String date : c.initDates()) {
+                monthDay("init_dates", date);
+                if (!seen.add(date)) {
+                    throw invalid("init_dates", "must not repeat a date", quote(date));
+                }
+            }
+        }
+    }
+
+    /** A month-day "MM-DD" (as in init_dates and issue_dates). */
+    public static final Pattern MONTH_DAY = Pattern.compile("(\\d{2})-(\\d{2})");
+
+    private void monthDay(String key, String value) {
+        if (value == null || !MONTH_DAY.matcher(value).matches()) {
+            throw invalid(key, "must be month-day strings \"MM-DD\" (e.g. \"08-01\")", value == null ? "an empty entry" : quote(value));
+        }
+        try {
+            java.time.MonthDay.parse("--" + value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid(key, "is not a day of the year", quote(value));
+        }
     }
 
     private void target(PipelineConfig.TargetSpec target) {
@@ -126,6 +158,32 @@ public final class ConfigValidator {
             throw missing("features.variables");
         }
         noBlanks("features.variables", features.variables());
+        if (layout.equals("long") && (features.period() != null || features.columnPeriods() != null)) {
+            throw invalid(features.period() != null ? "features.period" : "features.column_periods", "applies to the wide layout only (long features take their "
+                    + "period from features.period_column)", "layout 'long'");
+        }
+        if (features.period() != null && (features.period() < 0 || features.period() > 12)) {
+            throw invalid("features.period", "must be a month 1-12 (0 = no period)", String.valueOf(features.period()));
+        }
+        if (features.columnPeriods() != null) {
+            for (var entry : features.columnPeriods().entrySet()) {
+                if (!features.variables().contains(entry.getKey())) {
+                    throw invalid("features.column_periods", "must name columns of features.variables " + features.variables(),
+                            quote(entry.getKey()));
+                }
+                Integer period = entry.getValue();
+                if (period == null || period < 0 || period > 12) {
+                    throw invalid("features.column_periods." + entry.getKey(), "must be a month 1-12 (0 = no period)", String.valueOf(period));
+                }
+            }
+        }
+        if (features.squared() != null) {
+            for (String variable : features.squared()) {
+                if (!features.variables().contains(variable)) {
+                    throw invalid("features.squared", "must name variables of features.variables " + features.variables(), quote(variable));
+                }
+            }
+        }
         if (layout.equals("long")) {
             required("features.period_column", features.periodColumn());
             if (features.periods() == null || features.periods().isEmpty()) {
@@ -170,6 +228,15 @@ public final class ConfigValidator {
                 noBlanks(prefix + ".value_columns", spec.valueColumns());
             }
             pairedFilter(prefix, spec.filterColumn(), spec.filterValue());
+            if (spec.issueDates() != null) {
+                for (var entry : spec.issueDates().entrySet()) {
+                    if (layout.equals("wide") && !spec.valueColumns().contains(entry.getKey())) {
+                        throw invalid(prefix + ".issue_dates", "must name issues of value_columns " + spec.valueColumns(),
+                                quote(entry.getKey()));
+                    }
+                    monthDay(prefix + ".issue_dates." + entry.getKey(), entry.getValue());
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.cropcast.pipeline.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,7 +41,18 @@ public record PipelineConfig(
          */
         @JsonProperty("fit_dataset_features") Boolean fitDatasetFeatures,
         /** The registered model fit-production adds a version to (default: the experiment key). */
-        @JsonProperty("model_name") String modelName) {
+        @JsonProperty("model_name") String modelName,
+        /** Only these target regions (exact names); absent = every region. */
+        @JsonProperty("include_regions") List<String> includeRegions,
+        /** Never these target regions (exact names). */
+        @JsonProperty("exclude_regions") List<String> excludeRegions,
+        /** Drop regions with fewer target years than this in [feature_start_year, feature_end_year] (said in the summary). */
+        @JsonProperty("min_years_per_region") Integer minYearsPerRegion,
+        /**
+         * hindcast: the init dates (month-day, "MM-DD") at which each fold is also evaluated with the
+         * features cut off as {@code run forecast} cuts them on that day of the test year.
+         */
+        @JsonProperty("init_dates") List<String> initDates) {
 
     /** The region x year panel: the target (yield) and optional weights. */
     public record TargetSpec(
@@ -77,7 +89,19 @@ public record PipelineConfig(
             /** wide: feature columns; long: variable columns pivoted per period. */
             @JsonProperty("variables") List<String> variables,
             /** long layout: which periods to pivot (e.g. [5, 6, 7, 8]); features named {variable}_m{period:02}. */
-            @JsonProperty("periods") List<Integer> periods) {}
+            @JsonProperty("periods") List<Integer> periods,
+            /**
+             * wide layout: the period (month 1-12) of every column, so that it is observable only
+             * once that month has ended; 0 or absent = no period (known at any init date).
+             */
+            @JsonProperty("period") Integer period,
+            /** wide layout: the period of individual columns (overrides {@code period}). */
+            @JsonProperty("column_periods") Map<String, Integer> columnPeriods,
+            /**
+             * Engineered terms: for each listed variable, the square of every feature made from it
+             * ({@code <feature>_sq}, same period), so a linear model can bend (too hot hurts).
+             */
+            @JsonProperty("squared") List<String> squared) {}
 
     /** Official estimates to compare against. */
     public record ReferenceSpec(
@@ -100,5 +124,11 @@ public record PipelineConfig(
              * How the year column is written: {@code integer} (default) or {@code crop_year_harvest}
              * ("2017/18" read as the harvest year 2018, as in CONAB's levantamentos).
              */
-            @JsonProperty("year_format") String yearFormat) {}
+            @JsonProperty("year_format") String yearFormat,
+            /**
+             * When each issue is published, as month-day ("MM-DD") by issue (for a wide layout the
+             * value column name, for a long one the issue value): the hindcast compares an issue with
+             * the model at that init date.
+             */
+            @JsonProperty("issue_dates") Map<String, String> issueDates) {}
 }

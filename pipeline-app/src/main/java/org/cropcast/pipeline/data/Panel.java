@@ -67,6 +67,30 @@ public record Panel(
         return containsYear(year) ? target[cell(region, year)] : Double.NaN;
     }
 
+    /** True if the cell of {@code region} in {@code year} has at least one feature value. */
+    public boolean hasFeatureValues(int region, int year) {
+        if (!containsYear(year)) {
+            return false;
+        }
+        int offset = cell(region, year) * featureCount();
+        for (int f = 0; f < featureCount(); f++) {
+            if (!Double.isNaN(features[offset + f])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if any region has a feature value in {@code year}. */
+    public boolean anyFeatureValues(int year) {
+        for (int r = 0; r < regionCount(); r++) {
+            if (hasFeatureValues(r, year)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first and last year with any observed target value. */
     public int[] targetYearRange() {
         int min = Integer.MAX_VALUE;

@@ -78,7 +78,7 @@ public final class PanelLoader {
             maxYear = Math.max(maxYear, rowYear.get(i));
         }
 
-        FeatureRows featureRows = features.map(spec -> readFeatures(spec, regionIndex, inputs)).orElse(null);
+        FeatureRows featureRows = features.map(spec -> readFeatures(spec, regionIndex, file, inputs)).orElse(null);
         if (featureRows != null && featureRows.rows.size() > 0) {
             minYear = Math.min(minYear, featureRows.minYear);
             maxYear = Math.max(maxYear, featureRows.maxYear);
@@ -105,11 +105,47 @@ public final class PanelLoader {
             return new Panel(regions, minYear, years, targetValues, area, production, List.of(), new int[0], new double[0], file);
         }
         double[] featureValues = featureRows.toDense(regions, minYear, years);
-        return new Panel(regions, minYear, years, targetValues, area, production, featureRows.names,
+        Panel panel = new Panel(regions, minYear, years, targetValues, area, production, featureRows.names,
                 featureRows.periodOfFeature, featureValues, file);
+        return withSquares(panel, featureRows.variableOfFeature(), features.get().squared());
     }
 
-    private static FeatureRows readFeatures(FeatureSpec spec, Map<String, Integer> regionIndex, Inputs inputs) {
+    /**
+     * The panel with an engineered feature {@code <feature>_sq} (the square of the raw value, same
+     * period) after the features, for every feature of a variable in {@code squared}.
+     */
+    static Panel withSquares(Panel panel, List<String> variableOfFeature, List<String> squared) {
+        if (squared == null || squared.isEmpty()) {
+            return panel;
+        }
+        List<Integer> sources = new ArrayList<>();
+        for (int f = 0; f < variableOfFeature.size(); f++) {
+            if (squared.contains(variableOfFeature.get(f))) {
+                sources.add(f);
+            }
+        }
+        int p = panel.featureCount();
+        int q = p + sources.size();
+        List<String> names = new ArrayList<>(panel.featureNames());
+        int[] periods = Arrays.copyOf(panel.featurePeriods(), q);
+        for (int i = 0; i < sources.size(); i++) {
+            names.add(panel.featureNames().get(sources.get(i)) + "_sq");
+            periods[p + i] = panel.featurePeriods()[sources.get(i)];
+        }
+        int cells = panel.regionCount() * panel.years();
+        double[] values = new double[cells * q];
+        for (int cell = 0; cell < cells; cell++) {
+            System.arraycopy(panel.features(), cell * p, values, cell * q, p);
+            for (int i = 0; i < sources.size(); i++) {
+                double x = panel.features()[cell * p + sources.get(i)];
+                values[cell * q + p + i] = x * x;
+            }
+        }
+        return new Panel(panel.regions(), panel.firstYear(), panel.years(), panel.target(), panel.area(), panel.production(),
+                names, periods, values, panel.targetFile());
+    }
+
+    private static FeatureRows readFeatures(FeatureSpec spec, Map<String, Integer> regionIndex, String targetFile, Inputs inputs) {
         String file = require(spec.path(), "features.path");
         String layout = Optional.ofNullable(spec.layout()).orElse("wide").toLowerCase(Locale.ROOT);
         String regionColumn = require(spec.regionColumn(), "features.region_column");
@@ -125,10 +161,8 @@ public final class PanelLoader {
             case "wide" -> {
                 firstVariable = 2;
                 rows.periods = new int[] {0};
-                for (String variable : variables) {
-                    rows.names.add(variable);
-                }
-                rows.periodOfFeature = new int[variables.size()];
+                rows.periodOfFeature = widePeriods(spec);
+                rows.names.addAll(variables);
             }
             case "long" -> {
                 String periodColumn = require(spec.periodColumn(), "features.period_column");
@@ -156,9 +190,15 @@ public final class PanelLoader {
             periodIndex.put(rows.periods[i], i);
         }
         rows.variables = variables.size();
+        rows.variableNames.addAll(variables);
         TableReader.scan(inputs.local(file), file, columns, (row, cells) -> {
-            Integer r = regionIndex.get(cells[0].trim());
+            String name = cells[0].trim();
+            Integer r = regionIndex.get(name);
+            rows.fileRows++;
             if (r == null) {
+                if (rows.unmatchedExample == null) {
+                    rows.unmatchedExample = name;
+                }
                 return;
             }
             int period = 0;
@@ -175,7 +215,26 @@ public final class PanelLoader {
                 rows.values.add(Cells.number(cells[firstVariable + v], file, columns.get(firstVariable + v), row));
             }
         });
+        if (rows.rows.size() == 0 && rows.fileRows > 0) {
+            String targetExample = regionIndex.keySet().stream().sorted().findFirst().orElse("");
+            boolean caseOnly = regionIndex.keySet().stream().anyMatch(t -> t.equalsIgnoreCase(rows.unmatchedExample));
+            throw new CropcastException(PipelineErrorCode.FEATURES_MATCH_NO_REGION, file + ": no region of the features ('"
+                    + regionColumn + "', e.g. '" + rows.unmatchedExample + "') matches a region of the target " + targetFile
+                    + " (e.g. '" + targetExample + "')" + (caseOnly ? "; the names differ in case" : ""));
+        }
         return rows;
+    }
+
+    /** The period of each wide column: {@code column_periods} for the column, else {@code period}, else 0 (none). */
+    private static int[] widePeriods(FeatureSpec spec) {
+        List<String> variables = spec.variables();
+        Map<String, Integer> byColumn = Optional.ofNullable(spec.columnPeriods()).orElse(Map.of());
+        int[] periods = new int[variables.size()];
+        for (int i = 0; i < periods.length; i++) {
+            Integer period = byColumn.getOrDefault(variables.get(i), spec.period());
+            periods[i] = period == null ? 0 : period; // range checked by the configuration's validation
+        }
+        return periods;
     }
 
     private static final class FeatureRows {
@@ -184,9 +243,12 @@ public final class PanelLoader {
         final String yearColumn;
         String periodColumn;
         final List<String> names = new ArrayList<>();
+        final List<String> variableNames = new ArrayList<>();
         int[] periodOfFeature;
         int[] periods;
         int variables;
+        long fileRows;
+        String unmatchedExample;
         final NumberColumns.Ints rows = new NumberColumns.Ints();
         final NumberColumns.Ints years = new NumberColumns.Ints();
         final NumberColumns.Ints periodIndexes = new NumberColumns.Ints();
@@ -199,6 +261,18 @@ public final class PanelLoader {
             this.file = file;
             this.regionColumn = regionColumn;
             this.yearColumn = yearColumn;
+        }
+
+        /** The variable each feature was made from (wide: itself). */
+        List<String> variableOfFeature() {
+            List<String> out = new ArrayList<>();
+            int perVariable = names.size() / Math.max(1, variableNames.size());
+            for (String variable : variableNames) {
+                for (int i = 0; i < perVariable; i++) {
+                    out.add(variable);
+                }
+            }
+            return out;
         }
 
         void add(int region, int year, int periodIndex, int rowNumber) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.jerolba.carpet.CarpetReader;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.Type;
@@ -21,8 +25,8 @@ import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 
 /**
- * Streams the rows of a CSV (header line, comma-separated, read with Jackson CSV) or Parquet file
- * (read with Carpet) by file extension, handing the visitor only the requested columns as text.
+ * Streams the rows of a CSV (header line, comma-separated, read with Jackson CSV; {@code .csv.gz}
+ * decompressed on the fly with the JDK's gzip) or Parquet file (read with Carpet) by file extension, handing the visitor only the requested columns as text.
  * Rows are numbered from 1 (the first data row; for CSV that is line 2). Nothing is retained per
  * row, so panels of millions of rows stream in constant memory.
  */
@@ -47,18 +51,41 @@ public final class TableReader {
      */
     public static void scan(Path file, String displayName, List<String> columns, RowVisitor visitor) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".txt")) {
-            scanCsv(file, displayName, columns, visitor);
+        if (name.endsWith(".csv") || name.endsWith(".txt")) {
+            scanCsv(file, false, displayName, columns, visitor);
+        } else if (name.endsWith(".csv.gz") || name.endsWith(".txt.gz")) {
+            scanCsv(file, true, displayName, columns, visitor);
         } else if (name.endsWith(".parquet") || name.endsWith(".pq")) {
             scanParquet(file, displayName, columns, visitor);
         } else {
-            throw new CropcastException(PipelineErrorCode.UNREADABLE_INPUT,
-                    displayName + ": unsupported file type (expected .csv or .parquet)");
+            throw new CropcastException(PipelineErrorCode.UNSUPPORTED_FORMAT, displayName + ": unsupported format '"
+                    + extension(name) + "' (supported: " + SUPPORTED + ")");
         }
     }
 
-    private static void scanCsv(Path file, String displayName, List<String> columns, RowVisitor visitor) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    /** The formats {@link #scan} reads, by file name ending. */
+    public static final String SUPPORTED = ".csv, .csv.gz, .txt, .txt.gz, .parquet, .pq";
+
+    private static String extension(String name) {
+        int dot = name.indexOf('.', Math.max(0, name.lastIndexOf('/') + 1));
+        return dot < 0 ? "(no extension)" : name.substring(dot);
+    }
+
+    private static Reader open(Path file, boolean gzip) throws IOException {
+        if (!gzip) {
+            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        }
+        InputStream in = Files.newInputStream(file);
+        try {
+            return new BufferedReader(new InputStreamReader(new GZIPInputStream(in, 1 << 16), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            in.close();
+            throw new IOException("not a gzip file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void scanCsv(Path file, boolean gzip, String displayName, List<String> columns, RowVisitor visitor) {
+        try (Reader reader = open(file, gzip);
                 MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
             if (!rows.hasNext()) {
                 throw new CropcastException(PipelineErrorCode.UNREADABLE_INPUT, displayName + ": the file is empty");

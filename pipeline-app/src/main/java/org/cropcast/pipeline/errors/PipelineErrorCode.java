@@ -38,6 +38,14 @@ public enum PipelineErrorCode implements ErrorCode {
     NAME_COLLISION(3511, USER_INPUT),
     /** A model file that does not follow its format (no features, a null name, no regions). */
     INVALID_MODEL(3512, USER_INPUT),
+    /** An input file's format (by its name's ending) is not one cropcast reads. */
+    UNSUPPORTED_FORMAT(3513, USER_INPUT),
+    /** No region of the features file matches a region of the target file. */
+    FEATURES_MATCH_NO_REGION(3514, USER_INPUT),
+    /** A forecast for a year that the features file has no rows for (without --allow-trend-only). */
+    NO_FEATURES_FOR_YEAR(3515, USER_INPUT),
+    /** include_regions / exclude_regions / min_years_per_region name or leave no usable region. */
+    BAD_REGION_SELECTION(3516, USER_INPUT),
     /** Writing an output file failed for a reason that is a bug rather than the storage's fault. */
     OUTPUT_FAILURE(3900, INTERNAL);
 

@@ -41,6 +41,17 @@ public record Skill(long n, double rmse, double mae, double mape, double bias, d
             return n;
         }
 
+        /** The mean of the observed values added (NaN when none). */
+        public double meanObserved() {
+            return n == 0 ? Double.NaN : sumObserved / n;
+        }
+
+        /** RMSE over the mean observed value, in percent (NaN when empty or the mean is 0). */
+        public double nrmse() {
+            double mean = meanObserved();
+            return n == 0 || mean == 0 ? Double.NaN : 100 * Math.sqrt(sumSquared / n) / Math.abs(mean);
+        }
+
         public Skill skill() {
             if (n == 0) {
                 return EMPTY;

@@ -99,7 +99,7 @@ public final class HindcastReport {
     }
 
     private static void skillTables(Element parent, ReportInputs run, String prefix) {
-        Element overall = Html.table(parent, "skill", "Overall", List.of("source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2"));
+        Element overall = Html.table(parent, "skill", "Overall", List.of("source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2", "nRMSE%"));
         overall.attr("data-prefix", prefix);
         for (SkillMetrics.Row row : SkillMetrics.overall(run, prefix)) {
             List<String> cells = new ArrayList<>(List.of(row.source(), row.scope(), count(row.n())));

@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  */
 public final class SkillMetrics {
     /** The columns of a skill row, in the terminal table's order, with its decimals. */
-    public static final List<String> STATS = List.of("rmse", "mae", "mape", "bias", "r2");
+    public static final List<String> STATS = List.of("rmse", "mae", "mape", "bias", "r2", "nrmse");
     public static final List<String> SCOPES = List.of("regions", "national");
     private static final Pattern INIT = Pattern.compile("^init\\.(\\d\\d-\\d\\d)\\.(model|trend)\\.(regions|national)\\.rmse$");
     private static final Pattern REF = Pattern.compile("^ref\\.([^.]+)\\.([^.]+)\\.(regions|national)\\.n$");
 
     private SkillMetrics() {}
 
-    /** One row of the overall table: n and the five statistics (NaN where the run logged none). */
+    /** One row of the overall table: n and the six statistics (NaN where the run logged none). */
     public record Row(String source, String scope, double n, double[] stats) {}
 
     /** One reference issue against the model and the trend on its region-years (or years). */
@@ -97,8 +97,8 @@ public final class SkillMetrics {
         return values;
     }
 
-    /** The decimals the terminal prints for a statistic: MAPE two, the others three. */
+    /** The decimals the terminal prints for a statistic: MAPE and nRMSE (percent) two, the others three. */
     public static int decimals(String stat) {
-        return stat.equals("mape") ? SkillTable.PERCENT_DECIMALS : SkillTable.DECIMALS;
+        return stat.equals("mape") || stat.equals("nrmse") ? SkillTable.PERCENT_DECIMALS : SkillTable.DECIMALS;
     }
 }

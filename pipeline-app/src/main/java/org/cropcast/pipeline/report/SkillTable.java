@@ -13,7 +13,7 @@ public final class SkillTable {
     /** Decimals of MAPE (percent). */
     public static final int PERCENT_DECIMALS = 2;
     /** One row: e.g. source "model", "trend", "NASS fcst_aug", "model on NASS fcst_aug". */
-    public record Row(String source, String scope, Skill skill) {}
+    public record Row(String source, String scope, Skill skill, double nrmse) {}
 
     /** One reference issue against the model and the trend on the same region-years. */
     public record Comparison(String reference, String issue, String scope, Skill ref, Skill model, Skill trend) {}
@@ -22,18 +22,22 @@ public final class SkillTable {
     private final List<Row> overall = new ArrayList<>();
     private final List<Comparison> comparisons = new ArrayList<>();
 
-    /** An overall row (model or trend, regions or national). */
-    public void add(String source, String scope, Skill skill) {
-        rows.add(new Row(source, scope, skill));
-        overall.add(new Row(source, scope, skill));
+    /**
+     * An overall row (model or trend, regions or national).
+     *
+     * @param nrmse CY-Bench's nRMSE in percent (median over years), NaN where it does not apply
+     */
+    public void add(String source, String scope, Skill skill, double nrmse) {
+        rows.add(new Row(source, scope, skill, nrmse));
+        overall.add(new Row(source, scope, skill, nrmse));
     }
 
     /** A reference issue with the model and the trend on the same rows (three CSV rows). */
     public void addComparison(String reference, String issue, String scope, Skill ref, Skill model, Skill trend) {
         String label = reference + " " + issue;
-        rows.add(new Row(label, scope, ref));
-        rows.add(new Row("model on " + label, scope, model));
-        rows.add(new Row("trend on " + label, scope, trend));
+        rows.add(new Row(label, scope, ref, Double.NaN));
+        rows.add(new Row("model on " + label, scope, model, Double.NaN));
+        rows.add(new Row("trend on " + label, scope, trend, Double.NaN));
         comparisons.add(new Comparison(reference, issue, scope, ref, model, trend));
     }
 
@@ -44,12 +48,12 @@ public final class SkillTable {
     /** The overall table, then one line per reference issue and scope comparing RMSEs. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
-        String format = "%-6s %-8s %6s %10s %10s %7s %10s %7s";
-        lines.add(String.format(Locale.ROOT, format, "source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2"));
+        String format = "%-6s %-8s %6s %10s %10s %7s %10s %7s %7s";
+        lines.add(String.format(Locale.ROOT, format, "source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2", "nRMSE%"));
         for (Row row : overall) {
             Skill s = row.skill();
             lines.add(String.format(Locale.ROOT, format, row.source(), row.scope(), s.n(), num(s.rmse(), DECIMALS), num(s.mae(), DECIMALS),
-                    num(s.mape(), PERCENT_DECIMALS), num(s.bias(), DECIMALS), num(s.r2(), DECIMALS)));
+                    num(s.mape(), PERCENT_DECIMALS), num(s.bias(), DECIMALS), num(s.r2(), DECIMALS), num(row.nrmse(), PERCENT_DECIMALS)));
         }
         if (comparisons.isEmpty()) {
             return lines;
@@ -73,12 +77,12 @@ public final class SkillTable {
     }
 
     public byte[] csv() {
-        StringBuilder out = new StringBuilder("source,scope,n,rmse,mae,mape_pct,bias,r2\n");
+        StringBuilder out = new StringBuilder("source,scope,n,rmse,mae,mape_pct,bias,r2,nrmse_pct\n");
         for (Row row : rows) {
             Skill s = row.skill();
             out.append(csvText(row.source())).append(',').append(row.scope()).append(',').append(s.n()).append(',')
                     .append(cell(s.rmse())).append(',').append(cell(s.mae())).append(',').append(cell(s.mape())).append(',')
-                    .append(cell(s.bias())).append(',').append(cell(s.r2())).append('\n');
+                    .append(cell(s.bias())).append(',').append(cell(s.r2())).append(',').append(cell(row.nrmse())).append('\n');
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

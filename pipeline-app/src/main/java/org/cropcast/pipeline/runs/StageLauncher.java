@@ -91,7 +91,9 @@ public final class StageLauncher {
             ProgressListener progress,
             Optional<RunId> parentRunId,
             /** forecast only: the registered or logged model to forecast with (else the run directory's model). */
-            Optional<ModelId> model) {
+            Optional<ModelId> model,
+            /** forecast only: accept a year without feature values (the trend alone; --allow-trend-only). */
+            boolean allowTrendOnly) {
         public Launch {
             requireNonNull(parentRunId, "parentRunId is null");
             requireNonNull(model, "model is null");
@@ -108,6 +110,13 @@ public final class StageLauncher {
                 Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress,
                 Optional<RunId> parentRunId) {
             this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, parentRunId, Optional.empty());
+        }
+
+        /** A launch of a run without a parent, forecasting with {@code model} (or the run directory's). */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress,
+                Optional<RunId> parentRunId, Optional<ModelId> model) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, parentRunId, model, false);
         }
     }
 
@@ -136,7 +145,7 @@ public final class StageLauncher {
             Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
                     .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
-            RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
@@ -146,7 +155,8 @@ public final class StageLauncher {
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
                     StageResult stageResult = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
-                            launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel)));
+                            launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel),
+                            launch.allowTrendOnly()));
                     run.setTags(Map.of(NOTE_TAG, note(launch.stage(), stageResult)));
                     // the report reads the run back from the store, as `cropcast runs report` does
                     Optional<Location> report = new RunReports(storage, artifacts).afterStage(store, run, choice.directory());
@@ -213,8 +223,15 @@ public final class StageLauncher {
     /** The run request of a stage invocation: the resolved configuration, the bounded params, the chosen directory and mode. */
     public static RunRequest runRequest(String stage, PipelineConfig config, String configPath, RunDirectories.Choice choice,
             List<Location> dataFiles) {
+        return runRequest(stage, config, configPath, choice, dataFiles, null);
+    }
+
+    /** As above, with the input files' digests among the model params when {@code storage} is given. */
+    static RunRequest runRequest(String stage, PipelineConfig config, String configPath, RunDirectories.Choice choice,
+            List<Location> dataFiles, Storage storage) {
         return RunRequest.of(stage, config.experimentName(), choice.directory(), configPath, ConfigDocuments.toDocument(config),
-                boundedParams(config), choice.mode(), dataFiles);
+                boundedParams(config), choice.mode(), dataFiles)
+                .withStageParams(ModelParams.of(stage, config, dataFiles, storage));
     }
 
     private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {

@@ -69,7 +69,8 @@ public final class FitProductionStage implements Stage {
             List<DatasetInput> datasets = StageDatasets.of(context, inputs, data, "training");
             context.models().store().logInputs(context.run().runId(), datasets, List.of());
             ProductionModelLogger.Logged logged = ProductionModelLogger.log(context, model, metrics, datasets.get(0).dataset());
-            return new StageResult(List.of(
+            List<String> lines = new ArrayList<>(data.warnings().stream().map(w -> "warning: " + w).toList());
+            lines.addAll(List.of(
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
@@ -77,6 +78,7 @@ public final class FitProductionStage implements Stage {
                     "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH),
                     "logged model " + logged.model().uri() + " (" + logged.model().status() + "), registered as "
                             + logged.version().uri()));
+            return new StageResult(lines);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
+import org.cropcast.pipeline.model.FeatureCutoff;
 import org.cropcast.pipeline.model.FittedModel;
 import org.cropcast.pipeline.model.NationalWeights;
 import org.cropcast.pipeline.model.ProductionModel;
@@ -23,10 +24,13 @@ import org.cropcast.tracking.Metric;
 
 /**
  * The forecast for one init date: the production model of the run directory applied to the
- * features observable by then. The target year is the init date's year. A long-form feature of
- * period (month) m is observable once month m has ended ({@code init_date >= first day of month
- * m + 1}); a wide feature (no period) always is. An unobservable or missing feature contributes
- * its training mean (z = 0), so an early init date falls back towards the trend.
+ * features observable by then ({@link FeatureCutoff}, the same cut-off as the hindcast's init
+ * dates). The target year is the init date's year. A feature of period (month) m is observable once
+ * month m has ended ({@code init_date >= first day of month m + 1}); a feature without a period
+ * always is. An unobservable or missing feature contributes its training mean (z = 0), so an
+ * early init date falls back towards the trend; the summary says how many are present and where
+ * values are missing. A year without any feature values is refused unless
+ * {@code --allow-trend-only}; a training year of the model is labelled in-sample.
  *
  * <p>Writes {@code forecasts/<init_date>/forecast.parquet} (with a {@code ref_<name>_<issue>} column per
  * reference issue: its estimate for the target year, by region and nationally); metrics use step = init date as the
@@ -46,10 +50,7 @@ public final class ForecastStage implements Stage {
 
     /** True if a feature of this period (month 1-12; 0 = no period) of {@code year} is known on {@code initDate}. */
     public static boolean observable(int period, int year, LocalDate initDate) {
-        if (period < 1 || period > 12) {
-            return true;
-        }
-        return !initDate.isBefore(LocalDate.of(year, period, 1).plusMonths(1));
+        return FeatureCutoff.observable(period, year, initDate);
     }
 
     /** The production model of a logged model: its MLmodel must have the cropcast flavor. */
@@ -90,13 +91,16 @@ public final class ForecastStage implements Stage {
                         + ": the data start in " + panel.firstYear() + "; a forecast year cannot precede them");
             }
             int p = model.featureNames().size();
-            boolean[] observable = new boolean[p];
-            int counted = 0;
-            for (int f = 0; f < p; f++) {
-                observable[f] = observable(saved.features().get(f).period(), year, initDate);
-                counted += observable[f] ? 1 : 0;
+            int[] periods = saved.features().stream().mapToInt(ProductionModel.Feature::period).toArray();
+            boolean[] observable = FeatureCutoff.mask(periods, initDate);
+            int observableCount = FeatureCutoff.count(observable);
+            boolean trendOnly = p > 0 && !panel.anyFeatureValues(year);
+            if (trendOnly && !context.allowTrendOnly()) {
+                throw new CropcastException(PipelineErrorCode.NO_FEATURES_FOR_YEAR, config.features().path()
+                        + ": no feature values for " + year + " (" + featureYears(panel)
+                        + "): the forecast would be the trend alone; pass --allow-trend-only to accept that");
             }
-            int observableCount = counted;
+            boolean inSample = saved.trainingYears().contains(year);
             Map<String, Integer> panelIndex = new HashMap<>();
             for (int r = 0; r < panel.regionCount(); r++) {
                 panelIndex.put(panel.regions().get(r), r);
@@ -116,6 +120,7 @@ public final class ForecastStage implements Stage {
             double[] trend = new double[n];
             double[] predicted = new double[n];
             double[] features = new double[Math.max(p, 1)];
+            int[] present = new int[n];
             NationalWeights weights = new NationalWeights(panel);
             Skill.Accumulator skill = new Skill.Accumulator();
 
@@ -131,6 +136,7 @@ public final class ForecastStage implements Stage {
             int cWeight = schema.real("weight");
             int cObservable = schema.integer("features_observable");
             int cTotal = schema.integer("features_total");
+            int cPresent = schema.integer("features_present");
             // the reference issues of the target year, beside the forecast (NaN where a reference has no estimate)
             List<org.cropcast.pipeline.data.ReferenceTable> references = data.references(config, inputs);
             List<double[][]> referenceValues = new ArrayList<>();
@@ -167,10 +173,13 @@ public final class ForecastStage implements Stage {
                             } else {
                                 observed[i] = Double.NaN;
                             }
-                            int m = modelIndex.get(i);
-                            trend[i] = model.trend(m, year);
-                            double anomaly = model.anomaly(features, 0, observable);
-                            predicted[i] = trend[i] + anomaly;
+                            FeatureCutoff.Estimate estimate = FeatureCutoff.estimate(model, modelIndex.get(i), year, features, 0,
+                                    observable);
+                            trend[i] = estimate.trend();
+                            double anomaly = estimate.anomaly();
+                            predicted[i] = estimate.predicted();
+                            present[i] = estimate.present();
+                            row.ints[cPresent] = present[i];
                             skill.add(predicted[i], observed[i]);
                             row.strings[cRegion] = panel.regions().get(r);
                             row.doubles[cTrend] = trend[i];
@@ -194,6 +203,7 @@ public final class ForecastStage implements Stage {
                         row.doubles[cAnomaly] = row.doubles[cPredicted] - row.doubles[cTrend];
                         row.doubles[cObserved] = anyObserved(observed) ? weights.aggregate(regions, year, observed, predicted) : Double.NaN;
                         row.doubles[cWeight] = Double.NaN;
+                        row.ints[cPresent] = n == 0 ? 0 : Arrays.stream(present).min().getAsInt();
                         int c = 0;
                         for (double[][] values : referenceValues) {
                             for (double[] issue : values) {
@@ -217,10 +227,22 @@ public final class ForecastStage implements Stage {
             metrics.add(new Metric("forecast.national.predicted", nationalPredicted, timestamp, step));
             metrics.add(new Metric("forecast.national.trend", nationalTrend, timestamp, step));
             metrics.add(new Metric("forecast.features_observable", observableCount, timestamp, step));
+            int fewest = n == 0 ? 0 : Arrays.stream(present).min().getAsInt();
+            metrics.add(new Metric("forecast.features_present.min", fewest, timestamp, step));
             metrics.add(new Metric("forecast.regions", n, timestamp, step));
-            List<String> lines = new ArrayList<>();
+            metrics.add(new Metric("forecast.in_sample", inSample ? 1 : 0, timestamp, step));
+            List<String> lines = new ArrayList<>(data.warnings().stream().map(w -> "warning: " + w).toList());
             lines.add(String.format(Locale.ROOT, "forecast %s for %d: national %.3f %s (trend %.3f), %d of %d features observable, %d regions",
                     dateText, year, nationalPredicted, HindcastStage.unit(config), nationalTrend, observableCount, p, n));
+            if (p > 0) {
+                lines.add(presentLine(panel, regions, present, observableCount, p));
+            }
+            if (trendOnly) {
+                lines.add("trend only (--allow-trend-only): " + config.features().path() + " has no feature values for " + year
+                        + " (" + featureYears(panel) + ")");
+            } else if (p > 0 && observableCount == 0) {
+                lines.add("trend only: no feature's period has ended by " + dateText);
+            }
             if (!Double.isNaN(nationalObserved)) {
                 metrics.add(new Metric("forecast.national.observed", nationalObserved, timestamp, step));
                 metrics.add(new Metric("forecast.national.error", nationalPredicted - nationalObserved, timestamp, step));
@@ -228,8 +250,10 @@ public final class ForecastStage implements Stage {
                     metrics.add(new Metric("forecast.national.abs_pct_error",
                             100 * Math.abs(nationalPredicted - nationalObserved) / Math.abs(nationalObserved), timestamp, step));
                 }
-                lines.add(String.format(Locale.ROOT, "observed national %.3f: error %+.3f", nationalObserved,
-                        nationalPredicted - nationalObserved));
+                lines.add(String.format(Locale.ROOT, "observed national %.3f: error %+.3f%s", nationalObserved,
+                        nationalPredicted - nationalObserved, inSample
+                                ? " (in-sample: " + year + " is one of the model's training years, so this is not a forecast error)"
+                                : ""));
             }
             if (skill.count() > 0) {
                 HindcastStage.addSkill(metrics, "forecast.regions", skill.skill(), timestamp, step);
@@ -238,6 +262,42 @@ public final class ForecastStage implements Stage {
             lines.add("wrote " + context.runDirectory().resolve(relative));
             return new StageResult(lines);
         }
+    }
+
+    /** "k of p features present": in every region, or the regions that have fewer than the observable ones. */
+    static String presentLine(Panel panel, int[] regions, int[] present, int observable, int p) {
+        List<String> fewer = new ArrayList<>();
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (int i = 0; i < regions.length; i++) {
+            min = Math.min(min, present[i]);
+            max = Math.max(max, present[i]);
+            if (present[i] < observable) {
+                fewer.add(panel.regions().get(regions[i]) + " " + present[i]);
+            }
+        }
+        if (regions.length == 0) {
+            return "0 regions: no features present";
+        }
+        String counts = min == max ? min + " of " + p : min + "-" + max + " of " + p;
+        if (fewer.isEmpty()) {
+            return counts + " features present (observable with a value) in every region";
+        }
+        return counts + " features present (observable with a value); " + fewer.size() + " of " + regions.length
+                + " regions lack observable values (the training mean is used): " + StageData.named(fewer);
+    }
+
+    /** "features have values for 2000-2022" or "features have no values". */
+    private static String featureYears(Panel panel) {
+        int first = Integer.MAX_VALUE;
+        int last = Integer.MIN_VALUE;
+        for (int year = panel.firstYear(); year <= panel.lastYear(); year++) {
+            if (panel.anyFeatureValues(year)) {
+                first = Math.min(first, year);
+                last = Math.max(last, year);
+            }
+        }
+        return first > last ? "it has no values" : "its values cover " + first + "-" + last;
     }
 
     private static boolean anyObserved(double[] observed) {

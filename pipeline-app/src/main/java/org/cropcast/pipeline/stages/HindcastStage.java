@@ -3,6 +3,7 @@ package org.cropcast.pipeline.stages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.MonthDay;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,9 +11,12 @@ import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
 import org.cropcast.pipeline.data.ReferenceTable;
+import org.cropcast.pipeline.errors.PipelineErrorCode;
+import org.cropcast.pipeline.model.FeatureCutoff;
 import org.cropcast.pipeline.model.FittedModel;
 import org.cropcast.pipeline.model.FoldFitter;
 import org.cropcast.pipeline.model.NationalWeights;
+import org.cropcast.pipeline.model.NormalizedRmse;
 import org.cropcast.pipeline.model.RegionSelection;
 import org.cropcast.pipeline.model.Skill;
 import org.cropcast.pipeline.report.HindcastPlots;
@@ -20,6 +24,7 @@ import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.pipeline.report.PlotQueue;
 import org.cropcast.pipeline.report.SkillTable;
+import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Metric;
 
@@ -90,7 +95,25 @@ public final class HindcastStage implements Stage {
                     data.regions().length, settings.detrend().configName(), settings.regression().configName(),
                     settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
                     run.weights.basis().name().toLowerCase(java.util.Locale.ROOT), run.unit));
+            data.warnings().forEach(w -> lines.add("warning: " + w));
+            if (run.testCellsMissingFeatures > 0) {
+                lines.add("note: " + run.testCellsMissingFeatures + " test region-years lack some feature value; the model uses the"
+                        + " feature's training mean there (metric hindcast.test_cells_missing_features)");
+            }
+            if (data.panel().featureCount() > 0) {
+                lines.add("model: every feature as if known (no init-date cut-off)" + (run.initDates.isEmpty()
+                        ? "; set init_dates for the skill as of a forecast date" : "; init_dates below cut the features off as run forecast does"));
+            }
+            if (data.panel().featureCount() > 0 && !references.isEmpty()) {
+                lines.add("reference issues are compared with " + issueModels(references, run.issueDates));
+            }
             lines.addAll(run.table.lines());
+            for (InitDate init : run.initDates) {
+                lines.add("");
+                lines.add("init date " + init.key + " (" + init.observable(data.panel()) + " of " + data.panel().featureCount()
+                        + " features observable):");
+                lines.addAll(init.table.lines());
+            }
             return new StageResult(lines);
         }
     }
@@ -109,6 +132,105 @@ public final class HindcastStage implements Stage {
             if (!Double.isNaN(values[i])) {
                 metrics.add(new Metric(prefix + "." + SKILL_NAMES[i], values[i], timestamp, step));
             }
+        }
+    }
+
+    static void addValue(List<Metric> metrics, String key, double value, long timestamp, long step) {
+        if (!Double.isNaN(value)) {
+            metrics.add(new Metric(key, value, timestamp, step));
+        }
+    }
+
+    /** "the model as of its issue date for NASS fcst_aug (08-12), ...; the all-features model for ...". */
+    static String issueModels(List<ReferenceTable> references, MonthDay[][] issueDates) {
+        List<String> dated = new ArrayList<>();
+        List<String> undated = new ArrayList<>();
+        for (int s = 0; s < references.size(); s++) {
+            for (int k = 0; k < references.get(s).issues().size(); k++) {
+                String name = references.get(s).name() + " " + references.get(s).issues().get(k);
+                if (issueDates[s][k] == null) {
+                    undated.add(name);
+                } else {
+                    dated.add(name + " (" + issueKey(issueDates[s][k]) + ")");
+                }
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (!dated.isEmpty()) {
+            parts.add("the model as of the issue's date for " + String.join(", ", dated));
+        }
+        if (!undated.isEmpty()) {
+            parts.add("the all-features model for " + String.join(", ", undated) + " (no issue_dates)");
+        }
+        return String.join("; ", parts);
+    }
+
+    static String issueKey(MonthDay date) {
+        return String.format(java.util.Locale.ROOT, "%02d-%02d", date.getMonthValue(), date.getDayOfMonth());
+    }
+
+    /** reference_data's issue_dates per spec and issue, checked against the issues read. */
+    static MonthDay[][] issueDates(PipelineConfig config, List<ReferenceTable> references) {
+        List<PipelineConfig.ReferenceSpec> specs = Optional.ofNullable(config.referenceData()).orElse(List.of());
+        MonthDay[][] out = new MonthDay[references.size()][];
+        for (int s = 0; s < references.size(); s++) {
+            ReferenceTable table = references.get(s);
+            java.util.Map<String, String> dates = Optional.ofNullable(specs.get(s).issueDates()).orElse(java.util.Map.of());
+            out[s] = new MonthDay[table.issues().size()];
+            for (String issue : dates.keySet()) {
+                if (!table.issues().contains(issue)) {
+                    throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "reference_data '"
+                            + table.name() + "': issue_dates names issue '" + issue + "', which " + table.file()
+                            + " does not have (its issues: " + String.join(", ", table.issues()) + ")");
+                }
+            }
+            for (int k = 0; k < table.issues().size(); k++) {
+                String date = dates.get(table.issues().get(k));
+                out[s][k] = date == null ? null : MonthDay.parse("--" + date);
+            }
+        }
+        return out;
+    }
+
+    /** The hindcast at one init date (month-day): the accumulators and the skill table. */
+    static final class InitDate {
+        final MonthDay monthDay;
+        final String key;
+        final Skill.Accumulator modelAll = new Skill.Accumulator();
+        final Skill.Accumulator modelNational = new Skill.Accumulator();
+        final NormalizedRmse modelNrmse = new NormalizedRmse();
+        final SkillTable table = new SkillTable();
+        /** The national estimate of the year last added. */
+        double lastNational = Double.NaN;
+
+        private InitDate(String key) {
+            this.key = key;
+            this.monthDay = MonthDay.parse("--" + key);
+        }
+
+        static List<InitDate> of(List<String> keys) {
+            List<InitDate> out = new ArrayList<>();
+            for (String key : Optional.ofNullable(keys).orElse(List.of())) {
+                out.add(new InitDate(key));
+            }
+            out.sort(java.util.Comparator.comparing(d -> d.monthDay));
+            return out;
+        }
+
+        /** How many features are observable at this init date (the same in every year). */
+        int observable(Panel panel) {
+            return FeatureCutoff.count(FeatureCutoff.mask(panel.featurePeriods(), FeatureCutoff.initDate(monthDay, 2001)));
+        }
+
+        void addYear(NationalWeights weights, int[] regions, int year, double[] observed, double[] trend, double[] predicted) {
+            Skill.Accumulator fold = new Skill.Accumulator();
+            for (int i = 0; i < regions.length; i++) {
+                fold.add(predicted[i], observed[i]);
+                modelAll.add(predicted[i], observed[i]);
+            }
+            modelNrmse.addYear(fold);
+            lastNational = weights.aggregate(regions, year, predicted, observed);
+            modelNational.add(lastNational, weights.aggregate(regions, year, observed, predicted));
         }
     }
 
@@ -136,6 +258,15 @@ public final class HindcastStage implements Stage {
         final Skill.Accumulator[][][] refRegions;
         final Skill.Accumulator[][][] refNational;
 
+        final NormalizedRmse modelNrmse = new NormalizedRmse();
+        final NormalizedRmse trendNrmse = new NormalizedRmse();
+        /** The hindcast at each configured init date, in date order. */
+        final List<InitDate> initDates;
+        /** [spec][issue]: the issue's publication date (issue_dates), or null: compared with the all-features model. */
+        final MonthDay[][] issueDates;
+        /** Test region-years with at least one missing feature value (they use the training mean for it). */
+        long testCellsMissingFeatures;
+
         final List<Double> summaryYears = new ArrayList<>();
         /** reports/coefficients.csv: fold, feature, standardised coefficient. */
         final StringBuilder coefficients = new StringBuilder("fold,feature,standardised_coefficient\n");
@@ -159,6 +290,8 @@ public final class HindcastStage implements Stage {
             int cells = settings.folds().size() * regions.length;
             this.summaryObserved = new double[cells];
             this.summaryPredicted = new double[cells];
+            this.initDates = InitDate.of(context.config().initDates());
+            this.issueDates = issueDates(context.config(), references);
             this.refRegions = new Skill.Accumulator[references.size()][][];
             this.refNational = new Skill.Accumulator[references.size()][][];
             for (int s = 0; s < references.size(); s++) {
@@ -192,7 +325,7 @@ public final class HindcastStage implements Stage {
             }
             int firstFeature = fFirstFeature;
             int rowFeatures = featuresInFit ? panel.featureCount() : 0;
-            PredColumns pred = new PredColumns(references);
+            PredColumns pred = new PredColumns(references, initDates);
             int p = panel.featureCount();
             // fit every fold first: bad input (too few years, a singular design) fails before anything is written
             List<FittedModel> models = new ArrayList<>();
@@ -283,6 +416,18 @@ public final class HindcastStage implements Stage {
             row.ints[pred.year] = year;
             row.strings[pred.level] = "region";
             int p = panel.featureCount();
+            // the same cut-off as run forecast, at each init date and at each reference issue's date
+            java.util.Map<MonthDay, double[]> asOf = new java.util.HashMap<>();
+            for (InitDate init : initDates) {
+                asOf.put(init.monthDay, estimates(model, year, init.monthDay));
+            }
+            for (MonthDay[] dates : issueDates) {
+                for (MonthDay date : dates) {
+                    if (date != null) {
+                        asOf.computeIfAbsent(date, d -> estimates(model, year, d));
+                    }
+                }
+            }
             for (int i = 0; i < n; i++) {
                 int r = regions[i];
                 int cell = panel.cell(r, year);
@@ -290,6 +435,12 @@ public final class HindcastStage implements Stage {
                 trend[i] = model.trend(r, year);
                 double anomaly = model.anomaly(panel.features(), cell * p, null);
                 predicted[i] = trend[i] + anomaly;
+                if (!Double.isNaN(observed[i]) && missingFeature(cell)) {
+                    testCellsMissingFeatures++;
+                }
+                for (int d = 0; d < initDates.size(); d++) {
+                    row.doubles[pred.initDates[d]] = asOf.get(initDates.get(d).monthDay)[i];
+                }
                 predictedByRegion[r] = predicted[i];
                 foldModel.add(predicted[i], observed[i]);
                 foldTrend.add(trend[i], observed[i]);
@@ -311,8 +462,9 @@ public final class HindcastStage implements Stage {
                         double ref = values[k][cell];
                         row.doubles[pred.references[s][k]] = ref;
                         if (!Double.isNaN(ref) && !Double.isNaN(observed[i])) {
+                            double forIssue = issueDates[s][k] == null ? predicted[i] : asOf.get(issueDates[s][k])[i];
                             refRegions[s][k][0].add(ref, observed[i]);
-                            refRegions[s][k][1].add(predicted[i], observed[i]);
+                            refRegions[s][k][1].add(forIssue, observed[i]);
                             refRegions[s][k][2].add(trend[i], observed[i]);
                         }
                     }
@@ -324,6 +476,11 @@ public final class HindcastStage implements Stage {
             double nationalTrend = weights.aggregate(regions, year, trend, observed);
             modelNational.add(nationalPredicted, nationalObserved);
             trendNational.add(nationalTrend, nationalObserved);
+            modelNrmse.addYear(foldModel);
+            trendNrmse.addYear(foldTrend);
+            for (InitDate init : initDates) {
+                init.addYear(weights, regions, year, observed, trend, asOf.get(init.monthDay));
+            }
             summaryYears.add((double) year);
             summaryNational.add(new double[] {nationalObserved, nationalPredicted, nationalTrend});
             row.strings[pred.level] = "national";
@@ -333,6 +490,9 @@ public final class HindcastStage implements Stage {
             row.doubles[pred.predicted] = nationalPredicted;
             row.doubles[pred.anomaly] = nationalPredicted - nationalTrend;
             row.doubles[pred.weight] = Double.NaN;
+            for (int d = 0; d < initDates.size(); d++) {
+                row.doubles[pred.initDates[d]] = initDates.get(d).lastNational;
+            }
             double[] masked = new double[n];
             double[] maskedObserved = new double[n];
             double[] maskedTrend = new double[n];
@@ -340,10 +500,11 @@ public final class HindcastStage implements Stage {
                 double[][] values = references.get(s).values();
                 for (int k = 0; k < values.length; k++) {
                     double[] ref = new double[n];
+                    double[] modelForIssue = issueDates[s][k] == null ? predicted : asOf.get(issueDates[s][k]);
                     for (int i = 0; i < n; i++) {
                         ref[i] = values[k][panel.cell(regions[i], year)];
                         boolean both = !Double.isNaN(ref[i]) && !Double.isNaN(observed[i]);
-                        masked[i] = both ? predicted[i] : Double.NaN;
+                        masked[i] = both ? modelForIssue[i] : Double.NaN;
                         maskedTrend[i] = both ? trend[i] : Double.NaN;
                         maskedObserved[i] = both ? observed[i] : Double.NaN;
                     }
@@ -363,6 +524,8 @@ public final class HindcastStage implements Stage {
             List<Metric> metrics = new ArrayList<>();
             addSkill(metrics, "fold.model.regions", foldModel.skill(), timestamp, year);
             addSkill(metrics, "fold.trend.regions", foldTrend.skill(), timestamp, year);
+            addValue(metrics, "fold.model.regions.nrmse", foldModel.nrmse(), timestamp, year);
+            addValue(metrics, "fold.trend.regions.nrmse", foldTrend.nrmse(), timestamp, year);
             if (!Double.isNaN(nationalObserved)) {
                 metrics.add(new Metric("fold.model.national.error", nationalPredicted - nationalObserved, timestamp, year));
                 metrics.add(new Metric("fold.trend.national.error", nationalTrend - nationalObserved, timestamp, year));
@@ -403,14 +566,45 @@ public final class HindcastStage implements Stage {
             });
         }
 
+        /** Per selected region (in {@code regions} order): the model's estimate on {@code monthDay} of {@code year}. */
+        double[] estimates(FittedModel model, int year, MonthDay monthDay) {
+            boolean[] mask = FeatureCutoff.mask(panel.featurePeriods(), FeatureCutoff.initDate(monthDay, year));
+            int p = panel.featureCount();
+            double[] out = new double[regions.length];
+            for (int i = 0; i < regions.length; i++) {
+                int cell = panel.cell(regions[i], year);
+                out[i] = FeatureCutoff.estimate(model, regions[i], year, panel.features(), cell * p, mask).predicted();
+            }
+            return out;
+        }
+
+        boolean missingFeature(int cell) {
+            int p = panel.featureCount();
+            for (int f = 0; f < p; f++) {
+                if (Double.isNaN(panel.features()[cell * p + f])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         void finish() {
             long timestamp = System.currentTimeMillis();
             List<Metric> metrics = new ArrayList<>();
             String weighting = weights.basis().name().toLowerCase(java.util.Locale.ROOT) + "-weighted";
-            addRow(metrics, "model", "regions", modelAll.skill(), "model.regions", timestamp);
-            addRow(metrics, "trend", "regions", trendAll.skill(), "trend.regions", timestamp);
-            addRow(metrics, "model", "national", modelNational.skill(), "model.national", timestamp);
-            addRow(metrics, "trend", "national", trendNational.skill(), "trend.national", timestamp);
+            addRow(table, metrics, "model", "regions", modelAll.skill(), modelNrmse, "model.regions", timestamp);
+            addRow(table, metrics, "trend", "regions", trendAll.skill(), trendNrmse, "trend.regions", timestamp);
+            addRow(table, metrics, "model", "national", modelNational.skill(), null, "model.national", timestamp);
+            addRow(table, metrics, "trend", "national", trendNational.skill(), null, "trend.national", timestamp);
+            for (InitDate init : initDates) {
+                String prefix = "init." + init.key + ".";
+                addRow(init.table, metrics, "model", "regions", init.modelAll.skill(), init.modelNrmse, prefix + "model.regions", timestamp);
+                addRow(init.table, metrics, "trend", "regions", trendAll.skill(), trendNrmse, prefix + "trend.regions", timestamp);
+                addRow(init.table, metrics, "model", "national", init.modelNational.skill(), null, prefix + "model.national", timestamp);
+                addRow(init.table, metrics, "trend", "national", trendNational.skill(), null, prefix + "trend.national", timestamp);
+                metrics.add(new Metric(prefix + "features_observable", init.observable(panel), timestamp, 0));
+            }
+            metrics.add(new Metric("hindcast.test_cells_missing_features", testCellsMissingFeatures, timestamp, 0));
             for (int r : regions) {
                 String key = Names.metricSegment(panel.regions().get(r));
                 addSkill(metrics, "model.region." + key, modelRegion[r].skill(), timestamp, 0);
@@ -441,6 +635,9 @@ public final class HindcastStage implements Stage {
                     "hindcast.cv_scheme", settings.cvScheme().configName()));
 
             outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
+            for (InitDate init : initDates) {
+                outputs.write("reports/init/" + init.key + "/skill_table.csv", out -> out.write(init.table.csv()));
+            }
             outputs.write("reports/coefficients.csv", out -> out.write(coefficients.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             int years = summaryYears.size();
             double[] x = new double[years];
@@ -464,9 +661,12 @@ public final class HindcastStage implements Stage {
             outputs.copy(png, "reports/hindcast_summary.png");
         }
 
-        private void addRow(List<Metric> metrics, String source, String scope, Skill skill, String key, long timestamp) {
-            table.add(source, scope, skill);
+        private static void addRow(SkillTable table, List<Metric> metrics, String source, String scope, Skill skill,
+                NormalizedRmse nrmse, String key, long timestamp) {
+            double normalized = nrmse == null ? Double.NaN : nrmse.median();
+            table.add(source, scope, skill, normalized);
             addSkill(metrics, key, skill, timestamp, 0);
+            addValue(metrics, key + ".nrmse", normalized, timestamp, 0);
             metrics.add(new Metric(key + ".n", skill.n(), timestamp, 0));
         }
 
@@ -492,8 +692,13 @@ public final class HindcastStage implements Stage {
         final int anomaly = schema.real("predicted_anomaly");
         final int weight = schema.real("weight");
         final int[][] references;
+        final int[] initDates;
 
-        PredColumns(List<ReferenceTable> tables) {
+        PredColumns(List<ReferenceTable> tables, List<InitDate> dates) {
+            initDates = new int[dates.size()];
+            for (int d = 0; d < dates.size(); d++) {
+                initDates[d] = schema.real(Names.column("predicted_init_" + dates.get(d).key));
+            }
             references = new int[tables.size()][];
             for (int s = 0; s < tables.size(); s++) {
                 List<String> issues = tables.get(s).issues();

@@ -22,7 +22,7 @@ import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
 
 /** Reads and writes {@code model/model.json} (Jackson) and hashes configurations. */
-final class ModelFiles {
+public final class ModelFiles {
     static final String MODEL_PATH = "model/model.json";
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -89,7 +89,8 @@ final class ModelFiles {
      * SHA-256 of the configuration as canonical JSON, without the keys that say where things are
      * rather than what is fitted ({@code data_root}, {@code mlflow_tracking_uri}, {@code model_name}).
      */
-    static String configHash(PipelineConfig config) {
+    /** The sha256 of the resolved configuration without data_root and mlflow_tracking_uri (hex). */
+    public static String configHash(PipelineConfig config) {
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> tree = JSON.convertValue(config, Map.class);

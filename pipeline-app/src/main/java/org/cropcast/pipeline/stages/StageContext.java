@@ -20,6 +20,8 @@ import org.cropcast.tracking.Storage;
  * @param initDate the forecast's init date (forecast stage only)
  * @param seed the master seed (config random_seed)
  * @param models the model store, model files and the forecast's registry model (see {@link StageModels})
+ * @param allowTrendOnly forecast only: accept a forecast for a year without any feature values
+ *     (the trend alone) instead of refusing it
  */
 public record StageContext(
         PipelineConfig config,
@@ -31,7 +33,13 @@ public record StageContext(
         Optional<LocalDate> initDate,
         long seed,
         ProgressListener progress,
-        StageModels models) {
+        StageModels models,
+        boolean allowTrendOnly) {
+    public StageContext(PipelineConfig config, ActiveRun run, Storage storage, Location dataRoot, Location runDirectory,
+            Path workDirectory, Optional<LocalDate> initDate, long seed, ProgressListener progress, StageModels models) {
+        this(config, run, storage, dataRoot, runDirectory, workDirectory, initDate, seed, progress, models, false);
+    }
+
     public StageContext {
         requireNonNull(config, "config is null");
         requireNonNull(run, "run is null");

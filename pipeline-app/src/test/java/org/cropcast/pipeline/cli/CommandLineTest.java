@@ -140,7 +140,15 @@ class CommandLineTest {
         assertThat(run(id).info().status()).isEqualTo(RunStatus.FINISHED);
 
         Result changed = fails(2, "run", "hindcast", "--config", config.toString(), "--run-dir", runDir, "--set", "detrend=none");
-        assertThat(changed.err()).contains("param 'hindcast/detrend'", "'linear'", "'none'");
+        assertThat(changed.err()).contains("the configuration differs from the run's " + Path.of(runDir, "config_resolved.yaml"),
+                "at 'detrend': 'linear' in the run, 'none' now");
+        // a setting outside the nine bounded params is checked too, and is a param of its own
+        Result alpha = fails(2, "run", "hindcast", "--config", config.toString(), "--run-dir", runDir, "--resume",
+                "--set", "ridge_alpha=100");
+        assertThat(alpha.err()).contains("at 'ridge_alpha': 1.0 in the run, 100.0 now");
+        assertThat(Path.of(runDir, "config_resolved.yaml")).content().contains("ridge_alpha: 1.0");
+        assertThat(run(id).data().params()).containsEntry("hindcast/ridge_alpha", "1.0").containsEntry("hindcast/cv_scheme",
+                "leave_one_year_out").containsKey("hindcast/config_hash").containsKey("hindcast/features.sha256");
         assertThat(run(id).info().status()).isEqualTo(RunStatus.FINISHED);
         assertThat(allRuns()).noneMatch(r -> r.info().status() == RunStatus.RUNNING);
     }
@@ -253,7 +261,7 @@ class CommandLineTest {
         assertThat(json.get(0).get("params").get("hindcast/detrend").asText()).isEqualTo("quadratic");
 
         Result show = ok("runs", "show", a, "--tracking-uri", URI);
-        assertThat(show.out()).containsPattern("\n  status +FINISHED\n").contains("Run " + a, "Params (9)", "hindcast/detrend", "linear",
+        assertThat(show.out()).containsPattern("\n  status +FINISHED\n").contains("Run " + a, "Params (26)", "hindcast/detrend", "linear",
                 "Metrics, latest values (1)", "hindcast/rmse", "Tags", "run_dir", "Artifacts", "config_resolved.yaml", "metadata.yaml",
                 "reports/report.txt");
         JsonNode shown = new JsonMapper().readTree(ok("runs", "show", a, "--tracking-uri", URI, "--json").out());

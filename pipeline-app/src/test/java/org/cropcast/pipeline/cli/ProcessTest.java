@@ -124,8 +124,10 @@ class ProcessTest {
         assertThat(list.out()).containsPattern(id + " .* RUNNING \\(stale\\)").contains("1 stale run(s)");
         assertThat(cli.run("runs", "list", "--tracking-uri", "sqlite:///" + db).out()).doesNotContain("(stale)");
 
+        // the same configuration (a resume refuses another one); the test stage wakes at once with this file
+        Files.writeString(dir.resolve("data/wake"), "");
         Result resumed = cli.run("run", "hindcast", "--config", config.toString(), "--run-dir", runDir.toString(), "--resume",
-                "--set", "target.filter_column=mode", "--set", "target.filter_value=normal");
+                "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep");
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         assertThat(resumed.out()).contains("run id:    " + id, "(resumed run)");
         assertThat(store(db).getRun(id).orElseThrow().info().status()).isEqualTo(RunStatus.FINISHED);

@@ -171,6 +171,14 @@ class ConfigLoaderTest {
         "feature_start_year: 2000|feature_start_year: 1066|key 'feature_start_year': must be a year in [1800, 2200] (got 1066)",
         "layout: wide|layout: long|key 'reference_data.0.value_column' is required",
         "- name: nass|- name: ../x|key 'reference_data.0.name': must be 1-64 characters",
+        "data_root: data|data_root: data\\ninit_dates: ['8-1']|key 'init_dates': must be month-day strings",
+        "data_root: data|data_root: data\\ninit_dates: ['02-30']|key 'init_dates': is not a day of the year (got '02-30')",
+        "data_root: data|data_root: data\\ninit_dates: ['08-01', '08-01']|key 'init_dates': must not repeat a date (got '08-01')",
+        "data_root: data|data_root: data\\nmin_years_per_region: -1|key 'min_years_per_region': must be >= 0 (got -1)",
+        "  variables: [t2m, prcp]|  variables: [t2m, prcp]\\n  period: 13|key 'features.period': must be a month 1-12 (0 = no period) (got 13)",
+        "  variables: [t2m, prcp]|  variables: [t2m, prcp]\\n  column_periods: {tmax: 7}|key 'features.column_periods': must name columns of features.variables [t2m, prcp] (got 'tmax')",
+        "value_columns: [fcst_aug, fcst_sep]|value_columns: [fcst_aug, fcst_sep]\\n    issue_dates: {fcst_aug: '08-32'}|key 'reference_data.0.issue_dates.fcst_aug': is not a day of the year (got '08-32')",
+        "value_columns: [fcst_aug, fcst_sep]|value_columns: [fcst_aug, fcst_sep]\\n    issue_dates: {fcst_jul: '07-12'}|key 'reference_data.0.issue_dates': must name issues of value_columns [fcst_aug, fcst_sep] (got 'fcst_jul')",
     })
     void rulesAreEnforced(String from, String to, String expected) throws Exception {
         String text = VALID.replace(from, to.replace("\\n", "\n"));

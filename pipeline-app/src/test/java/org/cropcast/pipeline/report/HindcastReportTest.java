@@ -51,9 +51,9 @@ class HindcastReportTest {
 
         assertThat(doc.select("#skill-07-01 h3").text()).isEqualTo("Init date 07-01");
         assertThat(doc.select("#skill-07-01 table.skill tbody tr[data-key=init.07-01.model.regions] td").eachText())
-                .containsExactly("regions", "12", "0.700", "0.350", "5.00", "-0.014", "0.900");
+                .containsExactly("regions", "12", "0.700", "0.350", "5.00", "-0.014", "0.900", "-"); // no nRMSE logged
         assertThat(doc.select("#skill-08-01 table.skill tbody tr[data-key=init.08-01.model.regions] td").eachText())
-                .containsExactly("regions", "12", "0.400", "0.200", "5.00", "-0.014", "0.900");
+                .containsExactly("regions", "12", "0.400", "0.200", "5.00", "-0.014", "0.900", "-");
         assertThat(doc.select("table.skill")).hasSize(2);
         assertThat(doc.select("table.errors-by-year")).hasSize(2);
         assertThat(doc.select("table.errors-by-year").get(1).select("tbody tr[data-step=2021] td").first().text()).isEqualTo("-0.050");

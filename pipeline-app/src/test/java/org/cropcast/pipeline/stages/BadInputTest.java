@@ -214,4 +214,61 @@ class BadInputTest {
         CropcastException e = fails(config("target.path=nope.csv"));
         assertThat(e.getMessage()).contains("nope.csv");
     }
+
+    @Test
+    void featureRegionsMatchingNoTargetRegion() throws IOException {
+        Files.writeString(harness.dataRoot.resolve("features.csv"),
+                Files.readString(harness.dataRoot.resolve("features.csv")).replaceAll("(?m)^([A-C]),", "$1$1,").toLowerCase(Locale.ROOT));
+        CropcastException e = fails(config());
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.FEATURES_MATCH_NO_REGION);
+        assertThat(e.getMessage()).isEqualTo("features.csv: no region of the features ('region', e.g. 'aa') matches a region"
+                + " of the target panel.csv (e.g. 'A')");
+    }
+
+    @Test
+    void featureRegionsDifferingInCaseOnlyAreSaidToDoSo() throws IOException {
+        Files.writeString(harness.dataRoot.resolve("features.csv"),
+                Files.readString(harness.dataRoot.resolve("features.csv")).toLowerCase(Locale.ROOT));
+        CropcastException e = fails(config());
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.FEATURES_MATCH_NO_REGION);
+        assertThat(e.getMessage()).endsWith("; the names differ in case");
+    }
+
+    @Test
+    void unsupportedFormatIsNamed() throws IOException {
+        Files.copy(harness.dataRoot.resolve("panel.csv"), harness.dataRoot.resolve("panel.xlsx"));
+        CropcastException e = fails(config("target.path=panel.xlsx"));
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).isEqualTo("panel.xlsx: unsupported format '.xlsx' (supported: .csv, .csv.gz, .txt, .txt.gz, "
+                + ".parquet, .pq)");
+    }
+
+    @Test
+    void aGzipNameOnAPlainFileIsNamed() throws IOException {
+        Files.copy(harness.dataRoot.resolve("panel.csv"), harness.dataRoot.resolve("panel.csv.gz"));
+        CropcastException e = fails(config("target.path=panel.csv.gz"));
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.UNREADABLE_INPUT);
+        assertThat(e.getMessage()).startsWith("panel.csv.gz: cannot read the file: not a gzip file");
+    }
+
+    @Test
+    void includeRegionsNamingAnUnknownRegion() throws IOException {
+        CropcastException e = fails(config("include_regions=[A, Z]"));
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.BAD_REGION_SELECTION);
+        assertThat(e.getMessage()).isEqualTo("include_regions: 'Z' is not a region of panel.csv; its regions are e.g. 'A'");
+    }
+
+    @Test
+    void excludingEveryRegion() throws IOException {
+        CropcastException e = fails(config("exclude_regions=[A, B, C]"));
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.BAD_REGION_SELECTION);
+        assertThat(e.getMessage()).contains("leave no region of panel.csv");
+    }
+
+    @Test
+    void minYearsPerRegionLeavingNone() throws IOException {
+        CropcastException e = fails(config("min_years_per_region=14"));
+        assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.BAD_REGION_SELECTION);
+        assertThat(e.getMessage()).isEqualTo("min_years_per_region 14 leaves no region of panel.csv (2000-2012)");
+    }
 }

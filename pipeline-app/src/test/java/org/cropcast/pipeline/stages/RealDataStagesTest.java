@@ -59,6 +59,14 @@ class RealDataStagesTest {
         assertThat(run.latest("ref.NASS.fcst_nov.regions.rmse")).isLessThan(run.latest("ref.NASS.fcst_aug.regions.rmse"));
         assertThat(run.latest("model.regions.rmse")).isGreaterThan(0);
         assertThat(run.history("fold.model.regions.rmse")).hasSize(25);
+        // as of the init dates: July and August are unknown on 1 July, every period by 12 September
+        assertThat(run.latest("init.07-01.features_observable")).isEqualTo(4);
+        assertThat(run.latest("init.09-12.features_observable")).isEqualTo(8);
+        assertThat(run.latest("init.09-12.model.regions.rmse")).isCloseTo(run.latest("model.regions.rmse"), within(1e-9));
+        assertThat(run.latest("init.08-12.model.regions.nrmse")).isBetween(5.0, 15.0);
+        // NASS's August forecast, against the model as of its publication day on the same rows: NASS is better
+        assertThat(run.latest("ref.NASS.fcst_aug.national.rmse")).isLessThan(run.latest("ref.NASS.fcst_aug.model.national.rmse"));
+        assertThat(run.artifactFiles()).contains("reports/init/08-12/skill_table.csv");
         // fold plots: in the run directory and logged through the fold report logger, one per fold in order
         assertThat(harness.runDirectory.resolve("reports/folds/2012/detrend.png")).exists();
         // (the stage logs fold PNGs only through the fold report logger, so reports/folds/<fold> is its work)

@@ -51,6 +51,8 @@ final class StageHarness {
     private final Injector injector;
     private final Map<PipelineConfig, Path> configFiles = new IdentityHashMap<>();
     private final List<StageRun> runs = new ArrayList<>();
+    /** What {@code --allow-trend-only} would set for the forecast stage. */
+    boolean allowTrendOnly;
 
     StageHarness(Path root) {
         this.root = root;
@@ -175,7 +177,7 @@ final class StageHarness {
                     runs.add(new StageRun(run.runId(), store, artifacts, Optional.empty()));
                     return stage.run(new StageContext(config, run, storage(), Location.of(config.dataRoot()), choice.directory(),
                             work, initDate, config.randomSeed(), ProgressListener.NONE, new StageModels(models(store, tracking), artifacts,
-                            forecastModel)));
+                            forecastModel), allowTrendOnly));
                 });
         StageRun finished = new StageRun(lastRun().runId(), store, artifacts, Optional.of(result));
         runs.set(runs.size() - 1, finished);
