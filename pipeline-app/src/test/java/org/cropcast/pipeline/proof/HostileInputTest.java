@@ -493,9 +493,10 @@ class HostileInputTest {
      */
     @Test
     void runsListListsWhatItCanOfADatabaseAnotherToolWrote() throws Exception {
-        Path data = caseRoot.resolve("a/b/data");
-        Path config = Fixture.DEMO.prepare(data);
-        CliHarness cli = Fixture.DEMO.harness(ENV);
+        DemoRoot root = demoRoot();
+        Path data = root.data();
+        Path config = root.config();
+        CliHarness cli = root.cli();
         String odd = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2015").toArray(String[]::new)).runId();
         String plain = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2016").toArray(String[]::new)).runId();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("mlruns.db")); Statement s = c.createStatement()) {
@@ -739,9 +740,10 @@ class HostileInputTest {
      */
     @Test
     void aModelFileDepartingFromItsFormatOrAnInitDateBeforeTheDataIsRefused() throws Exception {
-        Path data = caseRoot.resolve("a/b/data");
-        Path config = Fixture.DEMO.prepare(data);
-        CliHarness cli = Fixture.DEMO.harness(ENV);
+        DemoRoot root = demoRoot();
+        Path data = root.data();
+        Path config = root.config();
+        CliHarness cli = root.cli();
         Path runDir = data.resolve("runs/fp");
         cli.ok("run", "fit-production", "--config", config.toString(), "--run-dir", runDir.toString(), "--no-progress");
         Path model = runDir.resolve("model/model.json");
@@ -785,9 +787,10 @@ class HostileInputTest {
      */
     @Test
     void runDirectoriesThatLieAreRefused() throws Exception {
-        Path data = caseRoot.resolve("a/b/data");
-        Path config = Fixture.DEMO.prepare(data);
-        CliHarness cli = Fixture.DEMO.harness(ENV);
+        DemoRoot root = demoRoot();
+        Path data = root.data();
+        Path config = root.config();
+        CliHarness cli = root.cli();
         Path runDir = data.resolve("runs/h");
         List<String> hindcast = plus(hindcast(config), "--set", "feature_start_year=2012");
         String hindcastRun = cli.ok(plus(hindcast, "--run-dir", runDir.toString()).toArray(String[]::new)).runId();
@@ -827,6 +830,14 @@ class HostileInputTest {
             assertThat(store.getRun(org.cropcast.tracking.RunId.of(fitRun)).orElseThrow().data().tags())
                     .containsEntry(RunTags.STAGE, "fit-production");
         }
+    }
+
+    /** A copy of the demo data root in the case's tree, its configuration, and a command line over it with {@link #ENV}. */
+    record DemoRoot(Path data, Path config, CliHarness cli) {}
+
+    private DemoRoot demoRoot() throws IOException {
+        Path data = caseRoot.resolve("a/b/data");
+        return new DemoRoot(data, Fixture.DEMO.prepare(data), Fixture.DEMO.harness(ENV));
     }
 
     // --- the one assertion helper -------------------------------------------------------------
