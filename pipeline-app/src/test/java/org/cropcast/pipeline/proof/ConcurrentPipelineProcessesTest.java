@@ -122,7 +122,10 @@ class ConcurrentPipelineProcessesTest {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(child.isAlive()).as("the victim is still running (it finished before it could be killed)").isTrue();
-            if (Files.exists(record)) {
+            // config_resolved.yaml too: a kill between the run record and that file leaves a directory that
+            // --resume refuses (the orphan case of issue #20, not yet fixed; RELIABILITY.md), which is not what
+            // this test is about
+            if (Files.exists(record) && Files.exists(runDir.resolve("config_resolved.yaml"))) {
                 Matcher m = idPattern.matcher(Files.readString(record));
                 if (m.find()) {
                     RunId id = RunId.of(m.group(1));
