@@ -29,7 +29,6 @@ import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.TrackingErrorCode;
-import org.cropcast.tracking.TrackingUris;
 
 /** Reads runs for the {@code runs} commands: from the configured backend, without Python. */
 public final class RunsReader {
@@ -140,13 +139,11 @@ public final class RunsReader {
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
         Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
         TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment());
-        if (TrackingUris.isSqlite(target.uri())) {
+        target.sqliteDatabase().filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
             // reading must not create an empty database as a side effect
-            TrackingUris.sqliteDatabaseFile(target.uri()).filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
-                throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
-                        + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
-            });
-        }
+            throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
+                    + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
+        });
         LOG.debug("reading runs from {}", target.display());
         return new Session(target, backends.create(target.uri()));
     }

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
@@ -93,8 +94,8 @@ public final class StageLauncher {
         Stage stage = stages.stage(launch.stage()).orElseThrow(() ->
                 new CropcastException(AppErrorCode.INTERNAL_ERROR, "no stage named " + launch.stage() + " is wired"));
         PipelineConfig config = launch.config();
-        Location dataRoot = Location.of(config.dataRoot());
-        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+        PipelineSettings settings = PipelineSettings.of(config);
+        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, settings.dataRoot(), storage);
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
         TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
@@ -111,8 +112,8 @@ public final class StageLauncher {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
-                    return stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
-                            launch.initDate(), config.randomSeed(), launch.progress()));
+                    return stage.run(new StageContext(config, settings, run, storage, choice.directory(), work,
+                            launch.initDate(), clock, launch.progress()));
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {

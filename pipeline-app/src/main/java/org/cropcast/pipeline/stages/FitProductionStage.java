@@ -27,7 +27,7 @@ public final class FitProductionStage implements Stage {
     public StageResult run(StageContext context) {
         PipelineConfig config = context.config();
         try (StageInputs inputs = new StageInputs(context)) {
-            StageData data = StageData.load(config, inputs);
+            StageData data = StageData.load(context, inputs);
             StageSettings settings = data.settings();
             int[] years = settings.windowYears();
             context.progress().start("fit-production", 1);
@@ -44,7 +44,7 @@ public final class FitProductionStage implements Stage {
             String weighting = weights.basis().name().toLowerCase(Locale.ROOT);
             ProductionModel model = ProductionModel.of(fitted, data.regions(), data.panel().featurePeriods(), years,
                     settings.ridgeAlpha(), ModelFiles.configHash(config), context.run().runId().value(),
-                    HindcastStage.unit(config), weighting);
+                    context.settings().unit(), weighting);
             new RunOutputs(context).write(ModelFiles.MODEL_PATH, out -> out.write(ModelFiles.toJson(model)));
 
             Skill.Accumulator inSample = new Skill.Accumulator();
@@ -56,7 +56,7 @@ public final class FitProductionStage implements Stage {
                     inSample.add(predicted, data.panel().target()[cell]);
                 }
             }
-            long timestamp = System.currentTimeMillis();
+            long timestamp = context.clock().millis();
             List<Metric> metrics = new ArrayList<>();
             HindcastStage.addSkill(metrics, "fit.in_sample.regions", inSample.skill(), timestamp, 0);
             metrics.add(new Metric("fit.training_rows", fitted.trainingRows(), timestamp, 0));
@@ -69,7 +69,7 @@ public final class FitProductionStage implements Stage {
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
-                            + (settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
+                            + (settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
                     "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH)));
         }
     }

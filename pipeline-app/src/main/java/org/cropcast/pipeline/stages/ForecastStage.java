@@ -57,7 +57,7 @@ public final class ForecastStage implements Stage {
         ProductionModel saved = ModelFiles.read(context.storage(), context.runDirectory());
         FittedModel model = saved.toFitted();
         try (StageInputs inputs = new StageInputs(context)) {
-            StageData data = StageData.load(config, inputs);
+            StageData data = StageData.load(context, inputs);
             Panel panel = data.panel();
             if (!model.featureNames().isEmpty() && !model.featureNames().equals(panel.featureNames())) {
                 throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, context.runDirectory().resolve(ModelFiles.MODEL_PATH)
@@ -161,7 +161,7 @@ public final class ForecastStage implements Stage {
             double nationalTrend = weights.aggregate(regions, year, trend, new double[n]);
             double nationalObserved = anyObserved(observed) ? weights.aggregate(regions, year, observed, predicted) : Double.NaN;
             long step = step(initDate);
-            long timestamp = System.currentTimeMillis();
+            long timestamp = context.clock().millis();
             List<Metric> metrics = new ArrayList<>();
             metrics.add(new Metric("forecast.national.predicted", nationalPredicted, timestamp, step));
             metrics.add(new Metric("forecast.national.trend", nationalTrend, timestamp, step));
@@ -169,7 +169,7 @@ public final class ForecastStage implements Stage {
             metrics.add(new Metric("forecast.regions", n, timestamp, step));
             List<String> lines = new ArrayList<>();
             lines.add(String.format(Locale.ROOT, "forecast %s for %d: national %.3f %s (trend %.3f), %d of %d features observable, %d regions",
-                    dateText, year, nationalPredicted, HindcastStage.unit(config), nationalTrend, observableCount, p, n));
+                    dateText, year, nationalPredicted, context.settings().unit(), nationalTrend, observableCount, p, n));
             if (!Double.isNaN(nationalObserved)) {
                 metrics.add(new Metric("forecast.national.observed", nationalObserved, timestamp, step));
                 metrics.add(new Metric("forecast.national.error", nationalPredicted - nationalObserved, timestamp, step));

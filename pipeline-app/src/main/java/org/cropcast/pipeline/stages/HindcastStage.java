@@ -49,9 +49,9 @@ public final class HindcastStage implements Stage {
         PipelineConfig config = context.config();
         try (StageInputs inputs = new StageInputs(context); PlotQueue plots = new PlotQueue()) {
             plots.warmUp();
-            StageData data = StageData.load(config, inputs);
+            StageData data = StageData.load(context, inputs);
             List<ReferenceTable> references = data.references(config, inputs);
-            Run run = new Run(context, data, references, unit(config));
+            Run run = new Run(context, data, references, context.settings().unit());
             run.plots = plots;
             run.execute();
             RunOutputs outputs = new RunOutputs(context);
@@ -65,15 +65,11 @@ public final class HindcastStage implements Stage {
                     "hindcast %d-%d: %s, %d folds, %d regions, detrend %s, regression %s%s; national %s-weighted; unit %s",
                     settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.summaryYears.size(),
                     data.regions().length, settings.detrend().configName(), settings.regression().configName(),
-                    settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
+                    settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
                     run.weights.basis().name().toLowerCase(java.util.Locale.ROOT), run.unit));
             lines.addAll(run.table.lines());
             return new StageResult(lines);
         }
-    }
-
-    static String unit(PipelineConfig config) {
-        return Optional.ofNullable(config.target().unit()).orElse("target unit");
     }
 
     static double[] skillValues(Skill s) {
@@ -159,7 +155,7 @@ public final class HindcastStage implements Stage {
             int fTarget = fitSchema.requiredReal("target");
             int fTrend = fitSchema.requiredReal("trend");
             int fAnomaly = fitSchema.requiredReal("anomaly");
-            boolean featuresInFit = !Boolean.FALSE.equals(context.config().fitDatasetFeatures());
+            boolean featuresInFit = context.settings().fitDatasetFeatures();
             int fFirstFeature = -1;
             for (String feature : featuresInFit ? panel.featureNames() : List.<String>of()) {
                 int slot = fitSchema.real(feature);
@@ -334,7 +330,7 @@ public final class HindcastStage implements Stage {
             }
             predTable.write();
 
-            long timestamp = System.currentTimeMillis();
+            long timestamp = context.clock().millis();
             List<Metric> metrics = new ArrayList<>();
             addSkill(metrics, "fold.model.regions", foldModel.skill(), timestamp, year);
             addSkill(metrics, "fold.trend.regions", foldTrend.skill(), timestamp, year);
@@ -375,7 +371,7 @@ public final class HindcastStage implements Stage {
         }
 
         void finish() {
-            long timestamp = System.currentTimeMillis();
+            long timestamp = context.clock().millis();
             List<Metric> metrics = new ArrayList<>();
             String weighting = weights.basis().name().toLowerCase(java.util.Locale.ROOT) + "-weighted";
             addRow(metrics, "model", "regions", modelAll.skill(), "model.regions", timestamp);

@@ -2,10 +2,8 @@ package org.cropcast.pipeline.stages;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.cropcast.pipeline.config.PipelineConfig.ReferenceSpec;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
@@ -18,12 +16,10 @@ import org.cropcast.tracking.CropcastException;
 
 /** The inputs every stage starts from: the panel, the settings and the selected regions. */
 record StageData(Panel panel, StageSettings settings, BitSet selected, int[] regions) {
-    static StageData load(PipelineConfig config, StageInputs inputs) {
-        if (config.target() == null) {
-            throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "target: the target section is required");
-        }
+    static StageData load(StageContext context, StageInputs inputs) {
+        PipelineConfig config = context.config();
         Panel panel = PanelLoader.load(config.target(), Optional.ofNullable(config.features()), inputs);
-        StageSettings settings = StageSettings.resolve(config, panel);
+        StageSettings settings = StageSettings.resolve(context.settings(), panel);
         BitSet selected = RegionSelection.select(panel, settings.startYear(), settings.endYear(), settings.threshold(),
                 config.target().production());
         return new StageData(panel, settings, selected, selected.stream().toArray());
@@ -34,12 +30,7 @@ record StageData(Panel panel, StageSettings settings, BitSet selected, int[] reg
         if (config.referenceData() == null) {
             return tables;
         }
-        Set<String> names = new HashSet<>();
         for (ReferenceSpec spec : config.referenceData()) {
-            if (spec.name() != null && !names.add(spec.name())) {
-                throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
-                        "reference_data: the name '" + spec.name() + "' is used twice; names must be unique");
-            }
             tables.add(ReferenceLoader.load(spec, panel, selected, inputs));
         }
         return tables;

@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.cropcast.pipeline.Cropcast;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.RunDirectories;
 import org.cropcast.pipeline.runs.StageLauncher;
@@ -159,8 +160,8 @@ final class StageHarness {
         StageResult result = launcher.runScope(store, tracking, Optional.empty())
                 .run(StageLauncher.runRequest(stage.name(), config, configPath, choice, List.of()), run -> {
                     runs.add(new StageRun(run.runId(), store, artifacts, Optional.empty()));
-                    return stage.run(new StageContext(config, run, storage(), Location.of(config.dataRoot()), choice.directory(),
-                            work, initDate, config.randomSeed(), ProgressListener.NONE));
+                    return stage.run(new StageContext(config, PipelineSettings.of(config), run, storage(), choice.directory(),
+                            work, initDate, injector.getInstance(Clock.class), ProgressListener.NONE));
                 });
         StageRun finished = new StageRun(lastRun().runId(), store, artifacts, Optional.of(result));
         runs.set(runs.size() - 1, finished);
