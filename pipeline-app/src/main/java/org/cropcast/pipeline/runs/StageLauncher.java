@@ -161,11 +161,8 @@ public final class StageLauncher {
         java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
                 .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
                 .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
-        String user = Optional.ofNullable(context.environment().get("USER"))
-                .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
-                .orElse(System.getProperty("user.name", "unknown"));
         GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
-        return new RunScopeSettings(user, tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
+        return new RunScopeSettings(context.user(), tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
     }
 
     static BoundedParams boundedParams(PipelineConfig c) {
