@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.cropcast.pipeline.config.ConfigLoader;
-import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
 import org.cropcast.pipeline.stages.ProgressListener;
 import picocli.CommandLine.Option;
 
@@ -28,15 +27,12 @@ abstract class ConfiguredStageCommand extends StageCommand {
             description = "Override a configuration key (nested keys with dots: --set target.yield_column=yield). Repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    ConfiguredStageCommand(StageLauncher launcher, ProcessContext context) {
-        super(launcher, context);
+    ConfiguredStageCommand(StageLauncher launcher, StageRequests requests, ProcessContext context) {
+        super(launcher, requests, context);
     }
 
     @Override
     StageLauncher.Launch launch(ProgressListener progress) {
-        PipelineConfig resolved = new ConfigLoader(context.environment()).load(config, overrides);
-        Path directory = config.toAbsolutePath().getParent();
-        return new StageLauncher.Launch(stage(), resolved, config.toString(), Optional.ofNullable(directory),
-                Optional.ofNullable(runDir), resume, Optional.empty(), progress);
+        return requests.configured(stage(), config, overrides, Optional.ofNullable(runDir), resume, progress);
     }
 }

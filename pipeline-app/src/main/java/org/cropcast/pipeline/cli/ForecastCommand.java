@@ -1,16 +1,12 @@
 package org.cropcast.pipeline.cli;
 
 import com.google.inject.Inject;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
-import org.cropcast.pipeline.config.ConfigLoader;
-import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
 import org.cropcast.pipeline.stages.ProgressListener;
-import org.cropcast.tracking.Location;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -31,8 +27,8 @@ public final class ForecastCommand extends StageCommand {
     LocalDate initDate;
 
     @Inject
-    ForecastCommand(StageLauncher launcher, ProcessContext context) {
-        super(launcher, context);
+    ForecastCommand(StageLauncher launcher, StageRequests requests, ProcessContext context) {
+        super(launcher, requests, context);
     }
 
     @Override
@@ -42,11 +38,7 @@ public final class ForecastCommand extends StageCommand {
 
     @Override
     StageLauncher.Launch launch(ProgressListener progress) {
-        Location directory = launcher.runDirectories().existing(runDir);
-        PipelineConfig config = launcher.runDirectories().recordedConfig(directory, new ConfigLoader(context.environment()));
-        Optional<Path> local = directory.isLocal() ? Optional.of(directory.localPath()) : Optional.empty();
-        return new StageLauncher.Launch(stage(), config, directory.resolve("config_resolved.yaml").toString(), local,
-                Optional.of(runDir), false, Optional.of(initDate), progress);
+        return requests.forecast(runDir, initDate, progress);
     }
 
     /** A calendar date, YYYY-MM-DD. */

@@ -39,13 +39,15 @@ public final class RunsReader {
     private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
+    private final ConfigLoader loader;
     private final Clock clock;
 
     @Inject
-    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
+    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, ConfigLoader loader, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
+        this.loader = requireNonNull(loader, "loader is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -137,7 +139,7 @@ public final class RunsReader {
 
     /** Opens the backend named by the options (see {@link TrackingTarget#resolve}). */
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
-        Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
+        Optional<PipelineConfig> config = configFile.map(file -> loader.load(file, List.of()));
         TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment());
         target.sqliteDatabase().filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
             // reading must not create an empty database as a side effect

@@ -1,6 +1,5 @@
 package org.cropcast.pipeline.stages;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.cropcast.pipeline.model.FoldFitter;
 import org.cropcast.pipeline.model.NationalWeights;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.pipeline.model.Skill;
-import org.cropcast.tracking.Metric;
 
 /**
  * Fits the model on every year of the window and saves it as {@code model/model.json} in the run
@@ -56,13 +54,12 @@ public final class FitProductionStage implements Stage {
                     inSample.add(predicted, data.panel().target()[cell]);
                 }
             }
-            long timestamp = context.clock().millis();
-            List<Metric> metrics = new ArrayList<>();
-            HindcastStage.addSkill(metrics, "fit.in_sample.regions", inSample.skill(), timestamp, 0);
-            metrics.add(new Metric("fit.training_rows", fitted.trainingRows(), timestamp, 0));
-            metrics.add(new Metric("fit.regions", data.regions().length, timestamp, 0));
-            metrics.add(new Metric("fit.training_years", years.length, timestamp, 0));
-            context.run().logMetrics(metrics);
+            context.run().logMetrics(new StageMetrics(context.clock())
+                    .skill("fit.in_sample.regions", inSample.skill(), 0)
+                    .add("fit.training_rows", fitted.trainingRows(), 0)
+                    .add("fit.regions", data.regions().length, 0)
+                    .add("fit.training_years", years.length, 0)
+                    .list());
             context.run().setTags(Map.of("model.format_version", Integer.toString(ProductionModel.VERSION),
                     "model.config_hash", model.configHash()));
             return new StageResult(List.of(

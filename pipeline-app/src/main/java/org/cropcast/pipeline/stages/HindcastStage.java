@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
@@ -21,7 +20,6 @@ import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.pipeline.report.PlotQueue;
 import org.cropcast.pipeline.report.SkillTable;
 import org.cropcast.tracking.Location;
-import org.cropcast.tracking.Metric;
 
 /**
  * The hindcast: cross-validated by test year over the window, with the trend and the regression
@@ -34,10 +32,8 @@ import org.cropcast.tracking.Metric;
  * saved), {@code reports/hindcast_summary.png} and {@code reports/skill_table.csv}.
  */
 public final class HindcastStage implements Stage {
-    static final String NATIONAL = "NATIONAL";
     /** The summary scatter shows at most this many region-years. */
     static final int SCATTER_POINTS = 20_000;
-    private static final String[] SKILL_NAMES = {"rmse", "mae", "mape", "bias", "r2"};
 
     @Override
     public String name() {
@@ -63,7 +59,7 @@ public final class HindcastStage implements Stage {
             List<String> lines = new ArrayList<>();
             lines.add(String.format(java.util.Locale.ROOT,
                     "hindcast %d-%d: %s, %d folds, %d regions, detrend %s, regression %s%s; national %s-weighted; unit %s",
-                    settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.summaryYears.size(),
+                    settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.skill.years.size(),
                     data.regions().length, settings.detrend().configName(), settings.regression().configName(),
                     settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
                     run.weights.basis().name().toLowerCase(java.util.Locale.ROOT), run.unit));
@@ -72,20 +68,11 @@ public final class HindcastStage implements Stage {
         }
     }
 
-    static double[] skillValues(Skill s) {
-        return new double[] {s.rmse(), s.mae(), s.mape(), s.bias(), s.r2()};
-    }
-
-    static void addSkill(List<Metric> metrics, String prefix, Skill skill, long timestamp, long step) {
-        double[] values = skillValues(skill);
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isNaN(values[i])) {
-                metrics.add(new Metric(prefix + "." + SKILL_NAMES[i], values[i], timestamp, step));
-            }
-        }
-    }
-
-    /** One execution's state: accumulators are primitive, rows stream to Parquet. */
+    /**
+     * One execution's state: each fold's predictions are computed ({@link FoldPrediction}) and
+     * accumulated ({@link HindcastSkill}), then written (pred.parquet rows, fold metrics, the fold's
+     * plot); rows stream to Parquet.
+     */
     private static final class Run {
         final StageContext context;
         final Panel panel;
@@ -97,23 +84,8 @@ public final class HindcastStage implements Stage {
         final NationalWeights weights;
         final RunOutputs outputs;
         final SkillTable table = new SkillTable();
+        final HindcastSkill skill;
         PlotQueue plots;
-
-        final Skill.Accumulator modelAll = new Skill.Accumulator();
-        final Skill.Accumulator trendAll = new Skill.Accumulator();
-        final Skill.Accumulator modelNational = new Skill.Accumulator();
-        final Skill.Accumulator trendNational = new Skill.Accumulator();
-        final Skill.Accumulator[] modelRegion;
-        final Skill.Accumulator[] trendRegion;
-        /** [spec][issue][ref, model, trend] for regions and nationally. */
-        final Skill.Accumulator[][][] refRegions;
-        final Skill.Accumulator[][][] refNational;
-
-        final List<Double> summaryYears = new ArrayList<>();
-        final List<double[]> summaryNational = new ArrayList<>();
-        final double[] summaryObserved;
-        final double[] summaryPredicted;
-        int summaryCount;
 
         Run(StageContext context, StageData data, List<ReferenceTable> references, String unit) {
             this.context = context;
@@ -125,22 +97,8 @@ public final class HindcastStage implements Stage {
             this.regions = data.regions();
             this.weights = new NationalWeights(panel);
             this.outputs = new RunOutputs(context);
-            this.modelRegion = accumulators(panel.regionCount());
-            this.trendRegion = accumulators(panel.regionCount());
-            int cells = settings.folds().size() * regions.length;
-            this.summaryObserved = new double[cells];
-            this.summaryPredicted = new double[cells];
-            this.refRegions = new Skill.Accumulator[references.size()][][];
-            this.refNational = new Skill.Accumulator[references.size()][][];
-            for (int s = 0; s < references.size(); s++) {
-                int issues = references.get(s).issues().size();
-                refRegions[s] = new Skill.Accumulator[issues][];
-                refNational[s] = new Skill.Accumulator[issues][];
-                for (int i = 0; i < issues; i++) {
-                    refRegions[s][i] = accumulators(3);
-                    refNational[s][i] = accumulators(3);
-                }
-            }
+            this.skill = new HindcastSkill(panel.regionCount(), settings.folds().size() * regions.length,
+                    references.stream().mapToInt(r -> r.issues().size()).toArray());
         }
 
         void execute() {
@@ -194,7 +152,12 @@ public final class HindcastStage implements Stage {
                                         }
                                         fitTable.write();
                                     });
-                                    foldResult(fold, model, predTable, pred, top);
+                                    FoldPrediction prediction = FoldPrediction.of(panel, regions, weights, references, model,
+                                            fold.testYear());
+                                    skill.add(prediction, regions);
+                                    writePredRows(prediction, predTable, pred);
+                                    context.run().logMetrics(foldMetrics(prediction, model).list());
+                                    submitFoldPlot(fold, model, prediction, top);
                                     context.progress().step("fold " + fold.key());
                                 }
                             }
@@ -239,120 +202,71 @@ public final class HindcastStage implements Stage {
             });
         }
 
-        void foldResult(StageSettings.Fold fold, FittedModel model, ParquetTable predTable, PredColumns pred, List<Integer> top) {
-            int year = fold.testYear();
-            int n = regions.length;
-            double[] observed = new double[n];
-            double[] trend = new double[n];
-            double[] predicted = new double[n];
-            double[] predictedByRegion = new double[panel.regionCount()];
-            Arrays.fill(predictedByRegion, Double.NaN);
-            Skill.Accumulator foldModel = new Skill.Accumulator();
-            Skill.Accumulator foldTrend = new Skill.Accumulator();
+        /** The fold's rows of pred.parquet: one per selected region, then the national row. */
+        void writePredRows(FoldPrediction fold, ParquetTable predTable, PredColumns pred) {
+            int year = fold.year();
             ParquetTable.Row row = predTable.row();
             row.ints[pred.fold] = year;
             row.ints[pred.year] = year;
             row.strings[pred.level] = "region";
-            int p = panel.featureCount();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < regions.length; i++) {
                 int r = regions[i];
-                int cell = panel.cell(r, year);
-                observed[i] = panel.target()[cell];
-                trend[i] = model.trend(r, year);
-                double anomaly = model.anomaly(panel.features(), cell * p, null);
-                predicted[i] = trend[i] + anomaly;
-                predictedByRegion[r] = predicted[i];
-                foldModel.add(predicted[i], observed[i]);
-                foldTrend.add(trend[i], observed[i]);
-                modelAll.add(predicted[i], observed[i]);
-                trendAll.add(trend[i], observed[i]);
-                modelRegion[r].add(predicted[i], observed[i]);
-                trendRegion[r].add(trend[i], observed[i]);
-                summaryObserved[summaryCount] = observed[i];
-                summaryPredicted[summaryCount++] = predicted[i];
                 row.strings[pred.region] = panel.regions().get(r);
-                row.doubles[pred.observed] = observed[i];
-                row.doubles[pred.trend] = trend[i];
-                row.doubles[pred.predicted] = predicted[i];
-                row.doubles[pred.anomaly] = anomaly;
+                row.doubles[pred.observed] = fold.observed()[i];
+                row.doubles[pred.trend] = fold.trend()[i];
+                row.doubles[pred.predicted] = fold.predicted()[i];
+                row.doubles[pred.anomaly] = fold.anomaly()[i];
                 row.doubles[pred.weight] = weights.weight(r, year);
                 for (int s = 0; s < references.size(); s++) {
-                    double[][] values = references.get(s).values();
-                    for (int k = 0; k < values.length; k++) {
-                        double ref = values[k][cell];
-                        row.doubles[pred.references[s][k]] = ref;
-                        if (!Double.isNaN(ref) && !Double.isNaN(observed[i])) {
-                            refRegions[s][k][0].add(ref, observed[i]);
-                            refRegions[s][k][1].add(predicted[i], observed[i]);
-                            refRegions[s][k][2].add(trend[i], observed[i]);
-                        }
+                    for (int k = 0; k < pred.references[s].length; k++) {
+                        row.doubles[pred.references[s][k]] = fold.references()[s][k][i];
                     }
                 }
                 predTable.write();
             }
-            double nationalObserved = weights.aggregate(regions, year, observed, predicted);
-            double nationalPredicted = weights.aggregate(regions, year, predicted, observed);
-            double nationalTrend = weights.aggregate(regions, year, trend, observed);
-            modelNational.add(nationalPredicted, nationalObserved);
-            trendNational.add(nationalTrend, nationalObserved);
-            summaryYears.add((double) year);
-            summaryNational.add(new double[] {nationalObserved, nationalPredicted, nationalTrend});
             row.strings[pred.level] = "national";
-            row.strings[pred.region] = NATIONAL;
-            row.doubles[pred.observed] = nationalObserved;
-            row.doubles[pred.trend] = nationalTrend;
-            row.doubles[pred.predicted] = nationalPredicted;
-            row.doubles[pred.anomaly] = nationalPredicted - nationalTrend;
+            row.strings[pred.region] = Names.NATIONAL;
+            row.doubles[pred.observed] = fold.nationalObserved();
+            row.doubles[pred.trend] = fold.nationalTrend();
+            row.doubles[pred.predicted] = fold.nationalPredicted();
+            row.doubles[pred.anomaly] = fold.nationalPredicted() - fold.nationalTrend();
             row.doubles[pred.weight] = Double.NaN;
-            double[] masked = new double[n];
-            double[] maskedObserved = new double[n];
-            double[] maskedTrend = new double[n];
             for (int s = 0; s < references.size(); s++) {
-                double[][] values = references.get(s).values();
-                for (int k = 0; k < values.length; k++) {
-                    double[] ref = new double[n];
-                    for (int i = 0; i < n; i++) {
-                        ref[i] = values[k][panel.cell(regions[i], year)];
-                        boolean both = !Double.isNaN(ref[i]) && !Double.isNaN(observed[i]);
-                        masked[i] = both ? predicted[i] : Double.NaN;
-                        maskedTrend[i] = both ? trend[i] : Double.NaN;
-                        maskedObserved[i] = both ? observed[i] : Double.NaN;
-                    }
-                    double nationalRef = weights.aggregate(regions, year, ref, maskedObserved);
-                    row.doubles[pred.references[s][k]] = nationalRef;
-                    if (!Double.isNaN(nationalRef)) {
-                        double obs = weights.aggregate(regions, year, maskedObserved, maskedObserved);
-                        refNational[s][k][0].add(nationalRef, obs);
-                        refNational[s][k][1].add(weights.aggregate(regions, year, masked, maskedObserved), obs);
-                        refNational[s][k][2].add(weights.aggregate(regions, year, maskedTrend, maskedObserved), obs);
-                    }
+                for (int k = 0; k < pred.references[s].length; k++) {
+                    row.doubles[pred.references[s][k]] = fold.nationalReferences()[s][k];
                 }
             }
             predTable.write();
+        }
 
-            long timestamp = context.clock().millis();
-            List<Metric> metrics = new ArrayList<>();
-            addSkill(metrics, "fold.model.regions", foldModel.skill(), timestamp, year);
-            addSkill(metrics, "fold.trend.regions", foldTrend.skill(), timestamp, year);
-            if (!Double.isNaN(nationalObserved)) {
-                metrics.add(new Metric("fold.model.national.error", nationalPredicted - nationalObserved, timestamp, year));
-                metrics.add(new Metric("fold.trend.national.error", nationalTrend - nationalObserved, timestamp, year));
-                if (nationalObserved != 0) {
-                    metrics.add(new Metric("fold.model.national.abs_pct_error",
-                            100 * Math.abs(nationalPredicted - nationalObserved) / Math.abs(nationalObserved), timestamp, year));
-                    metrics.add(new Metric("fold.trend.national.abs_pct_error",
-                            100 * Math.abs(nationalTrend - nationalObserved) / Math.abs(nationalObserved), timestamp, year));
-                }
+        /** The fold's metrics, step = its test year. */
+        StageMetrics foldMetrics(FoldPrediction fold, FittedModel model) {
+            int year = fold.year();
+            StageMetrics metrics = new StageMetrics(context.clock())
+                    .skill("fold.model.regions", fold.modelSkill(), year)
+                    .skill("fold.trend.regions", fold.trendSkill(), year);
+            double observed = fold.nationalObserved();
+            if (!Double.isNaN(observed)) {
+                metrics.add("fold.model.national.error", fold.nationalPredicted() - observed, year)
+                        .add("fold.trend.national.error", fold.nationalTrend() - observed, year)
+                        .absPctError("fold.model.national", fold.nationalPredicted(), observed, year)
+                        .absPctError("fold.trend.national", fold.nationalTrend(), observed, year);
             }
-            metrics.add(new Metric("fold.train_rows", model.trainingRows(), timestamp, year));
-            context.run().logMetrics(metrics);
+            return metrics.add("fold.train_rows", model.trainingRows(), year);
+        }
 
+        /**
+         * Draws reports/folds/{test_year}/detrend.png in the background, then copies and logs it: the
+         * largest producers, or without production or area the regions the fold got most wrong.
+         */
+        void submitFoldPlot(StageSettings.Fold fold, FittedModel model, FoldPrediction prediction, List<Integer> top) {
+            int year = fold.testYear();
+            double[] predictedByRegion = prediction.predictedByRegion();
             String relative = "reports/folds/" + fold.key() + "/detrend.png";
             Path png = outputs.scratch(relative);
             List<Integer> shown = top;
             String selection = "largest producers";
             if (weights.basis() == NationalWeights.Basis.EQUAL) {
-                // no production or area: show the regions the fold got most wrong
                 shown = new ArrayList<>(top);
                 shown.sort(java.util.Comparator.comparingDouble((Integer r) -> {
                     double error = Math.abs(predictedByRegion[r] - panel.target(r, year));
@@ -370,18 +284,27 @@ public final class HindcastStage implements Stage {
             });
         }
 
+        /** The run's metrics, tags, skill table and summary plot, from the accumulated skill. */
         void finish() {
-            long timestamp = context.clock().millis();
-            List<Metric> metrics = new ArrayList<>();
             String weighting = weights.basis().name().toLowerCase(java.util.Locale.ROOT) + "-weighted";
-            addRow(metrics, "model", "regions", modelAll.skill(), "model.regions", timestamp);
-            addRow(metrics, "trend", "regions", trendAll.skill(), "trend.regions", timestamp);
-            addRow(metrics, "model", "national", modelNational.skill(), "model.national", timestamp);
-            addRow(metrics, "trend", "national", trendNational.skill(), "trend.national", timestamp);
+            context.run().logMetrics(summaryMetrics().list());
+            context.run().setTags(java.util.Map.of("hindcast.national_weighting", weighting,
+                    "hindcast.cv_scheme", settings.cvScheme().configName()));
+            outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
+            writeSummaryPlot(weighting);
+        }
+
+        /** The run's skill metrics (step 0), filling the skill table with the same rows. */
+        StageMetrics summaryMetrics() {
+            StageMetrics metrics = new StageMetrics(context.clock());
+            addRow(metrics, "model", "regions", skill.modelAll.skill(), "model.regions");
+            addRow(metrics, "trend", "regions", skill.trendAll.skill(), "trend.regions");
+            addRow(metrics, "model", "national", skill.modelNational.skill(), "model.national");
+            addRow(metrics, "trend", "national", skill.trendNational.skill(), "trend.national");
             for (int r : regions) {
                 String key = Names.metricSegment(panel.regions().get(r));
-                addSkill(metrics, "model.region." + key, modelRegion[r].skill(), timestamp, 0);
-                addSkill(metrics, "trend.region." + key, trendRegion[r].skill(), timestamp, 0);
+                metrics.skill("model.region." + key, skill.modelRegion[r].skill(), 0);
+                metrics.skill("trend.region." + key, skill.trendRegion[r].skill(), 0);
             }
             for (int s = 0; s < references.size(); s++) {
                 ReferenceTable reference = references.get(s);
@@ -389,59 +312,48 @@ public final class HindcastStage implements Stage {
                     String key = "ref." + Names.metricSegment(reference.name()) + "." + Names.metricSegment(reference.issues().get(k));
                     String[] keys = {key, key + ".model", key + ".trend"};
                     String[] scopes = {"regions", "national"};
-                    Skill.Accumulator[][][][] sources = {refRegions, refNational};
+                    Skill.Accumulator[][][][] sources = {skill.refRegions, skill.refNational};
                     for (int scope = 0; scope < 2; scope++) {
                         Skill[] skills = new Skill[3];
                         for (int j = 0; j < 3; j++) {
                             skills[j] = sources[scope][s][k][j].skill();
-                            addSkill(metrics, keys[j] + "." + scopes[scope], skills[j], timestamp, 0);
-                            metrics.add(new Metric(keys[j] + "." + scopes[scope] + ".n", skills[j].n(), timestamp, 0));
+                            metrics.skillWithCount(keys[j] + "." + scopes[scope], skills[j], 0);
                         }
                         table.addComparison(reference.name(), reference.issues().get(k), scopes[scope], skills[0], skills[1], skills[2]);
                     }
                 }
             }
-            metrics.add(new Metric("hindcast.folds", summaryYears.size(), timestamp, 0));
-            metrics.add(new Metric("hindcast.regions", regions.length, timestamp, 0));
-            context.run().logMetrics(metrics);
-            context.run().setTags(java.util.Map.of("hindcast.national_weighting", weighting,
-                    "hindcast.cv_scheme", settings.cvScheme().configName()));
+            return metrics.add("hindcast.folds", skill.years.size(), 0).add("hindcast.regions", regions.length, 0);
+        }
 
-            outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
-            int years = summaryYears.size();
+        /** reports/hindcast_summary.png: national series by test year and a region-year scatter. */
+        void writeSummaryPlot(String weighting) {
+            int years = skill.years.size();
             double[] x = new double[years];
             double[][] national = new double[3][years];
             for (int i = 0; i < years; i++) {
-                x[i] = summaryYears.get(i);
+                x[i] = skill.years.get(i);
                 for (int j = 0; j < 3; j++) {
-                    national[j][i] = summaryNational.get(i)[j];
+                    national[j][i] = skill.national.get(i)[j];
                 }
             }
             // at most SCATTER_POINTS region-years in the scatter (every k-th, deterministic)
-            int stride = Math.max(1, (summaryCount + SCATTER_POINTS - 1) / SCATTER_POINTS);
-            double[] regionObserved = new double[(summaryCount + stride - 1) / stride];
+            int count = skill.count;
+            int stride = Math.max(1, (count + SCATTER_POINTS - 1) / SCATTER_POINTS);
+            double[] regionObserved = new double[(count + stride - 1) / stride];
             double[] regionPredicted = new double[regionObserved.length];
-            for (int i = 0, j = 0; i < summaryCount; i += stride, j++) {
-                regionObserved[j] = summaryObserved[i];
-                regionPredicted[j] = summaryPredicted[i];
+            for (int i = 0, j = 0; i < count; i += stride, j++) {
+                regionObserved[j] = skill.observed[i];
+                regionPredicted[j] = skill.predicted[i];
             }
             Path png = outputs.scratch("reports/hindcast_summary.png");
             HindcastPlots.summary(png, x, national[0], national[1], national[2], regionObserved, regionPredicted, unit, weighting);
             outputs.copy(png, "reports/hindcast_summary.png");
         }
 
-        private void addRow(List<Metric> metrics, String source, String scope, Skill skill, String key, long timestamp) {
+        private void addRow(StageMetrics metrics, String source, String scope, Skill skill, String key) {
             table.add(source, scope, skill);
-            addSkill(metrics, key, skill, timestamp, 0);
-            metrics.add(new Metric(key + ".n", skill.n(), timestamp, 0));
-        }
-
-        private static Skill.Accumulator[] accumulators(int n) {
-            Skill.Accumulator[] out = new Skill.Accumulator[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = new Skill.Accumulator();
-            }
-            return out;
+            metrics.skillWithCount(key, skill, 0);
         }
     }
 

@@ -12,6 +12,7 @@ import com.google.inject.name.Names;
 import java.time.Clock;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageRegistry;
 import org.cropcast.pipeline.stages.FitProductionStage;
@@ -98,6 +99,12 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     RunStoreFactory anyRunStore(SwitchingRunStoreFactory factory) {
         return factory;
+    }
+
+    @Provides
+    @Singleton
+    ConfigLoader configLoader() {
+        return new ConfigLoader(context.environment());
     }
 
     @Provides
