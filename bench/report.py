@@ -11,6 +11,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 
 import matplotlib
 
@@ -388,7 +389,9 @@ class Report:
         self.out("| process | wall s | CPU s | peak RSS MiB |")
         self.out("|---|---|---|---|")
         rows = {}
-        for system, label in (("cropcast", "cropcast (java, SqliteRunStore + file artifacts)"), ("mlflow", "Python MLflow (`MlflowClient`, sqlite:///)")):
+        for system, label in (("cropcast", "cropcast (java, SqliteRunStore + file artifacts)"),
+                              ("cropcast-launcher", "cropcast with the launcher's JVM options (class-data-sharing archive, C1, serial GC)"),
+                              ("mlflow", "Python MLflow (`MlflowClient`, sqlite:///)")):
             found = self.find(system, "footprint")
             if found:
                 o = found[0]
@@ -401,6 +404,11 @@ class Report:
                                                                        ratio(med(p["rss_mib"]), med(c["rss_mib"]))))
             self.headline.append(["tracking footprint of one invocation as a process (wall time)", "%s s" % fmt(med(c["samples"])),
                                   "%s s" % fmt(med(p["samples"])), "**%s**" % ratio(med(p["samples"]), med(c["samples"]))])
+            if "cropcast-launcher" in rows:
+                c = rows["cropcast-launcher"]
+                self.out("| ratio Python / cropcast with the launcher's options | **%s** | **%s** | **%s** |" % (
+                    ratio(med(p["samples"]), med(c["samples"])), ratio(med(p["cpu"]), med(c["cpu"])),
+                    ratio(med(p["rss_mib"]), med(c["rss_mib"]))))
         self.out()
         sq, mem = self.find("cropcast-cli-sqlite", "cli_hindcast"), self.find("cropcast-cli-memory", "cli_hindcast")
         for error in self.find("cropcast-cli", "cli_hindcast_error"):
@@ -481,6 +489,8 @@ class Report:
                 "%.1f%%" % med(get("share")) if get("share") else "", fmt(med(get("load")))))
         self.out()
         us = {flags: [r["wall"] for r in rs] for (case, flags), rs in groups.items() if case == "us-corn-hindcast"}
+        if "launcher" in us:  # the README's command (docs/benchmarks.json: hindcast_us_corn_readme)
+            self.ops.append({"system": "pipeline-launcher", "op": "us_corn_hindcast", "unit": "s", "samples": us["launcher"]})
         if us:
             best = min(us, key=lambda k: med(us[k]))
             m = med(us[best])
@@ -531,6 +541,84 @@ class Report:
         self.out("![%s](%s/%s)" % (alt, self.img_rel, name))
         self.out()
 
+    # ------------------------------------------------------------------ docs/benchmarks.json
+
+    GOALS = [  # id, what, unit, peer, goal on the ratio (peer time / cropcast time, or cropcast rate / peer rate)
+        ("create_run_vs_raw", "create run", "ms", "raw SQLite, same schema", 0.5),
+        ("get_run_vs_raw", "get run (20 tags, 9 params, 100 metrics)", "ms", "raw SQLite, same schema", 1 / 1.2),
+        ("log_batch_1000_vs_raw", "log_batch, 1,000 metrics", "ms", "raw SQLite, same schema", 1 / 1.2),
+        ("search_newest_100_vs_raw", "search runs, newest 100", "ms", "raw SQLite, same schema", 1 / 1.2),
+        ("search_newest_1000_vs_raw", "search runs, newest 1,000", "ms", "raw SQLite, same schema", 1 / 1.2),
+        ("upload_proxy_1gib_vs_python", "artifact upload through the server's proxy", "MiB/s", "Python MLflow client", 1.5),
+        ("rest_footprint_inprocess_vs_python", "one invocation's tracking over REST, in-process", "ms", "Python MLflow client", 2.0),
+        ("start_to_first_write_vs_python", "whole process: one invocation's tracking, start to exit (launcher options)", "s",
+         "Python MLflow (sqlite:///)", 8.0),
+        ("hindcast_us_corn_readme", "`run hindcast` on US corn through the README's launcher", "s", "goal 2.0 s", None),
+        ("sync_vs_export_import", "runs sync against mlflow-export-import", "s", "mlflow-export-import", 5.0),
+    ]
+
+    def measured(self):
+        """Each goal's figure, peer figure and ratio from this run's raw results (None where not measured)."""
+        out = {}
+        for op, key in (("create_run", "create_run_vs_raw"), ("get_run", "get_run_vs_raw"),
+                        ("log_batch_1000", "log_batch_1000_vs_raw"), ("search_100", "search_newest_100_vs_raw"),
+                        ("search_1000", "search_newest_1000_vs_raw")):
+            c, r = self.samples("cropcast", op), self.samples("raw", op)
+            if c and r:
+                out[key] = (med(c), med(r), med(r) / med(c))
+        up_c, up_p = self.samples("rest-cropcast", "upload"), self.samples("rest-python", "upload")
+        if up_c and up_p:
+            out["upload_proxy_1gib_vs_python"] = (med(up_c), med(up_p), med(up_c) / med(up_p))
+        fp_c, fp_p = self.samples("rest-cropcast", "footprint"), self.samples("rest-python", "footprint")
+        if fp_c and fp_p:
+            out["rest_footprint_inprocess_vs_python"] = (med(fp_c), med(fp_p), med(fp_p) / med(fp_c))
+        st_c, st_p = self.samples("cropcast-launcher", "footprint"), self.samples("mlflow", "footprint")
+        if st_c and st_p:
+            out["start_to_first_write_vs_python"] = (med(st_c), med(st_p), med(st_p) / med(st_c))
+        us = self.samples("pipeline-launcher", "us_corn_hindcast")
+        if us:
+            out["hindcast_us_corn_readme"] = (med(us), 2.0, 2.0 / med(us))
+        sync_c, sync_p = self.samples("sync-cropcast", "sync"), self.samples("sync-export-import", "sync")
+        if sync_c and sync_p:
+            out["sync_vs_export_import"] = (med(sync_c), med(sync_p), med(sync_p) / med(sync_c))
+        return out
+
+    def goals(self):
+        measured = self.measured()
+        self.out("## Goals (performance, round two)")
+        self.out()
+        self.out("Each goal as a ratio measured in this run (peer time / cropcast time, or cropcast rate / peer rate; above 1"
+                 " means cropcast is faster). `docs/benchmarks.json` holds the same figures. A goal whose part did not run"
+                 " says so.")
+        self.out()
+        self.out("| id | what | cropcast | peer | ratio | goal | met |")
+        self.out("|---|---|---|---|---|---|---|")
+        results = []
+        for key, what, unit, peer, goal in self.GOALS:
+            m = measured.get(key)
+            if key == "hindcast_us_corn_readme":
+                goal_text = "at most 2.0 s"
+            else:
+                goal_text = "ratio ≥ %s" % fmt(goal)
+            if m is None:
+                self.out("| `%s` | %s | not measured | %s | – | %s | – |" % (key, what, peer, goal_text))
+                results.append({"id": key, "figure": None, "unit": unit, "peer": peer, "peer_figure": None, "ratio": None})
+                continue
+            figure, peer_figure, r = m
+            met = (figure <= 2.0) if key == "hindcast_us_corn_readme" else (r >= goal)
+            self.out("| `%s` | %s | %s %s | %s %s | %s | %s | %s |" % (key, what, fmt(figure), unit, fmt(peer_figure),
+                                                                  "s" if key == "hindcast_us_corn_readme" else unit,
+                                                                  "%.2f" % r, goal_text, "yes" if met else "**no**"))
+            results.append({"id": key, "figure": round(figure, 4), "unit": unit, "peer": peer,
+                            "peer_figure": round(peer_figure, 4), "ratio": round(r, 3)})
+        self.out()
+        if self.args.json:
+            commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                                    cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+            with open(self.args.json, "w") as f:
+                json.dump({"commit": commit, "results": results}, f, indent=2)
+                f.write("\n")
+
     def write(self):
         body_start = len(self.lines)
         self.latency()
@@ -541,6 +629,7 @@ class Report:
         body = self.lines[body_start:]
         self.lines = self.lines[:body_start]
         self.header()
+        self.goals()
         self.summary()
         self.parts_table()
         self.lines += body
@@ -626,6 +715,7 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--doc", required=True)
     parser.add_argument("--img", required=True)
+    parser.add_argument("--json", help="also write the goals' figures here (docs/benchmarks.json)")
     args = parser.parse_args()
     args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline"]
     Report(args).write()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every cropcast benchmark, one command. Writes docs/BENCHMARKS.md and docs/img/*.png.
+# Every cropcast benchmark, one command. Writes docs/BENCHMARKS.md, docs/benchmarks.json (each goal of the
+# performance issue: figure, peer, ratio) and docs/img/*.png.
 #
 #   bench/run.sh            full mode (the committed docs/BENCHMARKS.md; about 40 minutes on 2 cores)
 #   bench/run.sh --quick    fewer repetitions and smaller sizes (10-20 minutes)
@@ -178,8 +179,8 @@ date -u +%Y-%m-%dT%H:%M:%SZ > "$results/finished"
 
 # --- the report
 log "writing docs/BENCHMARKS.md"
-"$py" bench/report.py --results "$results" --doc "$doc" --img "$root/docs/img" \
+"$py" bench/report.py --results "$results" --doc "$doc" --img "$root/docs/img" --json "$root/docs/benchmarks.json" \
   || { log "report failed"; exit 1; }
-log "done: docs/BENCHMARKS.md"
+log "done: docs/BENCHMARKS.md and docs/benchmarks.json"
 grep -l '^\(failed\|missing\|timeout\)' "$results"/*.status 2>/dev/null | sed 's:.*/::; s:\.status$::' | sed 's/^/[bench] not measured: /' >&2
 exit 0

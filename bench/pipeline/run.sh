@@ -29,6 +29,11 @@ if [ "$WHAT" = all ] || [ "$WHAT" = us ]; then
   rm -rf "$US"; mkdir -p "$US/usda-nass-corn-state-forecasts"
   cp "$SHARED"/usda-nass-corn-state-forecasts/*.csv "$US/usda-nass-corn-state-forecasts/"
   cp "$ROOT/pipeline-app/src/main/resources/examples/us-corn-nass.yaml" "$US/"
+  # the README's command: the launcher pipeline-app/target/cropcast (class-data-sharing archive, C1, serial GC)
+  for i in $(seq "$REPEAT"); do
+    measure us-corn-hindcast "launcher" "$ROOT/pipeline-app/target/cropcast" -q run hindcast --config "$US/us-corn-nass.yaml" \
+      --set data_root="$US" --no-progress
+  done
   for flags in "" "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"; do
     for i in $(seq "$REPEAT"); do
       # shellcheck disable=SC2086

@@ -60,6 +60,12 @@ def main():
     out.append("cropcast's upload ran in a JVM limited to `-Xmx256m` (uploads stream from disk). "
                "The machine is shared, so absolute numbers are noisy; the ratio is measured side by side.")
     print("\n".join(out))
+    # the same samples for bench/report.py (docs/benchmarks.json), beside the other parts' *.jsonl
+    import json
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "rest.jsonl"), "w") as f:
+        for (system, kind), values in sorted(rows.items()):
+            unit = "MiB/s" if kind == "upload" else "ms"
+            f.write(json.dumps({"system": "rest-" + system, "op": kind, "unit": unit, "samples": values}) + "\n")
 
 
 if __name__ == "__main__":

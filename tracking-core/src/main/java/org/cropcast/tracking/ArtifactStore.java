@@ -30,6 +30,36 @@ public interface ArtifactStore {
     /** Uploads the contents of a local directory under {@code artifactPath} (MLflow's {@code log_artifacts}). */
     void logDirectoryContents(String artifactUri, Path localDirectory, String artifactPath);
 
+    /**
+     * Uploads one file's content to {@code artifactPath} (the file's full path under the root, not
+     * a directory), replacing a file that is there. The file is visible only once whole: a failed
+     * upload (or a process killed mid-upload) leaves the previous file or none. The content is
+     * read to its end; the caller closes it. The default spools the content to a local temporary
+     * file and uploads it with {@link #logFile}; stores that can stream override it.
+     */
+    default void upload(String artifactUri, String artifactPath, InputStream content) {
+        String path = ArtifactPaths.validate(artifactPath);
+        if (path.isEmpty()) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARTIFACT_PATH, "cannot upload to the artifact root itself");
+        }
+        int slash = path.lastIndexOf('/');
+        String directory = slash < 0 ? "" : path.substring(0, slash);
+        Path spool = null;
+        try {
+            spool = java.nio.file.Files.createTempDirectory("cropcast-upload-");
+            Path file = spool.resolve(path.substring(slash + 1));
+            java.nio.file.Files.copy(content, file);
+            logFile(artifactUri, file, directory);
+        } catch (java.io.IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
+                    "cannot spool artifact '" + path + "' for upload: " + e.getMessage(), e);
+        } finally {
+            if (spool != null) {
+                ObjectStaging.deleteRecursively(spool);
+            }
+        }
+    }
+
     /** Lists the direct children of {@code path} (empty for the root). Empty when nothing is there. */
     List<ArtifactEntry> list(String artifactUri, String path);
 

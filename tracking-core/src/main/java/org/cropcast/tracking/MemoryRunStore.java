@@ -163,10 +163,10 @@ public final class MemoryRunStore implements RunStore {
                 .filter(s -> s.info.experimentId().equals(search.experimentId()))
                 .filter(s -> s.info.lifecycleStage() == LifecycleStage.ACTIVE)
                 .filter(s -> search.status().map(status -> status == s.info.status()).orElse(true))
-                .sorted(Comparator.comparingLong((RunState s) -> s.info.startTimeMillis()).reversed()
-                        .thenComparing(s -> s.info.runId().value()))
-                .limit(search.maxResults())
                 .map(RunState::toRun)
+                .filter(run -> RunMatcher.matches(run, search.filter()))
+                .sorted(RunMatcher.order(search.orderBy()))
+                .limit(search.maxResults())
                 .toList();
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -12,17 +13,27 @@ import java.util.random.RandomGenerator;
  * Creates {@link MemoryRunStore}s for {@code memory:} tracking URIs ({@code memory:},
  * {@code memory:name} or {@code memory://name}). The same URI gives the same store for the life of
  * this factory, so several commands in one process see each other's runs. Artifact roots live
- * under {@code memory://mlartifacts/<name>/<experiment>/<run>/artifacts}; serve them with a
- * {@link MemoryStorage} registered for the {@code memory} scheme.
+ * under {@code memory://mlartifacts/<name>/<experiment>/<run>/artifacts} (or under the artifact
+ * root given); serve them with a {@link MemoryStorage} registered for the {@code memory} scheme.
  */
 public final class MemoryRunStoreFactory implements RunStoreFactory {
     private final Clock clock;
     private final RandomGenerator random;
+    private final String artifactBase;
     private final Map<String, MemoryRunStore> stores = new ConcurrentHashMap<>();
 
     public MemoryRunStoreFactory(Clock clock, RandomGenerator random) {
+        this(clock, random, Optional.empty());
+    }
+
+    /**
+     * @param artifactRoot the artifact root of new experiments (for example {@code file:///tmp/artifacts});
+     *     empty for {@value MemoryRunStore#DEFAULT_ARTIFACT_BASE}
+     */
+    public MemoryRunStoreFactory(Clock clock, RandomGenerator random, Optional<String> artifactRoot) {
         this.clock = requireNonNull(clock, "clock is null");
         this.random = requireNonNull(random, "random is null");
+        this.artifactBase = requireNonNull(artifactRoot, "artifactRoot is null").orElse(MemoryRunStore.DEFAULT_ARTIFACT_BASE);
     }
 
     @Override
@@ -34,7 +45,7 @@ public final class MemoryRunStoreFactory implements RunStoreFactory {
     public RunStore create(String trackingUri) {
         String name = nameOf(trackingUri);
         return stores.computeIfAbsent(name, n -> new MemoryRunStore(clock, random,
-                MemoryRunStore.DEFAULT_ARTIFACT_BASE + (n.isEmpty() ? "" : "/" + n)));
+                artifactBase + (n.isEmpty() ? "" : "/" + n)));
     }
 
     private static String nameOf(String uri) {

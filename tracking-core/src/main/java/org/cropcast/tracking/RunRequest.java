@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param resumeFromStage in resume mode, whose {@code metadata_<stage>.yaml} names the run (default: this stage)
  * @param runName the run's name (default: {@code <stage>-<run directory name>})
  * @param dataFiles input files fingerprinted into {@code metadata.yaml}
+ * @param parentRunId the run this one is a child of ({@code mlflow.parentRunId}), when present: it
+ *     must exist, be active and belong to the same experiment
  */
 public record RunRequest(
         String stage,
@@ -32,7 +34,8 @@ public record RunRequest(
         RunMode mode,
         Optional<String> resumeFromStage,
         Optional<String> runName,
-        List<Location> dataFiles) {
+        List<Location> dataFiles,
+        Optional<RunId> parentRunId) {
     public RunRequest {
         requireNonNull(stage, "stage is null");
         requireNonNull(experimentName, "experimentName is null");
@@ -44,7 +47,22 @@ public record RunRequest(
         requireNonNull(resumeFromStage, "resumeFromStage is null");
         requireNonNull(runName, "runName is null");
         dataFiles = List.copyOf(requireNonNull(dataFiles, "dataFiles is null"));
+        requireNonNull(parentRunId, "parentRunId is null");
         TrackingLimits.validateKey("stage", stage);
+    }
+
+    /** A request for a run without a parent. */
+    public RunRequest(String stage, String experimentName, Location runDirectory, String configPath,
+            Map<String, Object> configDocument, BoundedParams params, RunMode mode, Optional<String> resumeFromStage,
+            Optional<String> runName, List<Location> dataFiles) {
+        this(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage, runName,
+                dataFiles, Optional.empty());
+    }
+
+    /** This request as a child of {@code parent}. */
+    public RunRequest withParent(RunId parent) {
+        return new RunRequest(stage, experimentName, runDirectory, configPath, configDocument, params, mode, resumeFromStage,
+                runName, dataFiles, Optional.of(parent));
     }
 
     /** A request with the defaults: no explicit run name, resume from this stage's record. */

@@ -112,8 +112,26 @@ public final class RunScope {
 
     private RunInfo create(RunRequest request) {
         Experiment experiment = runStore.getOrCreateExperiment(request.experimentName());
+        List<Tag> initial = new ArrayList<>(List.of(new Tag(RunTags.STAGE, request.stage())));
+        request.parentRunId().ifPresent(parent -> {
+            checkParent(parent, experiment);
+            initial.add(new Tag(RunTags.PARENT_RUN_ID, parent.value()));
+        });
         return runStore.createRun(new CreateRunRequest(experiment.id(), request.effectiveRunName(), settings.userName(),
-                clock.millis(), List.of(new Tag(RunTags.STAGE, request.stage()))));
+                clock.millis(), initial));
+    }
+
+    /** A parent must be an active run of the child's experiment (the MLflow UI nests only within one experiment). */
+    private void checkParent(RunId parent, Experiment experiment) {
+        Run run = runStore.getRun(parent).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
+                "parent run " + parent + " not found in " + Redactor.redact(settings.trackingUri())));
+        if (run.info().lifecycleStage() != LifecycleStage.ACTIVE) {
+            throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE, "parent run " + parent + " is deleted");
+        }
+        if (!run.info().experimentId().equals(experiment.id())) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "parent run " + parent + " belongs to experiment "
+                    + run.info().experimentId() + ", not to '" + experiment.name() + "' (" + experiment.id() + ")");
+        }
     }
 
     private RunInfo resume(RunRequest request, List<Param> params) {
@@ -161,6 +179,7 @@ public final class RunScope {
         tags.put(RunTags.OS_ARCH, env.osArch());
         env.libraries().forEach((name, version) -> tags.put(RunTags.LIBRARY_PREFIX + name, version));
         tags.put(RunTags.HEARTBEAT, Long.toString(clock.millis()));
+        request.parentRunId().ifPresent(parent -> tags.put(RunTags.PARENT_RUN_ID, parent.value()));
         List<Tag> list = new ArrayList<>();
         tags.forEach((k, v) -> list.add(new Tag(k, TrackingLimits.truncateTagValue(Redactor.redact(v)))));
         return list;
@@ -179,6 +198,7 @@ public final class RunScope {
         doc.put("seed", request.params().randomSeed());
         doc.put("created_at", Instant.now(clock).toString());
         doc.put("run_started_at", Instant.ofEpochMilli(info.startTimeMillis()).toString());
+        request.parentRunId().ifPresent(parent -> doc.put("parent_run_id", parent.value()));
         Map<String, Object> git = new LinkedHashMap<>();
         git.put("commit", settings.git().commit());
         git.put("short", settings.git().shortCommit());

@@ -69,6 +69,21 @@ public interface RunStore extends AutoCloseable {
     /** Marks a run deleted (lifecycle stage), as MLflow's {@code delete_run}. */
     void deleteRun(RunId runId);
 
+    /**
+     * The full history of every metric key the run has, by key (keys in order), each ordered as
+     * {@link #getMetricHistory}. Used to copy a run whole ({@code RunSync}). The default asks
+     * {@link #getMetricHistory} once per key of the run's latest metrics; stores that can read all
+     * histories at once override it. {@link TrackingErrorCode#RUN_NOT_FOUND} for an unknown run.
+     */
+    default java.util.SortedMap<String, List<Metric>> getMetricHistories(RunId runId) {
+        Run run = getRun(runId).orElseThrow(() -> RunStores.runNotFound(runId));
+        java.util.SortedMap<String, List<Metric>> histories = new java.util.TreeMap<>();
+        for (String key : run.data().latestMetrics().keySet()) {
+            histories.put(key, getMetricHistory(runId, key));
+        }
+        return histories;
+    }
+
     @Override
     default void close() {}
 }

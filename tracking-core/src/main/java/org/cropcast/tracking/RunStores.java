@@ -19,11 +19,16 @@ public final class RunStores {
     /**
      * The tags a new run starts with: the request's tags plus {@code mlflow.runName} and
      * {@code mlflow.user}. A request tag {@code mlflow.runName} that differs from the run name is
-     * an error, as in MLflow.
+     * an error, as in MLflow. Without a run name, a request tag {@code mlflow.runName} names the
+     * run; with neither, no {@code mlflow.runName} tag is added (the store or server names the run).
      */
     public static List<Tag> creationTags(CreateRunRequest request) {
         List<Tag> tags = new ArrayList<>();
         for (Tag tag : request.tags()) {
+            if (request.runName().isEmpty() && tag.key().equals(RUN_NAME_TAG)) {
+                tags.add(tag);
+                continue;
+            }
             if (tag.key().equals(RUN_NAME_TAG) && !tag.value().equals(request.runName())) {
                 throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
                         "run name '" + request.runName() + "' and tag " + RUN_NAME_TAG + "='" + tag.value() + "' differ");
@@ -32,7 +37,9 @@ public final class RunStores {
                 tags.add(tag);
             }
         }
-        tags.add(new Tag(RUN_NAME_TAG, request.runName()));
+        if (!request.runName().isEmpty()) {
+            tags.add(new Tag(RUN_NAME_TAG, request.runName()));
+        }
         tags.add(new Tag(USER_TAG, request.userId()));
         return tags;
     }

@@ -20,6 +20,8 @@ public final class RunTags {
     public static final String ERROR = "cropcast.error";
     /** Why the run ended when it was not a normal exit ({@code signal} for SIGINT/SIGTERM). */
     public static final String END_REASON = "cropcast.end_reason";
+    /** MLflow's nested-run tag: the id of the run this run belongs to (its UI groups children under it). */
+    public static final String PARENT_RUN_ID = "mlflow.parentRunId";
 
     private RunTags() {}
 }

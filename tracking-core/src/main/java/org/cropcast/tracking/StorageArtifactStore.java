@@ -86,6 +86,17 @@ public final class StorageArtifactStore implements ArtifactStore {
         }
     }
 
+    /** Streams the content into {@link Storage#write}, which publishes the file only once whole. */
+    @Override
+    public void upload(String artifactUri, String artifactPath, InputStream content) {
+        Location root = root(artifactUri);
+        String path = ArtifactPaths.validate(artifactPath);
+        if (path.isEmpty()) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARTIFACT_PATH, "cannot upload to the artifact root itself");
+        }
+        storage.write(root.resolve(path), content::transferTo);
+    }
+
     @Override
     public List<ArtifactEntry> list(String artifactUri, String path) {
         Location root = root(artifactUri);

@@ -56,6 +56,11 @@ public final class SwitchingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public void upload(String artifactUri, String artifactPath, InputStream content) {
+        forUri(artifactUri).upload(artifactUri, artifactPath, content);
+    }
+
+    @Override
     public List<ArtifactEntry> list(String artifactUri, String path) {
         return forUri(artifactUri).list(artifactUri, path);
     }

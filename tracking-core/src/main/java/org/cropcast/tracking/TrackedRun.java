@@ -7,11 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The open run of one invocation, as {@link RunScope#open} returns it. Ends exactly once: FINISHED
@@ -20,48 +15,22 @@ import org.slf4j.LoggerFactory;
  * {@value RunTags#HEARTBEAT} tag. Thread-safe.
  */
 public final class TrackedRun implements ActiveRun, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TrackedRun.class);
-
     private final RunScope scope;
     private final RunInfo info;
     private final RunRequest request;
     private final Seeds seeds;
-    private final Object endLock = new Object();
-    private volatile boolean ended;
-    private ScheduledExecutorService heartbeat;
-    private Thread shutdownHook;
+    private final RunLifecycle lifecycle;
 
     TrackedRun(RunScope scope, RunInfo info, RunRequest request) {
         this.scope = scope;
         this.info = info;
         this.request = request;
         this.seeds = new Seeds(request.params().randomSeed());
+        this.lifecycle = new RunLifecycle(scope.runStore, scope.clock, info.runId());
     }
 
     void start() {
-        if (scope.settings.endOnShutdown()) {
-            shutdownHook = new Thread(this::endOnShutdown, "cropcast-run-" + info.runId() + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-        heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "cropcast-heartbeat-" + info.runId());
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = scope.settings.heartbeatInterval().toMillis();
-        heartbeat.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.MILLISECONDS);
-    }
-
-    private void beat() {
-        if (ended) {
-            return;
-        }
-        try {
-            scope.runStore.logBatch(info.runId(), List.of(), List.of(),
-                    List.of(new Tag(RunTags.HEARTBEAT, Long.toString(scope.clock.millis()))));
-        } catch (RuntimeException e) {
-            LOG.warn("heartbeat of run {} not recorded: {}", info.runId(), Redactor.redact(e.getMessage()));
-        }
+        lifecycle.start(scope.settings.heartbeatInterval(), scope.settings.endOnShutdown());
     }
 
     @Override
@@ -95,7 +64,7 @@ public final class TrackedRun implements ActiveRun, AutoCloseable {
     }
 
     public boolean isOpen() {
-        return !ended;
+        return lifecycle.isOpen();
     }
 
     @Override
@@ -147,81 +116,26 @@ public final class TrackedRun implements ActiveRun, AutoCloseable {
 
     @Override
     public FoldReportLogger foldReportLogger() {
-        return FoldReports.logger(() -> ended ? Optional.empty() : Optional.of(this));
+        return FoldReports.logger(() -> !lifecycle.isOpen() ? Optional.empty() : Optional.of(this));
     }
 
     /** Ends the run FINISHED. Idempotent; a no-op once the run has ended otherwise. */
     public void finish() {
-        end(RunStatus.FINISHED, Map.of(), false);
+        lifecycle.end(RunStatus.FINISHED, Map.of());
     }
 
     /** Ends the run FAILED, with the failure's redacted message in {@value RunTags#ERROR}. */
     public void fail(Throwable failure) {
-        end(RunStatus.FAILED, Map.of(RunTags.ERROR, describe(failure)), false);
+        lifecycle.end(RunStatus.FAILED, Map.of(RunTags.ERROR, RunLifecycle.describe(failure)));
     }
 
     /** Ends the run FAILED unless {@link #finish()} or {@link #fail} already ended it. */
     @Override
     public void close() {
-        end(RunStatus.FAILED, Map.of(RunTags.ERROR, "the run scope was closed without finish(): the stage did not complete"), false);
-    }
-
-    private void endOnShutdown() {
-        try {
-            end(RunStatus.KILLED, Map.of(RunTags.END_REASON, "signal"), true);
-        } catch (RuntimeException e) {
-            System.err.println("cropcast: could not mark run " + info.runId() + " KILLED: " + Redactor.redact(e.getMessage()));
-        }
-    }
-
-    private void end(RunStatus status, Map<String, String> tags, boolean fromShutdownHook) {
-        synchronized (endLock) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            if (heartbeat != null) {
-                heartbeat.shutdownNow();
-                try {
-                    heartbeat.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (shutdownHook != null && !fromShutdownHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException e) {
-                    // the JVM is already shutting down; the hook finds the run ended
-                }
-            }
-            List<Tag> list = new ArrayList<>();
-            tags.forEach((k, v) -> list.add(new Tag(k, TrackingLimits.truncateTagValue(Redactor.redact(v)))));
-            list.add(new Tag(RunTags.HEARTBEAT, Long.toString(scope.clock.millis())));
-            RuntimeException tagFailure = null;
-            try {
-                scope.runStore.logBatch(info.runId(), List.of(), List.of(), list);
-            } catch (RuntimeException e) {
-                tagFailure = e;
-            }
-            // the status matters more than the tags: end the run even if the tags could not be written
-            scope.runStore.endRun(info.runId(), status, scope.clock.millis());
-            if (tagFailure != null) {
-                throw tagFailure;
-            }
-        }
+        lifecycle.end(RunStatus.FAILED, Map.of(RunTags.ERROR, "the run scope was closed without finish(): the stage did not complete"));
     }
 
     private void requireOpen() {
-        if (ended) {
-            throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE, "run " + info.runId() + " has already ended");
-        }
-    }
-
-    static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        String text = message == null || message.isBlank() ? failure.getClass().getName()
-                : failure.getClass().getSimpleName() + ": " + message;
-        return Redactor.redact(text);
+        lifecycle.requireOpen();
     }
 }

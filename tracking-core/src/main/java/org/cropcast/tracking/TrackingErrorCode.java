@@ -19,6 +19,8 @@ public enum TrackingErrorCode implements ErrorCode {
     LOCATION_NOT_FOUND(11, USER_INPUT),
     INVALID_LOCATION(12, USER_INPUT),
     INVALID_RUN_DIRECTORY(13, USER_INPUT),
+    /** A search filter or order-by that is not MLflow's grammar; the message names the position. */
+    INVALID_FILTER(14, USER_INPUT),
     STORAGE_FAILURE(100, EXTERNAL_SYSTEM),
     TRACKING_BACKEND_FAILURE(101, EXTERNAL_SYSTEM),
     ACCESS_DENIED(102, EXTERNAL_SYSTEM),

@@ -82,6 +82,40 @@ public abstract class AbstractArtifactStoreContractTest {
     }
 
     @Test
+    public void uploadStreamsContentToItsFullPathAndReplaces() throws IOException {
+        byte[] content = randomBytes(700_001, 7);
+        store.upload(root, "synced/deep/part.bin", new java.io.ByteArrayInputStream(content));
+        assertThat(read("synced/deep/part.bin")).isEqualTo(content);
+        store.upload(root, "synced/deep/part.bin", new java.io.ByteArrayInputStream("v2".getBytes(StandardCharsets.UTF_8)));
+        assertThat(read("synced/deep/part.bin")).isEqualTo("v2".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.list(root, "synced/deep"))
+                .containsExactly(new ArtifactEntry("synced/deep/part.bin", false, Optional.of(2L)));
+    }
+
+    @Test
+    public void uploadWhoseContentFailsPublishesNothing() {
+        byte[] content = randomBytes(300_000, 8);
+        java.io.InputStream failing = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(content), new java.io.InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("source went away");
+            }
+        });
+        assertThatThrownBy(() -> store.upload(root, "half/written.bin", failing)).isInstanceOf(CropcastException.class);
+        assertThat(store.list(root, "")).isEmpty();
+    }
+
+    @Test
+    public void uploadRejectsTheRootAndTraversal() {
+        assertThatThrownBy(() -> store.upload(root, "", new java.io.ByteArrayInputStream(new byte[1])))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARTIFACT_PATH));
+        assertThatThrownBy(() -> store.upload(root, "../escape.txt", new java.io.ByteArrayInputStream(new byte[1])))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARTIFACT_PATH));
+    }
+
+    @Test
     public void logFileAtRootAndReplace() throws IOException {
         Path file = localFile("config_resolved.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8));
         store.logFile(root, file, "");

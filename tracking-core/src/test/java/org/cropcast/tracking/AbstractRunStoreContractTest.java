@@ -80,15 +80,7 @@ public abstract class AbstractRunStoreContractTest {
     }
 
     protected static void assertFails(ThrowingCallable call, TrackingErrorCode code, String... messageParts) {
-        assertThatThrownBy(call)
-                .isInstanceOf(CropcastException.class)
-                .satisfies(e -> assertThat(((CropcastException) e).errorCode()).isEqualTo(code))
-                .satisfies(e -> {
-                    assertThat(e.getMessage()).doesNotContain("\n");
-                    for (String part : messageParts) {
-                        assertThat(e.getMessage()).contains(part);
-                    }
-                });
+        CropcastAssertions.assertFails(call, code, messageParts);
     }
 
     // ---- experiments

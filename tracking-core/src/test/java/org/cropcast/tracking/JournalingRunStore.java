@@ -7,19 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A run store for child-process tests: delegates to a {@link MemoryRunStore} and appends each run
  * creation, reopen and end to a journal file (synced), so the parent can read what the child
  * recorded after the child has exited.
  */
-final class JournalingRunStore implements RunStore {
-    private final RunStore delegate;
+final class JournalingRunStore extends ForwardingRunStore {
     private final Path journal;
 
     JournalingRunStore(RunStore delegate, Path journal) {
-        this.delegate = delegate;
+        super(delegate);
         this.journal = journal;
     }
 
@@ -30,26 +28,6 @@ final class JournalingRunStore implements RunStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public Experiment getOrCreateExperiment(String name) {
-        return delegate.getOrCreateExperiment(name);
-    }
-
-    @Override
-    public Optional<Experiment> findExperiment(String name) {
-        return delegate.findExperiment(name);
-    }
-
-    @Override
-    public Optional<Experiment> getExperiment(ExperimentId id) {
-        return delegate.getExperiment(id);
-    }
-
-    @Override
-    public List<Experiment> listExperiments() {
-        return delegate.listExperiments();
     }
 
     @Override
@@ -80,25 +58,5 @@ final class JournalingRunStore implements RunStore {
     public void endRun(RunId runId, RunStatus status, long endTimeMillis) {
         delegate.endRun(runId, status, endTimeMillis);
         append("END " + runId + " " + delegate.getRun(runId).orElseThrow().info().status());
-    }
-
-    @Override
-    public Optional<Run> getRun(RunId runId) {
-        return delegate.getRun(runId);
-    }
-
-    @Override
-    public List<Metric> getMetricHistory(RunId runId, String key) {
-        return delegate.getMetricHistory(runId, key);
-    }
-
-    @Override
-    public List<Run> searchRuns(RunSearch search) {
-        return delegate.searchRuns(search);
-    }
-
-    @Override
-    public void deleteRun(RunId runId) {
-        delegate.deleteRun(runId);
     }
 }

@@ -412,4 +412,34 @@ class TestRunScope {
         assertThat(new StorageArtifactStore(storage).list(run(id).info().artifactUri(), ""))
                 .extracting(ArtifactEntry::path).containsExactly("config_resolved.yaml", "metadata.yaml");
     }
+
+    @Test
+    void aChildRunCarriesItsParentsIdAsMlflowsNestedRunTag() {
+        TrackedRun parent = scope().open(request("sweep", RunMode.CREATE));
+        runDir = Location.local(temp.resolve("runs/child"));
+        try (TrackedRun child = scope().open(request("hindcast", RunMode.CREATE).withParent(parent.runId()))) {
+            assertThat(run(child.runId()).data().tags()).containsEntry(RunTags.PARENT_RUN_ID, parent.runId().value());
+            Map<String, Object> metadata = documents.read(storage, runDir.resolve("metadata.yaml"));
+            assertThat(metadata).containsEntry("parent_run_id", parent.runId().value());
+            child.finish();
+        }
+        parent.finish();
+        parent.close();
+    }
+
+    @Test
+    void aParentMustExistAndBelongToTheSameExperiment() {
+        RunId unknown = RunId.of("0123456789abcdef0123456789abcdef");
+        assertThatThrownBy(() -> scope().open(request("hindcast", RunMode.CREATE).withParent(unknown)))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.RUN_NOT_FOUND))
+                .hasMessageContaining("parent run " + unknown + " not found");
+        ExperimentId other = store.getOrCreateExperiment("other").id();
+        RunId elsewhere = store.createRun(new CreateRunRequest(other, "x", "alice", T0, List.of())).runId();
+        assertThatThrownBy(() -> scope().open(request("hindcast", RunMode.CREATE).withParent(elsewhere)))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARGUMENT))
+                .hasMessageContaining("belongs to experiment " + other.value());
+        assertThat(store.searchRuns(RunSearch.all(store.findExperiment("soy-brazil").orElseThrow().id()))).isEmpty();
+    }
 }

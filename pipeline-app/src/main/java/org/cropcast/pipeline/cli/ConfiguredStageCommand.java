@@ -8,6 +8,7 @@ import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.runs.StageRequests;
 import org.cropcast.pipeline.stages.ProgressListener;
+import org.cropcast.tracking.RunId;
 import picocli.CommandLine.Option;
 
 /** {@code run hindcast} and {@code run fit-production}: a configuration file, overrides, a run directory. */
@@ -23,6 +24,11 @@ abstract class ConfiguredStageCommand extends StageCommand {
     @Option(names = "--resume", description = "Require resuming the run recorded in --run-dir (fail if there is none).")
     boolean resume;
 
+    @Option(names = "--parent-run-id", paramLabel = "RUN_ID",
+            description = "Make the run a child of this run (MLflow's nested runs: tag mlflow.parentRunId). "
+                    + "The parent must be an active run of the same experiment.")
+    String parentRunId;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a configuration key (nested keys with dots: --set target.yield_column=yield). Repeatable.")
     List<String> overrides = new ArrayList<>();
@@ -33,6 +39,7 @@ abstract class ConfiguredStageCommand extends StageCommand {
 
     @Override
     StageLauncher.Launch launch(ProgressListener progress) {
-        return requests.configured(stage(), config, overrides, Optional.ofNullable(runDir), resume, progress);
+        return requests.configured(stage(), config, overrides, Optional.ofNullable(runDir), resume, progress,
+                Optional.ofNullable(parentRunId).map(RunId::of));
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Crop-yield forecasting pipeline, tracked as MLflow runs.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {RunCommand.class, RunsCommand.class, DemoCommand.class},
+        subcommands = {RunCommand.class, RunsCommand.class, SweepCommand.class, DemoCommand.class},
         footer = {
             "",
             "Exit codes: 0 success, 2 bad input, 3 an external system failed,",
@@ -40,5 +40,15 @@ public final class CropcastCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
                 + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Whether {@code -q/--quiet} was given on the command line {@code spec} belongs to. */
+    static boolean quiet(CommandSpec spec) {
+        for (CommandSpec s = spec; s != null; s = s.parent()) {
+            if (s.userObject() instanceof CropcastCommand root) {
+                return root.quiet;
+            }
+        }
+        return false;
     }
 }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "List, show and compare tracked runs.",
-        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsCompareCommand.class})
+        description = "List, show, compare and sync tracked runs.",
+        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsCompareCommand.class, RunsSyncCommand.class})
 public final class RunsCommand implements Runnable {
     @Spec
     CommandSpec spec;

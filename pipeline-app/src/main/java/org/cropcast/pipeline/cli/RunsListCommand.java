@@ -3,11 +3,14 @@ package org.cropcast.pipeline.cli;
 import com.google.inject.Inject;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.cropcast.pipeline.runs.RunsReader;
 import org.cropcast.pipeline.runs.RunsReader.RunView;
+import org.cropcast.tracking.RunFilter;
+import org.cropcast.tracking.RunOrder;
 import org.cropcast.tracking.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cropcast runs list}. */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"List runs, newest first.",
+        description = {"List runs, newest first (or by --order-by), child runs indented under their parent.",
             "A RUNNING run whose heartbeat stopped (its process died) is shown",
             "as 'RUNNING (stale)'; resume it with",
             "'cropcast run STAGE --config FILE --run-dir DIR --resume'."})
@@ -34,6 +37,19 @@ public final class RunsListCommand implements Callable<Integer> {
     @Option(names = "--status", paramLabel = "STATUS",
             description = "Only runs with this status: ${COMPLETION-CANDIDATES}.")
     RunStatus status;
+
+    @Option(names = "--filter", paramLabel = "FILTER",
+            description = "Only runs that satisfy this MLflow search filter, e.g. "
+                    + "\"metrics.`model.national.rmse` < 1 and params.`hindcast/detrend` = 'linear'\".")
+    String filter;
+
+    @Option(names = "--order-by", paramLabel = "CLAUSE",
+            description = "Order by this MLflow order-by clause (repeatable, first wins), e.g. \"metrics.`model.national.rmse` ASC\". "
+                    + "Default: newest first.")
+    List<String> orderBy = new ArrayList<>();
+
+    @Option(names = "--flat", description = "List child runs (mlflow.parentRunId) plainly, not indented under their parent.")
+    boolean flat;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N runs (default: ${DEFAULT-VALUE}).")
     int limit;
@@ -62,7 +78,10 @@ public final class RunsListCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (RunsReader.Session session = reader.open(tracking.trackingUri(), tracking.config())) {
-            List<RunView> runs = session.list(Optional.ofNullable(experiment), Optional.ofNullable(status), limit, staleAfter);
+            RunFilter parsed = RunFilter.parse(filter == null ? "" : filter);
+            List<RunOrder> orders = RunOrder.parseAll(orderBy);
+            List<RunView> runs = session.list(Optional.ofNullable(experiment), Optional.ofNullable(status), parsed, orders,
+                    limit, staleAfter);
             if (json) {
                 out.println(RunFormats.toJson(runs.stream().map(v -> RunFormats.json(v, clock)).toList()));
                 out.flush();
@@ -71,15 +90,18 @@ public final class RunsListCommand implements Callable<Integer> {
             if (runs.isEmpty()) {
                 out.println("No runs in " + session.target().display()
                         + (experiment == null ? "" : " for experiment '" + experiment + "'")
-                        + (status == null ? "" : " with status " + status) + ".");
+                        + (status == null ? "" : " with status " + status)
+                        + (parsed.isEmpty() ? "" : " matching the filter") + ".");
                 out.flush();
                 return ExitCodes.OK;
             }
             TextTable table = new TextTable("RUN ID", "EXPERIMENT", "STAGE", "STATUS", "START", "DURATION", "NAME");
-            for (RunView view : runs) {
+            for (RunTree.Line line : flat ? RunTree.flat(runs) : RunTree.nested(runs)) {
+                RunView view = line.view();
                 var info = view.run().info();
-                table.row(info.runId().value(), view.experimentName(), RunFormats.stage(view.run()), RunFormats.status(view),
-                        RunFormats.time(info.startTimeMillis(), clock), RunFormats.duration(info, clock), info.runName());
+                table.row("  ".repeat(line.depth()) + info.runId().value(), view.experimentName(), RunFormats.stage(view.run()),
+                        RunFormats.status(view), RunFormats.time(info.startTimeMillis(), clock), RunFormats.duration(info, clock),
+                        info.runName());
             }
             table.print(out, "");
             long stale = runs.stream().filter(RunView::stale).count();

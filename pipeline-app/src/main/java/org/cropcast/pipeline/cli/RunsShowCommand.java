@@ -12,6 +12,7 @@ import org.cropcast.tracking.ArtifactEntry;
 import org.cropcast.tracking.Metric;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunInfo;
+import org.cropcast.tracking.sync.SyncTags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +54,7 @@ public final class RunsShowCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> document = RunFormats.json(view, clock);
                 document.put("artifacts", artifacts.stream().map(RunFormats::json).toList());
+                document.put("synced", synced(view.run()));
                 out.println(RunFormats.toJson(document));
             } else {
                 print(out, view, artifacts);
@@ -77,6 +79,8 @@ public final class RunsShowCommand implements Callable<Integer> {
         summary.row("duration", RunFormats.duration(info, clock));
         summary.row("artifact uri", info.artifactUri());
         summary.printWithoutHeader(out, "  ");
+        // whole, not in a table cell that would cut the URI and the run id
+        synced(run).forEach(line -> out.println("  " + line));
 
         section(out, "Params (" + run.data().params().size() + ")");
         TextTable params = new TextTable("KEY", "VALUE");
@@ -102,6 +106,26 @@ public final class RunsShowCommand implements Callable<Integer> {
             files.row(entry.path() + (entry.directory() ? "/" : ""), entry.sizeBytes().map(String::valueOf).orElse(""));
         }
         printOrNone(out, files);
+    }
+
+    /**
+     * The other side of a sync, read from the sync's tags: "synced from URI run ID" on a copy,
+     * "synced to URI run ID" (one per destination) on an original.
+     */
+    static List<String> synced(Run run) {
+        Map<String, String> tags = run.data().tags();
+        List<String> lines = new java.util.ArrayList<>();
+        String sourceRun = tags.get(SyncTags.SOURCE_RUN_ID);
+        if (sourceRun != null) {
+            lines.add("synced from " + tags.getOrDefault(SyncTags.SOURCE_URI, "(unknown backend)") + " run " + sourceRun);
+        }
+        for (String key : RunFormats.sortedKeys(tags)) {
+            if (key.startsWith(SyncTags.SYNCED_TO_PREFIX)) {
+                String[] value = tags.get(key).split(" ", 2);
+                lines.add("synced to " + (value.length > 1 ? value[1] : "(unknown backend)") + " run " + value[0]);
+            }
+        }
+        return lines;
     }
 
     private static void section(PrintWriter out, String title) {

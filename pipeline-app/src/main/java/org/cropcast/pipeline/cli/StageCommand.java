@@ -35,6 +35,7 @@ abstract class StageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Signals.install(context);
+        ParentWatchdog.start(context);
         boolean quiet = spec.commandLine().getParseResult() != null && quiet();
         var progress = Progress.choose(context, spec.commandLine().getErr(), noProgress || quiet);
         StageLauncher.Outcome outcome;
@@ -48,12 +49,7 @@ abstract class StageCommand implements Callable<Integer> {
     }
 
     private boolean quiet() {
-        for (CommandSpec s = spec; s != null; s = s.parent()) {
-            if (s.userObject() instanceof CropcastCommand root) {
-                return root.quiet;
-            }
-        }
-        return false;
+        return CropcastCommand.quiet(spec);
     }
 
     static Optional<RunId> none() {

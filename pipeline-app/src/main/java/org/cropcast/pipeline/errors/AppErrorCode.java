@@ -1,5 +1,6 @@
 package org.cropcast.pipeline.errors;
 
+import static org.cropcast.tracking.ErrorCategory.EXTERNAL_SYSTEM;
 import static org.cropcast.tracking.ErrorCategory.INTERNAL;
 import static org.cropcast.tracking.ErrorCategory.USER_INPUT;
 
@@ -22,6 +23,8 @@ public enum AppErrorCode implements ErrorCode {
     INVALID_ARGUMENT(3020, USER_INPUT),
     TRACKING_STORE_NOT_FOUND(3021, USER_INPUT),
     INTERRUPTED(3030, USER_INPUT),
+    /** Some children of a sweep did not finish; the others ran, the parent is FAILED. */
+    SWEEP_CHILDREN_FAILED(3040, EXTERNAL_SYSTEM),
     INTERNAL_ERROR(3499, INTERNAL);
 
     private final int number;

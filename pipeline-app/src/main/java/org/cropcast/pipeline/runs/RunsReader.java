@@ -24,6 +24,9 @@ import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunFilter;
+import org.cropcast.tracking.RunMatcher;
+import org.cropcast.tracking.RunOrder;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
@@ -75,6 +78,15 @@ public final class RunsReader {
 
         /** Active runs, newest first: of one experiment (by name) or of all. */
         public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, int max, Duration staleAfter) {
+            return list(experimentName, status, RunFilter.NONE, List.of(), max, staleAfter);
+        }
+
+        /**
+         * Active runs that satisfy an MLflow search filter, in MLflow's order for the order-by
+         * clauses (newest first without): of one experiment (by name) or of all, merged in that order.
+         */
+        public List<RunView> list(Optional<String> experimentName, Optional<RunStatus> status, RunFilter filter,
+                List<RunOrder> orderBy, int max, Duration staleAfter) {
             List<Experiment> experiments;
             if (experimentName.isPresent()) {
                 Experiment experiment = store.findExperiment(experimentName.get()).orElseThrow(() -> {
@@ -90,12 +102,12 @@ public final class RunsReader {
             List<RunView> views = new ArrayList<>();
             for (Experiment experiment : experiments) {
                 experimentNames.put(experiment.id(), experiment.name());
-                for (Run run : store.searchRuns(new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT)))) {
+                RunSearch search = new RunSearch(experiment.id(), status, Math.min(max, RunSearch.MAX_RESULTS_LIMIT), filter, orderBy);
+                for (Run run : store.searchRuns(search)) {
                     views.add(view(run, staleAfter));
                 }
             }
-            views.sort(Comparator.comparingLong((RunView v) -> v.run().info().startTimeMillis()).reversed()
-                    .thenComparing(v -> v.run().id().value()));
+            views.sort(Comparator.comparing(RunView::run, RunMatcher.order(orderBy)));
             return views.size() > max ? views.subList(0, max) : views;
         }
 

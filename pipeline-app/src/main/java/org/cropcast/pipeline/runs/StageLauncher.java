@@ -81,7 +81,14 @@ public final class StageLauncher {
             Optional<String> runDirectory,
             boolean resume,
             Optional<LocalDate> initDate,
-            ProgressListener progress) {}
+            ProgressListener progress,
+            Optional<RunId> parentRunId) {
+        /** A launch of a run without a parent. */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, Optional.empty());
+        }
+    }
 
     /** What happened. */
     public record Outcome(RunId runId, Location runDirectory, RunMode mode, TrackingTarget tracking, StageResult result) {}
@@ -104,7 +111,8 @@ public final class StageLauncher {
                 choice.mode(), tracking.display(), dataFiles.size());
         try (RunStore store = backends.create(tracking.uri())) {
             RunScope scope = runScope(store, tracking, launch.configDirectory());
-            RunRequest request = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
+            RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
@@ -147,7 +155,15 @@ public final class StageLauncher {
      * calling a stage directly (tests, embedding) gets the same run lifecycle.
      */
     public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory) {
-        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory));
+        return runScope(store, tracking, configDirectory, context.handleSignals());
+    }
+
+    /**
+     * As {@link #runScope(RunStore, TrackingTarget, Optional)}, choosing whether the run's own
+     * shutdown hook ends it KILLED on a signal: a sweep ends its parent run itself, after its children.
+     */
+    public RunScope runScope(RunStore store, TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
+        return new RunScope(store, artifacts, storage, documents, clock, settings(tracking, configDirectory, handleSignals));
     }
 
     /** The run request of a stage invocation: the resolved configuration, the bounded params, the chosen directory and mode. */
@@ -157,12 +173,12 @@ public final class StageLauncher {
                 boundedParams(config), choice.mode(), dataFiles);
     }
 
-    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory) {
+    private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
         java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
                 .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
                 .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
         GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
-        return new RunScopeSettings(context.user(), tracking.display(), heartbeat, context.handleSignals(), LibraryVersions.environment(), git);
+        return new RunScopeSettings(context.user(), tracking.display(), heartbeat, handleSignals, LibraryVersions.environment(), git);
     }
 
     static BoundedParams boundedParams(PipelineConfig c) {

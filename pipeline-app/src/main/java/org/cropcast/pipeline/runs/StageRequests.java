@@ -11,6 +11,7 @@ import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.tracking.Location;
+import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunScope;
 
 /**
@@ -28,13 +29,16 @@ public final class StageRequests {
         this.loader = requireNonNull(loader, "loader is null");
     }
 
-    /** {@code run hindcast} / {@code run fit-production}: a configuration file with overrides, an optional run directory. */
+    /**
+     * {@code run hindcast} / {@code run fit-production}: a configuration file with overrides, an
+     * optional run directory, an optional parent run (MLflow's nested runs).
+     */
     public StageLauncher.Launch configured(String stage, Path config, List<String> overrides, Optional<String> runDirectory,
-            boolean resume, ProgressListener progress) {
+            boolean resume, ProgressListener progress, Optional<RunId> parentRunId) {
         PipelineConfig resolved = loader.load(config, overrides);
         Path directory = config.toAbsolutePath().getParent();
         return new StageLauncher.Launch(stage, resolved, config.toString(), Optional.ofNullable(directory), runDirectory, resume,
-                Optional.empty(), progress);
+                Optional.empty(), progress, parentRunId);
     }
 
     /** {@code run forecast}: the run directory of a fit-production run, with the configuration recorded there. */

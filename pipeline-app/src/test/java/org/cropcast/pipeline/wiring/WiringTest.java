@@ -97,8 +97,8 @@ class WiringTest {
         assertThat(injector.getInstance(DocumentWriter.class)).isInstanceOf(JacksonYamlDocumentWriter.class);
         CommandLine commandLine = Cropcast.commandLine(injector, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
         assertThat((Object) commandLine.getCommand()).isInstanceOf(CropcastCommand.class);
-        assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "demo");
+        assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "demo", "sweep");
         assertThat(commandLine.getSubcommands().get("run").getSubcommands()).containsOnlyKeys("hindcast", "fit-production", "forecast");
-        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare");
+        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare", "sync");
     }
 }

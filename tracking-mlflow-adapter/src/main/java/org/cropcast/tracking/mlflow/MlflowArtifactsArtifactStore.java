@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.cropcast.tracking.ArtifactEntry;
 import org.cropcast.tracking.ArtifactPaths;
@@ -55,9 +56,15 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
     private static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
     private static final String MULTIPART_UNSUPPORTED = "Multipart upload is not supported";
 
-    private final MlflowRestConnections connections;
+    private final Supplier<MlflowRestConnections> connections;
 
     public MlflowArtifactsArtifactStore(MlflowRestConnections connections) {
+        requireNonNull(connections, "connections is null");
+        this.connections = () -> connections;
+    }
+
+    /** With the connections made on first use (so settings are read only when this store is used). */
+    MlflowArtifactsArtifactStore(Supplier<MlflowRestConnections> connections) {
         this.connections = requireNonNull(connections, "connections is null");
     }
 
@@ -289,12 +296,12 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
         String path = ArtifactPaths.validate(Optional.ofNullable(uri.getPath()).orElse("").replaceFirst("^/+", ""));
         MlflowRestClient client;
         if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
-            String scheme = connections.trackingServer().map(URI::getScheme).orElse("http");
-            client = connections.client(scheme + "://" + uri.getRawAuthority());
+            String scheme = connections.get().trackingServer().map(URI::getScheme).orElse("http");
+            client = connections.get().client(scheme + "://" + uri.getRawAuthority());
         } else {
-            URI server = connections.trackingServer().orElseThrow(() -> new CropcastException(MlflowRestErrorCode.UNSUPPORTED_ARTIFACT_URI,
+            URI server = connections.get().trackingServer().orElseThrow(() -> new CropcastException(MlflowRestErrorCode.UNSUPPORTED_ARTIFACT_URI,
                     "artifact URI '" + Redactor.redact(artifactUri) + "' names no server and no http(s) tracking URI is in use"));
-            client = connections.client(server);
+            client = connections.get().client(server);
         }
         return new Root(client, path);
     }

@@ -187,6 +187,32 @@ final class MlflowRestClient {
         return exchange("GET " + apiPath, () -> requestTo(apiPath, query).GET(), response);
     }
 
+    /**
+     * A JSON call whose body and answer are plain JSON text (for MLflow 3 endpoints mlflow-client has
+     * no protobuf types for); {@code body} empty for a GET or DELETE without body. The answer's text,
+     * or the server's error.
+     */
+    Result<String> tryJson(String method, String apiPath, Map<String, String> query, Optional<String> body) {
+        String operation = method + " " + apiPath;
+        Reply reply = send(operation, () -> {
+            HttpRequest.Builder builder = requestTo(apiPath, query);
+            if (body.isPresent()) {
+                builder.header("Content-Type", "application/json");
+                return builder.method(method, HttpRequest.BodyPublishers.ofString(body.get(), UTF_8));
+            }
+            return builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }, true);
+        if (!reply.success()) {
+            return Result.failed(checkedError(operation, reply), reply.retried());
+        }
+        try (InputStream in = reply.body().orElseThrow()) {
+            String text = new String(in.readAllBytes(), UTF_8);
+            return Result.ok(text.isBlank() ? "{}" : text, reply.retried());
+        } catch (IOException e) {
+            throw ioFailure(operation, e, 1);
+        }
+    }
+
     /** The JSON form MLflow's server accepts (proto field names), also used to size batches. */
     static String toJson(MessageOrBuilder message) {
         try {

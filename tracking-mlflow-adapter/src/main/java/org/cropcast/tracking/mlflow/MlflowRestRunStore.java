@@ -311,9 +311,15 @@ public final class MlflowRestRunStore implements RunStore {
             Service.SearchRuns.Builder request = Service.SearchRuns.newBuilder()
                     .addExperimentIds(search.experimentId().value())
                     .setRunViewType(Service.ViewType.ACTIVE_ONLY)
-                    .setMaxResults(Math.min(search.maxResults() - runs.size(), RunSearch.MAX_RESULTS_LIMIT))
-                    .addOrderBy("attributes.start_time DESC");
-            search.status().ifPresent(status -> request.setFilter("attributes.status = '" + status.name() + "'"));
+                    .setMaxResults(Math.min(search.maxResults() - runs.size(), RunSearch.MAX_RESULTS_LIMIT));
+            // the filter and order-by go to the server as written: it applies MLflow's semantics itself
+            if (search.orderBy().isEmpty()) {
+                request.addOrderBy("attributes.start_time DESC");
+            }
+            search.orderBy().forEach(order -> request.addOrderBy(order.text()));
+            if (!search.filterText().isEmpty()) {
+                request.setFilter(search.filterText());
+            }
             if (!pageToken.isEmpty()) {
                 request.setPageToken(pageToken);
             }
@@ -321,8 +327,10 @@ public final class MlflowRestRunStore implements RunStore {
             page.getRunsList().forEach(r -> runs.add(toRun(r)));
             pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty() && runs.size() < search.maxResults());
-        runs.sort(Comparator.comparingLong((Run r) -> r.info().startTimeMillis()).reversed()
-                .thenComparing(r -> r.info().runId().value()));
+        if (search.orderBy().isEmpty()) {
+            runs.sort(Comparator.comparingLong((Run r) -> r.info().startTimeMillis()).reversed()
+                    .thenComparing(r -> r.info().runId().value()));
+        }
         return List.copyOf(runs.subList(0, Math.min(runs.size(), search.maxResults())));
     }
 

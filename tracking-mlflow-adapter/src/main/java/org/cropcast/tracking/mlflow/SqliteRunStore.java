@@ -96,6 +96,11 @@ public final class SqliteRunStore implements RunStore {
         return db.uri();
     }
 
+    /** The connection, for the model store beside this run store ({@link SqliteModelStore}). */
+    SqliteDatabase database() {
+        return db;
+    }
+
     /** MLflow's {@code append_to_uri_path}: joins with exactly one '/' ({@code mlflow-artifacts:/} + 1 = {@code mlflow-artifacts:/1}). */
     static String appendToUriPath(String base, String... parts) {
         StringBuilder out = new StringBuilder(base);
@@ -321,6 +326,11 @@ public final class SqliteRunStore implements RunStore {
 
     /** The run's lifecycle stage; RUN_NOT_FOUND if there is no such run. */
     private LifecycleStage lifecycleOf(RunId runId) throws SQLException {
+        return lifecycleOf(db, runId);
+    }
+
+    /** The run's lifecycle stage; RUN_NOT_FOUND if there is no such run. */
+    static LifecycleStage lifecycleOf(SqliteDatabase db, RunId runId) throws SQLException {
         PreparedStatement query = db.prepare("SELECT lifecycle_stage FROM runs WHERE run_uuid = ?");
         query.setString(1, runId.value());
         try (ResultSet rows = query.executeQuery()) {
@@ -331,12 +341,17 @@ public final class SqliteRunStore implements RunStore {
         }
     }
 
-    private void requireActiveRun(RunId runId) throws SQLException {
-        LifecycleStage stage = lifecycleOf(runId);
+    /** RUN_NOT_FOUND or INVALID_RUN_STATE unless the run is active; inside a transaction of {@code db}. */
+    static void requireActiveRun(SqliteDatabase db, RunId runId) throws SQLException {
+        LifecycleStage stage = lifecycleOf(db, runId);
         if (stage != LifecycleStage.ACTIVE) {
             throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE,
                     "the run " + runId + " must be in the 'active' state; current state is " + stage.mlflowName());
         }
+    }
+
+    private void requireActiveRun(RunId runId) throws SQLException {
+        requireActiveRun(db, runId);
     }
 
     // ---------------------------------------------------------------- logging
@@ -362,7 +377,7 @@ public final class SqliteRunStore implements RunStore {
         db.write(d -> {
             requireActiveRun(runId);
             insertParams(runId, paramMap);
-            insertMetrics(runId, metrics);
+            insertMetrics(db, runId, metrics);
             upsertTags(runId, tagMap);
             if (tagMap.containsKey(RUN_NAME_TAG)) {
                 PreparedStatement rename = d.prepare("UPDATE runs SET name = ? WHERE run_uuid = ?");
@@ -419,7 +434,8 @@ public final class SqliteRunStore implements RunStore {
         insert.executeBatch();
     }
 
-    private void insertMetrics(RunId runId, List<Metric> metrics) throws SQLException {
+    /** Inserts run metrics and updates latest_metrics; only inside a write transaction of {@code db}. */
+    static void insertMetrics(SqliteDatabase db, RunId runId, List<Metric> metrics) throws SQLException {
         if (metrics.isEmpty()) {
             return;
         }
@@ -596,13 +612,9 @@ public final class SqliteRunStore implements RunStore {
             return List.of();
         }
         return db.read(d -> {
-            PreparedStatement query = d.prepare("SELECT " + RUN_COLUMNS + " FROM runs WHERE experiment_id = ?"
-                    + " AND lifecycle_stage = 'active' AND (? IS NULL OR status = ?) ORDER BY start_time DESC, run_uuid LIMIT ?");
-            query.setLong(1, experimentId.get());
-            String status = search.status().map(Enum::name).orElse(null);
-            query.setString(2, status);
-            query.setString(3, status);
-            query.setInt(4, search.maxResults());
+            SqliteSearchQuery sql = SqliteSearchQuery.of(search, experimentId.get(), RUN_COLUMNS);
+            PreparedStatement query = d.prepare(sql.sql());
+            sql.bind(query);
             List<RunInfo> infos = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {

@@ -1,0 +1,16 @@
+package org.cropcast.tracking;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** A registered model of the model registry, with its aliases (alias to version number). */
+public record RegisteredModel(String name, long creationTimeMillis, long lastUpdatedTimeMillis, Optional<String> description,
+        Map<String, Integer> aliases) {
+    public RegisteredModel {
+        requireNonNull(name, "name is null");
+        requireNonNull(description, "description is null");
+        aliases = Map.copyOf(aliases);
+    }
+}

@@ -1,0 +1,607 @@
+package org.cropcast.tracking.sync;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.cropcast.tracking.ArtifactEntry;
+import org.cropcast.tracking.CreateRunRequest;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Experiment;
+import org.cropcast.tracking.ExperimentId;
+import org.cropcast.tracking.LifecycleStage;
+import org.cropcast.tracking.Location;
+import org.cropcast.tracking.Metric;
+import org.cropcast.tracking.Param;
+import org.cropcast.tracking.Redactor;
+import org.cropcast.tracking.Run;
+import org.cropcast.tracking.RunHealth;
+import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunInfo;
+import org.cropcast.tracking.RunSearch;
+import org.cropcast.tracking.RunStatus;
+import org.cropcast.tracking.RunStores;
+import org.cropcast.tracking.RunTags;
+import org.cropcast.tracking.Tag;
+import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.sync.RunSyncResult.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies runs from one tracking backend to another through the ports alone ({@link
+ * org.cropcast.tracking.RunStore}, {@link org.cropcast.tracking.ArtifactStore}): complete,
+ * idempotent, incremental and safe to kill at any point. See {@code docs/SYNC.md}.
+ *
+ * <p>Per run, in this order (each step re-derives what is missing from both sides, so a sync
+ * killed anywhere and started again completes without duplicates):
+ * <ol>
+ *   <li>find the copy: by the source's identity tags on destination runs of the experiment of the
+ *       same name, or by the source's {@code cropcast.sync.to.*} tag, or, when the source run is
+ *       itself a copy from the destination, the original; if the copy carries the digest of the
+ *       source's current state, the run is {@link Outcome#UNCHANGED} and nothing is written;</li>
+ *   <li>create it (with the identity tags in the create request, so it is found again);</li>
+ *   <li>params missing at the destination (a different value there is refused and reported,
+ *       naming both), tags that differ ({@code mlflow.parentRunId} mapped to the parent's copy),
+ *       metric rows missing from each key's history, in batches;</li>
+ *   <li>artifact files missing or of another size: copied inside the storage service when it can
+ *       ({@link org.cropcast.tracking.ArtifactStore#canCopyDirectly}), else streamed through
+ *       {@link org.cropcast.tracking.ArtifactStore#upload}, which publishes a file only whole;</li>
+ *   <li>status and end time, then the lifecycle stage, then the digest tag (only when nothing
+ *       failed or conflicted), then the {@code cropcast.sync.to.*} tag on the source.</li>
+ * </ol>
+ * Parents are synced before their children and pulled into the selection when missing from it.
+ */
+public final class RunSync {
+    private static final Logger LOG = LoggerFactory.getLogger(RunSync.class);
+    /** MLflow's log_batch limits. */
+    static final int METRIC_BATCH = 1000;
+    static final int PARAM_BATCH = 100;
+    static final int TAG_BATCH = 100;
+    private static final int DIGEST_FORMAT = 1;
+
+    private final SyncEndpoint source;
+    private final SyncEndpoint destination;
+    private final Clock clock;
+    private final SyncListener listener;
+    private final String destinationFingerprint;
+    private final String sourceFingerprint;
+
+    public RunSync(SyncEndpoint source, SyncEndpoint destination, Clock clock, SyncListener listener) {
+        this.source = requireNonNull(source, "source is null");
+        this.destination = requireNonNull(destination, "destination is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.sourceFingerprint = source.fingerprint();
+        this.destinationFingerprint = destination.fingerprint();
+        if (sourceFingerprint.equals(destinationFingerprint)) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
+                    "source and destination are the same backend (" + source.display() + "): nothing to sync");
+        }
+    }
+
+    /**
+     * Syncs the selected runs. Bad selections (an unknown experiment or run id) fail before
+     * anything is written; a failure of one run is reported in its result and the others go on.
+     */
+    public SyncReport sync(SyncRequest request) {
+        requireNonNull(request, "request is null");
+        List<Run> runs = select(request);
+        listener.planned(runs.size());
+        Session session = new Session(request);
+        List<RunSyncResult> results = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            listener.runStarted(i, run);
+            RunSyncResult result;
+            try {
+                result = session.syncRun(run);
+            } catch (CropcastException e) {
+                String message = Redactor.truncateForMessage(Redactor.redact(e.getMessage()));
+                LOG.warn("run {} failed to sync: {}", run.id(), message);
+                result = new RunSyncResult(run.id(), session.experimentName(run.info().experimentId()), run.info().runName(),
+                        Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0, 0,
+                        session.isStale(run), false, List.of(message));
+            }
+            results.add(result);
+            listener.runFinished(result);
+        }
+        return new SyncReport(source.display(), destination.display(), request.dryRun(), results);
+    }
+
+    // ---- selection ----
+
+    private List<Run> select(SyncRequest request) {
+        Map<RunId, Run> selected = new LinkedHashMap<>();
+        for (RunId id : request.runs()) {
+            Run run = source.runs().getRun(id).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
+                    "run " + id + " does not exist at the source " + source.display()));
+            selected.put(run.id(), run);
+        }
+        List<Experiment> experiments = new ArrayList<>();
+        for (String name : request.experiments()) {
+            Experiment experiment = source.runs().findExperiment(name)
+                    .filter(e -> e.lifecycleStage() == LifecycleStage.ACTIVE)
+                    .orElseThrow(() -> new CropcastException(TrackingErrorCode.EXPERIMENT_NOT_FOUND,
+                            "experiment '" + Redactor.truncateForMessage(name) + "' does not exist at the source " + source.display()));
+            experiments.add(experiment);
+        }
+        if (request.experiments().isEmpty() && request.runs().isEmpty()) {
+            experiments.addAll(source.runs().listExperiments());
+        }
+        for (Experiment experiment : experiments) {
+            List<Run> found = source.runs().searchRuns(new RunSearch(experiment.id(), Optional.empty(), RunSearch.MAX_RESULTS_LIMIT));
+            if (found.size() == RunSearch.MAX_RESULTS_LIMIT) {
+                throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "experiment '" + experiment.name() + "' has "
+                        + RunSearch.MAX_RESULTS_LIMIT + " runs or more, more than one search returns: select runs with --run");
+            }
+            // oldest first, so a listing of the destination reads in the order the runs were made
+            for (int i = found.size() - 1; i >= 0; i--) {
+                selected.putIfAbsent(found.get(i).id(), found.get(i));
+            }
+        }
+        // parents first, pulled in when not selected
+        List<Run> ordered = new ArrayList<>();
+        Set<RunId> placed = new HashSet<>();
+        for (Run run : List.copyOf(selected.values())) {
+            place(run, selected, ordered, placed, new HashSet<>());
+        }
+        return ordered;
+    }
+
+    private void place(Run run, Map<RunId, Run> selected, List<Run> ordered, Set<RunId> placed, Set<RunId> path) {
+        if (placed.contains(run.id()) || !path.add(run.id())) {
+            return;
+        }
+        String parent = run.data().tags().get(SyncTags.PARENT_RUN_ID);
+        if (parent != null && !parent.equals(run.id().value())) {
+            Optional<Run> parentRun = parseRunId(parent).flatMap(id -> Optional.ofNullable(selected.get(id)).or(() -> source.runs().getRun(id)));
+            parentRun.ifPresent(p -> {
+                selected.putIfAbsent(p.id(), p);
+                place(p, selected, ordered, placed, path);
+            });
+        }
+        if (placed.add(run.id())) {
+            ordered.add(run);
+        }
+    }
+
+    private static Optional<RunId> parseRunId(String text) {
+        try {
+            return Optional.of(RunId.of(text.strip()));
+        } catch (CropcastException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- one sync ----
+
+    /** State kept across the runs of one sync. */
+    private final class Session {
+        private final SyncRequest request;
+        private final Map<ExperimentId, String> experimentNames = new HashMap<>();
+        private final Map<String, Optional<Experiment>> destinationExperiments = new HashMap<>();
+        /** Per destination experiment name: source run id to its copy. */
+        private final Map<String, Map<String, Run>> copiesByExperiment = new HashMap<>();
+        /** Source run to destination run, for the runs of this sync. */
+        private final Map<RunId, RunId> mapped = new HashMap<>();
+        /** Source runs a dry run would create. */
+        private final Set<RunId> wouldCreate = new HashSet<>();
+
+        Session(SyncRequest request) {
+            this.request = request;
+        }
+
+        String experimentName(ExperimentId id) {
+            return experimentNames.computeIfAbsent(id, key -> source.runs().getExperiment(key).map(Experiment::name)
+                    .orElseThrow(() -> new CropcastException(TrackingErrorCode.EXPERIMENT_NOT_FOUND,
+                            "experiment " + key + " of the source " + source.display() + " does not exist")));
+        }
+
+        boolean isStale(Run run) {
+            return RunHealth.of(run, clock.instant(), request.staleAfter()) == RunHealth.STALE;
+        }
+
+        RunSyncResult syncRun(Run selected) {
+            boolean dryRun = request.dryRun();
+            boolean stale = isStale(selected);
+            boolean finalized = stale && request.finalizeStale();
+            Run run = finalized ? finalizeStale(selected) : selected;
+            String experimentName = experimentName(run.info().experimentId());
+            Snapshot snapshot = snapshot(run);
+            Optional<Run> existing = findCopy(run, experimentName);
+            if (existing.isPresent() && existing.get().info().lifecycleStage() == LifecycleStage.DELETED
+                    && run.info().lifecycleStage() != LifecycleStage.DELETED) {
+                throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE, "its copy " + existing.get().id() + " at "
+                        + destination.display() + " is deleted; restore it there (mlflow runs restore) to sync it again");
+            }
+            if (existing.isEmpty() && run.info().lifecycleStage() == LifecycleStage.DELETED) {
+                throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE, "it is deleted at the source and was never synced;"
+                        + " restore it there (mlflow runs restore) to sync it");
+            }
+            if (existing.isPresent() && snapshot.digest().equals(existing.get().data().tags().get(SyncTags.SOURCE_DIGEST))) {
+                Run copy = existing.get();
+                mapped.put(run.id(), copy.id());
+                List<String> problems = new ArrayList<>();
+                if (!dryRun) {
+                    recordOnSource(run, copy.id(), problems);
+                }
+                return new RunSyncResult(run.id(), experimentName, run.info().runName(), Outcome.UNCHANGED, Optional.of(copy.id()),
+                        0, 0, 0, 0, 0, 0, stale, finalized, problems);
+            }
+
+            List<String> problems = new ArrayList<>();
+            boolean conflict = false;
+            Map<String, String> copyParams = existing.map(c -> c.data().params()).orElse(Map.of());
+            Map<String, String> copyTags = existing.map(c -> c.data().tags()).orElse(Map.of());
+
+            List<Param> params = new ArrayList<>();
+            for (Map.Entry<String, String> param : new TreeMap<>(run.data().params()).entrySet()) {
+                String value = Redactor.redact(param.getValue());
+                String there = copyParams.get(param.getKey());
+                if (there == null) {
+                    params.add(new Param(param.getKey(), value));
+                } else if (!Redactor.redact(there).equals(value)) {
+                    conflict = true;
+                    problems.add("param '" + param.getKey() + "' conflicts: source '" + Redactor.truncateForMessage(value)
+                            + "', destination '" + Redactor.truncateForMessage(there) + "'; not changed");
+                }
+            }
+            List<Tag> tags = new ArrayList<>();
+            for (Map.Entry<String, String> tag : new TreeMap<>(run.data().tags()).entrySet()) {
+                if (!SyncTags.isCopied(tag.getKey())) {
+                    continue;
+                }
+                String value = Redactor.redact(tag.getValue());
+                if (tag.getKey().equals(SyncTags.PARENT_RUN_ID)) {
+                    Optional<String> parent = mapParent(value, problems);
+                    if (parent.isEmpty()) {
+                        continue;
+                    }
+                    value = parent.get();
+                }
+                String there = copyTags.get(tag.getKey());
+                if (there == null || !Redactor.redact(there).equals(value)) {
+                    tags.add(new Tag(tag.getKey(), value));
+                }
+            }
+            Map<String, List<Metric>> copyHistories = existing.isPresent()
+                    ? destination.runs().getMetricHistories(existing.get().id()) : Map.of();
+            List<Metric> metrics = missingMetrics(snapshot.histories(), copyHistories);
+            Map<String, Long> copyFiles = existing.isPresent() ? listFiles(destination, existing.get().info().artifactUri()) : Map.of();
+            List<ArtifactEntry> files = new ArrayList<>();
+            long bytes = 0;
+            for (ArtifactEntry file : snapshot.files()) {
+                Long there = copyFiles.get(file.path());
+                if (there == null || !there.equals(file.sizeBytes().orElse(-1L))) {
+                    files.add(file);
+                    bytes += file.sizeBytes().orElse(0L);
+                }
+            }
+
+            if (dryRun) {
+                existing.ifPresentOrElse(c -> mapped.put(run.id(), c.id()), () -> wouldCreate.add(run.id()));
+                listener.metricPoints(metrics.size());
+                listener.bytes(bytes);
+                Outcome outcome = conflict ? Outcome.CONFLICT : existing.isEmpty() ? Outcome.CREATED
+                        : params.isEmpty() && tags.isEmpty() && metrics.isEmpty() && files.isEmpty()
+                                && !statusDiffers(run.info(), existing.get().info()) ? Outcome.UNCHANGED : Outcome.UPDATED;
+                return new RunSyncResult(run.id(), experimentName, run.info().runName(), outcome, existing.map(Run::id),
+                        metrics.size(), params.size(), tags.size(), files.size(), bytes, 0, stale, finalized, problems);
+            }
+
+            Run copy = existing.isPresent() ? existing.get() : create(run, experimentName);
+            RunId copyId = copy.id();
+            mapped.put(run.id(), copyId);
+            if (existing.isPresent() && !sourceFingerprint.equals(copyTags.get(SyncTags.SOURCE_BACKEND))
+                    && run.id().value().equals(copyTags.get(SyncTags.SOURCE_RUN_ID))) {
+                tags.add(new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint));
+                tags.add(new Tag(SyncTags.SOURCE_URI, source.display()));
+            }
+            for (int i = 0; i < params.size(); i += PARAM_BATCH) {
+                destination.runs().logBatch(copyId, List.of(), params.subList(i, Math.min(params.size(), i + PARAM_BATCH)), List.of());
+            }
+            for (int i = 0; i < tags.size(); i += TAG_BATCH) {
+                destination.runs().logBatch(copyId, List.of(), List.of(), tags.subList(i, Math.min(tags.size(), i + TAG_BATCH)));
+            }
+            for (int i = 0; i < metrics.size(); i += METRIC_BATCH) {
+                List<Metric> batch = metrics.subList(i, Math.min(metrics.size(), i + METRIC_BATCH));
+                destination.runs().logBatch(copyId, batch, List.of(), List.of());
+                listener.metricPoints(batch.size());
+            }
+            if (!files.isEmpty()) {
+                destination.artifacts().discardIncompleteUploads(copy.info().artifactUri());
+            }
+            int copiedInStorage = 0;
+            for (ArtifactEntry file : files) {
+                copiedInStorage += copyFile(run.info().artifactUri(), copy.info().artifactUri(), file) ? 1 : 0;
+                listener.bytes(file.sizeBytes().orElse(0L));
+            }
+            RunInfo from = run.info();
+            RunInfo target = copy.info();
+            if (from.status().isTerminal() && statusDiffers(from, target)) {
+                destination.runs().endRun(copyId, from.status(), from.endTimeMillis().orElse(from.startTimeMillis()));
+            } else if (from.status() == RunStatus.RUNNING && target.status().isTerminal()) {
+                destination.runs().reopenRun(copyId);
+            } else if (from.status() == RunStatus.SCHEDULED) {
+                problems.add("the source run is SCHEDULED; its copy is RUNNING (a run store cannot set SCHEDULED)");
+            }
+            if (!conflict && problems.isEmpty()) {
+                destination.runs().logBatch(copyId, List.of(), List.of(), List.of(new Tag(SyncTags.SOURCE_DIGEST, snapshot.digest())));
+            }
+            if (from.lifecycleStage() == LifecycleStage.DELETED && target.lifecycleStage() != LifecycleStage.DELETED) {
+                destination.runs().deleteRun(copyId);
+            }
+            recordOnSource(run, copyId, problems);
+            Outcome outcome = conflict ? Outcome.CONFLICT : existing.isPresent() ? Outcome.UPDATED : Outcome.CREATED;
+            return new RunSyncResult(run.id(), experimentName, run.info().runName(), outcome, Optional.of(copyId),
+                    metrics.size(), params.size(), tags.size(), files.size(), bytes, copiedInStorage, stale, finalized, problems);
+        }
+
+        /** Ends a stale source run KILLED at its last heartbeat, and reads it again. */
+        private Run finalizeStale(Run run) {
+            long end = Math.max(Long.parseLong(run.data().tags().get(RunTags.HEARTBEAT).strip()), run.info().startTimeMillis());
+            LOG.info("run {} is stale (last heartbeat {}): ending it KILLED", run.id(), end);
+            source.runs().endRun(run.id(), RunStatus.KILLED, end);
+            return source.runs().getRun(run.id()).orElseThrow(() -> RunStores.runNotFound(run.id()));
+        }
+
+        private Run create(Run run, String experimentName) {
+            Experiment experiment = destination.runs().getOrCreateExperiment(experimentName);
+            destinationExperiments.put(experimentName, Optional.of(experiment));
+            RunInfo info = run.info();
+            List<Tag> identity = List.of(
+                    new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint),
+                    new Tag(SyncTags.SOURCE_RUN_ID, run.id().value()),
+                    new Tag(SyncTags.SOURCE_URI, source.display()));
+            RunInfo created = destination.runs().createRun(new CreateRunRequest(experiment.id(), info.runName(), info.userId(),
+                    info.startTimeMillis(), identity));
+            Run copy = destination.runs().getRun(created.runId()).orElseThrow(() -> RunStores.runNotFound(created.runId()));
+            copies(experimentName).put(run.id().value(), copy);
+            return copy;
+        }
+
+        private Optional<String> mapParent(String parent, List<String> problems) {
+            Optional<RunId> parentId = parseRunId(parent);
+            if (parentId.isPresent() && mapped.containsKey(parentId.get())) {
+                return Optional.of(mapped.get(parentId.get()).value());
+            }
+            if (parentId.isPresent() && request.dryRun() && wouldCreate.contains(parentId.get())) {
+                return Optional.of(parent);
+            }
+            problems.add("parent run " + Redactor.truncateForMessage(parent) + " has no copy at the destination; "
+                    + SyncTags.PARENT_RUN_ID + " not set");
+            return Optional.empty();
+        }
+
+        /** Where the run's copy is, if it exists (active or deleted). */
+        private Optional<Run> findCopy(Run run, String experimentName) {
+            Map<String, String> tags = run.data().tags();
+            // the source run is itself a copy of a destination run: sync back into the original
+            if (destinationFingerprint.equals(tags.get(SyncTags.SOURCE_BACKEND)) && tags.containsKey(SyncTags.SOURCE_RUN_ID)) {
+                Optional<Run> original = parseRunId(tags.get(SyncTags.SOURCE_RUN_ID)).flatMap(destination.runs()::getRun);
+                if (original.isPresent()) {
+                    return original;
+                }
+            }
+            String recorded = tags.get(SyncTags.syncedTo(destinationFingerprint));
+            if (recorded != null) {
+                Optional<Run> copy = parseRunId(recorded.split(" ", 2)[0]).flatMap(destination.runs()::getRun)
+                        .filter(c -> run.id().value().equals(c.data().tags().get(SyncTags.SOURCE_RUN_ID)));
+                if (copy.isPresent()) {
+                    return copy;
+                }
+            }
+            return Optional.ofNullable(copies(experimentName).get(run.id().value()));
+        }
+
+        /** Active destination runs of the experiment that are copies, by source run id (read once per sync). */
+        private Map<String, Run> copies(String experimentName) {
+            return copiesByExperiment.computeIfAbsent(experimentName, name -> {
+                Map<String, Run> byId = new HashMap<>();
+                Optional<Experiment> experiment = destinationExperiments.computeIfAbsent(name, destination.runs()::findExperiment);
+                experiment.filter(e -> e.lifecycleStage() == LifecycleStage.ACTIVE).ifPresent(e -> {
+                    for (Run run : destination.runs().searchRuns(new RunSearch(e.id(), Optional.empty(), RunSearch.MAX_RESULTS_LIMIT))) {
+                        String sourceRun = run.data().tags().get(SyncTags.SOURCE_RUN_ID);
+                        if (sourceRun != null) {
+                            byId.putIfAbsent(sourceRun, run);
+                        }
+                    }
+                });
+                return byId;
+            });
+        }
+
+        /** Tags the source run with where its copy is; a failure (a read-only source) is reported, not fatal. */
+        private void recordOnSource(Run run, RunId copyId, List<String> problems) {
+            if (run.info().lifecycleStage() == LifecycleStage.DELETED) {
+                return;
+            }
+            String key = SyncTags.syncedTo(destinationFingerprint);
+            String value = SyncTags.syncedToValue(copyId.value(), destination.display());
+            if (value.equals(run.data().tags().get(key))) {
+                return;
+            }
+            try {
+                source.runs().logBatch(run.id(), List.of(), List.of(), List.of(new Tag(key, value)));
+            } catch (CropcastException e) {
+                problems.add("cannot record the copy on the source run: " + Redactor.truncateForMessage(Redactor.redact(e.getMessage())));
+            }
+        }
+    }
+
+    private static boolean statusDiffers(RunInfo source, RunInfo target) {
+        return source.status() != target.status() || !source.endTimeMillis().equals(target.endTimeMillis());
+    }
+
+    // ---- metrics ----
+
+    /** A metric row as MLflow keys it: (key, step, timestamp, value), NaN folded to one value. */
+    private record Row(String key, long step, long timestamp, long valueBits) {
+        static Row of(Metric metric) {
+            return new Row(metric.key(), metric.step(), metric.timestampMillis(), Double.doubleToLongBits(metric.value()));
+        }
+    }
+
+    private static List<Metric> missingMetrics(Map<String, List<Metric>> source, Map<String, List<Metric>> copy) {
+        List<Metric> missing = new ArrayList<>();
+        for (Map.Entry<String, List<Metric>> history : source.entrySet()) {
+            List<Metric> there = copy.getOrDefault(history.getKey(), List.of());
+            Set<Row> present = new HashSet<>(there.size() * 2);
+            there.forEach(metric -> present.add(Row.of(metric)));
+            for (Metric metric : history.getValue()) {
+                if (present.add(Row.of(metric))) {
+                    missing.add(metric);
+                }
+            }
+        }
+        return missing;
+    }
+
+    // ---- artifacts ----
+
+    /** Every file under an artifact root, by path, with its size. */
+    private static Map<String, Long> listFiles(SyncEndpoint side, String artifactUri) {
+        Map<String, Long> files = new TreeMap<>();
+        for (ArtifactEntry entry : walk(side, artifactUri)) {
+            files.put(entry.path(), entry.sizeBytes().orElse(-1L));
+        }
+        return files;
+    }
+
+    private static List<ArtifactEntry> walk(SyncEndpoint side, String artifactUri) {
+        List<ArtifactEntry> files = new ArrayList<>();
+        List<String> directories = new ArrayList<>(List.of(""));
+        while (!directories.isEmpty()) {
+            String directory = directories.remove(directories.size() - 1);
+            for (ArtifactEntry entry : side.artifacts().list(artifactUri, directory)) {
+                if (entry.directory()) {
+                    directories.add(entry.path());
+                } else {
+                    files.add(entry);
+                }
+            }
+        }
+        files.sort(java.util.Comparator.comparing(ArtifactEntry::path));
+        return files;
+    }
+
+    /** Copies one file; true if it was copied inside the storage service. */
+    private boolean copyFile(String sourceRoot, String targetRoot, ArtifactEntry file) {
+        Optional<Location> direct = directSource(sourceRoot, file.path())
+                .filter(location -> destination.artifacts().canCopyDirectly(location, targetRoot));
+        if (direct.isPresent()) {
+            int slash = file.path().lastIndexOf('/');
+            destination.artifacts().copyDirectly(direct.get(), targetRoot, slash < 0 ? "" : file.path().substring(0, slash));
+            return true;
+        }
+        try (InputStream in = source.artifacts().open(sourceRoot, file.path())) {
+            destination.artifacts().upload(targetRoot, file.path(), in);
+            return false;
+        } catch (IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
+                    "cannot copy artifact '" + file.path() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The source file as a storage location, when its root is one (object stores; never local files). */
+    private static Optional<Location> directSource(String sourceRoot, String path) {
+        try {
+            Location root = Location.of(sourceRoot);
+            return root.isLocal() ? Optional.empty() : Optional.of(root.resolve(path));
+        } catch (CropcastException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- the source's state ----
+
+    /** What the sync reads of a source run once: its full histories, its files and their digest. */
+    private record Snapshot(SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files, String digest) {}
+
+    private Snapshot snapshot(Run run) {
+        SortedMap<String, List<Metric>> histories = source.runs().getMetricHistories(run.id());
+        List<ArtifactEntry> files = walk(source, run.info().artifactUri());
+        return new Snapshot(histories, files, digest(run, histories, files));
+    }
+
+    /**
+     * SHA-256 of everything a sync copies of the run (info, params, copied tags, every metric row,
+     * artifact paths and sizes), in a fixed order: equal digests mean nothing to copy.
+     */
+    static String digest(Run run, SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
+                RunInfo info = run.info();
+                out.writeInt(DIGEST_FORMAT);
+                writeLongString(out, info.runName());
+                writeLongString(out, info.userId());
+                out.writeUTF(info.status().name());
+                out.writeLong(info.startTimeMillis());
+                out.writeLong(info.endTimeMillis().orElse(Long.MIN_VALUE));
+                out.writeUTF(info.lifecycleStage().name());
+                writeMap(out, run.data().params(), key -> true);
+                writeMap(out, run.data().tags(), SyncTags::isCopied);
+                for (Map.Entry<String, List<Metric>> history : histories.entrySet()) {
+                    writeLongString(out, history.getKey());
+                    out.writeInt(history.getValue().size());
+                    for (Metric metric : history.getValue()) {
+                        out.writeLong(metric.step());
+                        out.writeLong(metric.timestampMillis());
+                        out.writeLong(Double.doubleToLongBits(metric.value()));
+                    }
+                }
+                out.writeInt(files.size());
+                for (ArtifactEntry file : files) {
+                    writeLongString(out, file.path());
+                    out.writeLong(file.sizeBytes().orElse(-1L));
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new CropcastException(TrackingErrorCode.INTERNAL_ERROR, "cannot digest run " + run.id(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new CropcastException(TrackingErrorCode.INTERNAL_ERROR, "SHA-256 is not available", e);
+        }
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map, java.util.function.Predicate<String> keep)
+            throws IOException {
+        TreeMap<String, String> sorted = new TreeMap<>();
+        map.forEach((key, value) -> {
+            if (keep.test(key)) {
+                sorted.put(key, value);
+            }
+        });
+        out.writeInt(sorted.size());
+        for (Map.Entry<String, String> entry : sorted.entrySet()) {
+            writeLongString(out, entry.getKey());
+            writeLongString(out, entry.getValue());
+        }
+    }
+
+    /** Strings of any length (writeUTF stops at 64 KB). */
+    private static void writeLongString(DataOutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+}
