@@ -19,6 +19,7 @@ import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.pipeline.report.PlotQueue;
 import org.cropcast.pipeline.report.SkillTable;
+import org.cropcast.tracking.DatasetArtifacts;
 import org.cropcast.tracking.Location;
 
 /**
@@ -53,7 +54,7 @@ public final class HindcastStage implements Stage {
             RunOutputs outputs = new RunOutputs(context);
             for (PipelineConfig.ReferenceSpec spec : Optional.ofNullable(config.referenceData()).orElse(List.of())) {
                 Location source = inputs.location(spec.path());
-                outputs.copy(source, "datasets/" + spec.name() + "/" + source.fileName());
+                outputs.copy(source, DatasetArtifacts.referenceDirectory(spec.name()) + "/" + source.fileName());
             }
             StageSettings settings = data.settings();
             List<String> lines = new ArrayList<>();
@@ -131,9 +132,9 @@ public final class HindcastStage implements Stage {
             context.progress().start("hindcast", folds.size());
             try {
                 // pred.parquet is published (and logged) only once every fold is in it, after fit.parquet
-                outputs.write("datasets/pred.parquet", predOut -> {
+                outputs.write(DatasetArtifacts.PRED_PATH, predOut -> {
                     try (ParquetTable predTable = pred.schema.open(predOut)) {
-                        outputs.write("datasets/fit.parquet", fitOut -> {
+                        outputs.write(DatasetArtifacts.FIT_PATH, fitOut -> {
                             try (ParquetTable fitTable = fitSchema.open(fitOut)) {
                                 ParquetTable.Row row = fitTable.row();
                                 for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
@@ -186,7 +187,7 @@ public final class HindcastStage implements Stage {
             }
             int firstFeature = first;
             int p = panel.featureCount();
-            outputs.write("datasets/features.parquet", out -> {
+            outputs.write(DatasetArtifacts.DIRECTORY + "/features.parquet", out -> {
                 try (ParquetTable table = schema.open(out)) {
                     ParquetTable.Row row = table.row();
                     for (int r : regions) {
