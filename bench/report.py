@@ -27,6 +27,8 @@ SUB_BENCHES = [
      "Logging a dataset on S3 into an S3 artifact root: server-side copy against download-then-upload."),
     ("pipeline", "Pipeline stages (bench/pipeline)", "bench/pipeline/run.sh",
      "`run hindcast` on US corn, and a synthetic panel of 5,000 regions x 40 years x 24 features with -Xmx1g; tracking overhead."),
+    ("embed", "Embedded entry point (bench/embed)", "bench/embed/run.sh",
+     "The per-call cost of core's `Tracking`/`EmbeddedRun` against calling `SqliteRunStore` directly, in one JVM (docs/EMBEDDING.md)."),
 ]
 
 OPS = [
@@ -717,7 +719,7 @@ def main():
     parser.add_argument("--img", required=True)
     parser.add_argument("--json", help="also write the goals' figures here (docs/benchmarks.json)")
     args = parser.parse_args()
-    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline"]
+    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed"]
     Report(args).write()
 
 

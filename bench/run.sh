@@ -12,6 +12,7 @@
 #   ops-latency ops-search ops-ingest concurrency footprint   bench/ops (this directory's harness)
 #   sqlite     bench/sqlite/run.sh --print    (embedded store vs raw SQLite and Python MLflow)
 #   rest       bench/rest/run.sh              (tracking server: footprint, 1 GiB upload vs the Python client)
+#   embed      bench/embed/run.sh             (core's embedding entry point vs SqliteRunStore called directly)
 #   s3         bench/s3/run.sh                (S3-to-S3 logging: server-side copy vs staging)
 #   pipeline   bench/pipeline/run.sh          (stage timings, 5,000 regions x 40 years x 24 features)
 # Sub-benchmarks get CROPCAST_BENCH_MODE=quick|full in their environment.
@@ -36,7 +37,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline"
+all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed"
 parts="${only//,/ }"
 parts="${parts:-$all_parts}"
 for p in $parts; do
@@ -164,6 +165,8 @@ if [[ "$mode" == quick ]]; then
   sub rest 1800 bench/rest/run.sh
   sub_env=(CROPCAST_BENCH_MODE=quick REPEAT=1 BENCH_OUT="$results/pipeline-data")
   sub pipeline 1800 bench/pipeline/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=quick)
+  sub embed 900 bench/embed/run.sh
 else
   sub_env=(CROPCAST_BENCH_MODE=full)
   sub sqlite 2400 bench/sqlite/run.sh --print
@@ -172,6 +175,8 @@ else
   sub rest 3000 bench/rest/run.sh
   sub_env=(CROPCAST_BENCH_MODE=full REPEAT=3 BENCH_OUT="$results/pipeline-data")
   sub pipeline 3000 bench/pipeline/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=full)
+  sub embed 1800 bench/embed/run.sh
 fi
 
 cat /proc/loadavg > "$results/loadavg.end"

@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An open MLflow run, as {@link Tracking#startRun} and {@link Tracking#resumeRun} return it: the
@@ -32,21 +36,24 @@ public final class EmbeddedRun implements AutoCloseable {
     private final RunInfo info;
     private final RunStore runStore;
     private final ArtifactStore artifactStore;
+    private final Supplier<ModelStore> modelStore;
     private final Clock clock;
     private final RunLifecycle lifecycle;
     private final Consumer<EmbeddedRun> onEnd;
 
-    EmbeddedRun(RunInfo info, RunStore runStore, ArtifactStore artifactStore, Clock clock, Consumer<EmbeddedRun> onEnd) {
+    EmbeddedRun(RunInfo info, RunStore runStore, ArtifactStore artifactStore, Supplier<ModelStore> modelStore, Clock clock,
+            Consumer<EmbeddedRun> onEnd) {
         this.info = requireNonNull(info, "info is null");
         this.runStore = requireNonNull(runStore, "runStore is null");
         this.artifactStore = requireNonNull(artifactStore, "artifactStore is null");
+        this.modelStore = requireNonNull(modelStore, "modelStore is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.onEnd = requireNonNull(onEnd, "onEnd is null");
         this.lifecycle = new RunLifecycle(runStore, clock, info.runId());
     }
 
-    void start(Duration heartbeat, boolean endOnShutdown) {
-        lifecycle.start(heartbeat, endOnShutdown);
+    void start(Duration heartbeat, boolean endOnShutdown, ScheduledExecutorService scheduler) {
+        lifecycle.start(heartbeat, endOnShutdown, scheduler);
     }
 
     public RunId runId() {
@@ -127,9 +134,8 @@ public final class EmbeddedRun implements AutoCloseable {
         requireNonNull(params, "params is null");
         requireNonNull(tags, "tags is null");
         lifecycle.requireOpen();
-        List<Param> redactedParams = params.isEmpty() ? params : params.stream().map(p -> new Param(p.key(), Redactor.redact(p.value()))).toList();
-        List<Tag> redactedTags = tags.isEmpty() ? tags : tags.stream().map(t -> new Tag(t.key(), Redactor.redact(t.value()))).toList();
-        runStore.logBatch(info.runId(), metrics, redactedParams, redactedTags);
+        runStore.logBatch(info.runId(), metrics, redacted(params, Param::value, (p, v) -> new Param(p.key(), v)),
+                redacted(tags, Tag::value, (t, v) -> new Tag(t.key(), v)));
     }
 
     /** Uploads a local file to the root of the run's artifacts (MLflow's {@code log_artifact(path)}). */
@@ -166,6 +172,26 @@ public final class EmbeddedRun implements AutoCloseable {
         artifactStore.logDirectoryContents(info.artifactUri(), localDirectory, artifactPath);
     }
 
+    /** Records the datasets this run reads (MLflow's {@code log_input(s)}), through {@link Tracking#modelStore()}. */
+    public void logInputs(List<DatasetInput> datasets) {
+        requireNonNull(datasets, "datasets is null");
+        lifecycle.requireOpen();
+        modelStore.get().logInputs(info.runId(), datasets, List.of());
+    }
+
+    /**
+     * Creates a logged model produced by this run, in the run's experiment (MLflow 3's
+     * {@code initialize_logged_model(name, source_run_id=...)}), linked as the run's output as MLflow's
+     * {@code log_model} links it; finalize it, register it or log
+     * its metrics through {@link Tracking#modelStore()}.
+     */
+    public LoggedModel createLoggedModel(String name) {
+        lifecycle.requireOpen();
+        LoggedModel model = modelStore.get().createLoggedModel(LoggedModelRequest.of(info.experimentId(), name, info.runId()));
+        modelStore.get().logOutputs(info.runId(), List.of(new ModelOutput(model.modelId(), 0)));
+        return model;
+    }
+
     /** Ends the run FINISHED. Idempotent; a no-op once the run has ended otherwise. */
     public void finish() {
         end(RunStatus.FINISHED, Map.of());
@@ -194,6 +220,25 @@ public final class EmbeddedRun implements AutoCloseable {
     @Override
     public void close() {
         end(RunStatus.FAILED, Map.of(RunTags.ERROR, "the run was closed without finish()"));
+    }
+
+    /**
+     * The items with their values redacted; the same list when nothing needed masking (the common
+     * case, so no copy is made).
+     */
+    private static <T> List<T> redacted(List<T> items, Function<T, String> value, BiFunction<T, String, T> withValue) {
+        List<T> out = null;
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            String redacted = Redactor.redact(value.apply(item));
+            if (out == null && !redacted.equals(value.apply(item))) {
+                out = new ArrayList<>(items.subList(0, i));
+            }
+            if (out != null) {
+                out.add(withValue.apply(item, redacted));
+            }
+        }
+        return out == null ? items : out;
     }
 
     private static Param param(String key, String value) {

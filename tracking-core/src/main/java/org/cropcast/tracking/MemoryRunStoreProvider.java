@@ -16,4 +16,9 @@ public final class MemoryRunStoreProvider implements RunStoreProvider {
     public RunStoreFactory create(TrackingContext context) {
         return new MemoryRunStoreFactory(context.clock(), context.random(), context.artifactRoot());
     }
+
+    @Override
+    public java.util.Optional<ModelStoreFactory> modelStores(TrackingContext context) {
+        return java.util.Optional.of(new MemoryModelStoreFactory(context.clock(), context.random()));
+    }
 }

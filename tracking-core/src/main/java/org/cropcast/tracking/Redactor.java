@@ -27,7 +27,7 @@ public final class Redactor {
 
     /** The text with credentials masked; null stays null. */
     public static String redact(String text) {
-        if (text == null || text.isEmpty()) {
+        if (text == null || text.isEmpty() || !mayHoldSecret(text)) {
             return text;
         }
         String out = USER_INFO.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
@@ -35,6 +35,25 @@ public final class Redactor {
         out = BEARER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
         out = AWS_ACCESS_KEY_ID.matcher(out).replaceAll(MASK);
         return out;
+    }
+
+    /**
+     * False when no pattern can match, checked without a regular expression (the common case: a
+     * metric-free param or tag value such as {@code 0.5}): user-info needs an '@', a secret query
+     * parameter an '=', a bearer token the word "bearer", an AWS access key id "AKIA" or "ASIA".
+     */
+    private static boolean mayHoldSecret(String text) {
+        return text.indexOf('@') >= 0 || text.indexOf('=') >= 0 || text.contains("AKIA") || text.contains("ASIA")
+                || containsIgnoreCase(text, "bearer");
+    }
+
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0, last = text.length() - word.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

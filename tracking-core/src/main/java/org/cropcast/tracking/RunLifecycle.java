@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The life of one open run, shared by {@link TrackedRun} (the pipeline's runs) and
- * {@link EmbeddedRun} (runs another tool opens through {@link Tracking}): a daemon thread
- * refreshes the {@value RunTags#HEARTBEAT} tag, an optional shutdown hook ends the run KILLED on
+ * {@link EmbeddedRun} (runs another tool opens through {@link Tracking}): a daemon thread (the
+ * run's own, or one a {@link Tracking} shares among its runs) refreshes the {@value RunTags#HEARTBEAT} tag, an optional shutdown hook ends the run KILLED on
  * SIGINT/SIGTERM, and the run ends exactly once. Thread-safe.
  */
 final class RunLifecycle {
@@ -27,7 +28,8 @@ final class RunLifecycle {
     private final RunId runId;
     private final Object endLock = new Object();
     private volatile boolean ended;
-    private ScheduledExecutorService heartbeat;
+    private ScheduledExecutorService ownHeartbeat;
+    private ScheduledFuture<?> heartbeat;
     private Thread shutdownHook;
 
     RunLifecycle(RunStore runStore, Clock clock, RunId runId) {
@@ -36,29 +38,37 @@ final class RunLifecycle {
         this.runId = requireNonNull(runId, "runId is null");
     }
 
-    /** Starts the heartbeat and, if {@code endOnShutdown}, installs the shutdown hook. */
+    /** Starts the heartbeat on a thread of its own and, if {@code endOnShutdown}, installs the shutdown hook. */
     void start(Duration heartbeatInterval, boolean endOnShutdown) {
-        if (endOnShutdown) {
-            shutdownHook = new Thread(this::endOnShutdown, "cropcast-run-" + runId + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-        heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
+        ownHeartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "cropcast-heartbeat-" + runId);
             thread.setDaemon(true);
             return thread;
         });
-        long interval = heartbeatInterval.toMillis();
-        heartbeat.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.MILLISECONDS);
+        start(heartbeatInterval, endOnShutdown, ownHeartbeat);
     }
 
-    private void beat() {
-        if (ended) {
-            return;
+    /** Starts the heartbeat on {@code scheduler} (shared with other runs) and, if {@code endOnShutdown}, installs the shutdown hook. */
+    void start(Duration heartbeatInterval, boolean endOnShutdown, ScheduledExecutorService scheduler) {
+        if (endOnShutdown) {
+            shutdownHook = new Thread(this::endOnShutdown, "cropcast-run-" + runId + "-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        try {
-            runStore.logBatch(runId, List.of(), List.of(), List.of(new Tag(RunTags.HEARTBEAT, Long.toString(clock.millis()))));
-        } catch (RuntimeException e) {
-            LOG.warn("heartbeat of run {} not recorded: {}", runId, Redactor.redact(e.getMessage()));
+        long interval = heartbeatInterval.toMillis();
+        heartbeat = scheduler.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** One heartbeat; under the end lock, so no beat is written once the run has ended. */
+    private void beat() {
+        synchronized (endLock) {
+            if (ended) {
+                return;
+            }
+            try {
+                runStore.logBatch(runId, List.of(), List.of(), List.of(new Tag(RunTags.HEARTBEAT, Long.toString(clock.millis()))));
+            } catch (RuntimeException e) {
+                LOG.warn("heartbeat of run {} not recorded: {}", runId, Redactor.redact(e.getMessage()));
+            }
         }
     }
 
@@ -94,13 +104,12 @@ final class RunLifecycle {
                 return;
             }
             ended = true;
+            // a beat in progress holds the end lock, so none is running now, and none writes after this
             if (heartbeat != null) {
-                heartbeat.shutdownNow();
-                try {
-                    heartbeat.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                heartbeat.cancel(false);
+            }
+            if (ownHeartbeat != null) {
+                ownHeartbeat.shutdownNow();
             }
             if (shutdownHook != null && !fromShutdownHook) {
                 try {

@@ -171,6 +171,12 @@ public final class RunScope {
         tags.put(RunTags.RUN_DIR, request.runDirectory().toString());
         tags.put(RunTags.CONFIG_PATH, request.configPath());
         tags.put(RunTags.GIT_COMMIT, git.commit());
+        // what MLflow's UI shows as the run's source (Python sets these from sys.argv[0] and the git checkout)
+        tags.put(RunTags.MLFLOW_SOURCE_NAME, "cropcast run " + request.stage());
+        tags.put(RunTags.MLFLOW_SOURCE_TYPE, "LOCAL");
+        if (!git.commit().equals(GitInfo.UNKNOWN)) {
+            tags.put(RunTags.MLFLOW_SOURCE_GIT_COMMIT, git.commit());
+        }
         tags.put(RunTags.GIT_SHORT, git.shortCommit());
         tags.put(RunTags.GIT_DIRTY, git.dirty());
         tags.put(RunTags.JAVA_VERSION, env.javaVersion());

@@ -14,4 +14,12 @@ public interface RunStoreProvider {
 
     /** The factory of run stores for URIs of {@link #schemes()}, built from the context. */
     RunStoreFactory create(TrackingContext context);
+
+    /**
+     * The factory of the model stores (logged models, the registry, run inputs and outputs) of the
+     * same URIs, if the backend has them; built from the context, and cheap until used.
+     */
+    default java.util.Optional<ModelStoreFactory> modelStores(TrackingContext context) {
+        return java.util.Optional.empty();
+    }
 }

@@ -78,7 +78,7 @@ public final class RunStores {
     }
 
     private static String conflict(String key, String loggedValue, String newValue) {
-        return "'" + shown(key) + "' (logged '" + shown(loggedValue) + "', new '" + shown(newValue) + "')";
+        return "param '" + shown(key) + "' (logged '" + shown(loggedValue) + "', new '" + shown(newValue) + "')";
     }
 
     /** Outside text in a message: credentials masked, shortened. */

@@ -6,6 +6,10 @@ public final class RunTags {
     public static final String RUN_DIR = "run_dir";
     public static final String CONFIG_PATH = "config_path";
     public static final String GIT_COMMIT = "git_commit";
+    /** MLflow's source tags, shown as the run's "Source" in MLflow's UI. */
+    public static final String MLFLOW_SOURCE_NAME = "mlflow.source.name";
+    public static final String MLFLOW_SOURCE_TYPE = "mlflow.source.type";
+    public static final String MLFLOW_SOURCE_GIT_COMMIT = "mlflow.source.git.commit";
     public static final String GIT_SHORT = "git_short";
     public static final String GIT_DIRTY = "git_dirty";
     public static final String JAVA_VERSION = "java_version";

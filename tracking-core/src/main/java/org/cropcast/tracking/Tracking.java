@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
@@ -54,12 +56,15 @@ public final class Tracking implements AutoCloseable {
 
     private final String trackingUri;
     private final RunStore runStore;
+    private ModelStore modelStore;
     private final TrackingAdapters.Components components;
     private final Clock clock;
     private final String user;
     private final Duration heartbeat;
     private final boolean endRunsOnShutdown;
     private final Set<EmbeddedRun> openRuns = ConcurrentHashMap.newKeySet();
+    /** One daemon thread refreshes the heartbeats of all this Tracking's open runs. */
+    private final ScheduledExecutorService heartbeats;
 
     private Tracking(Builder builder, TrackingAdapters.Components components, RunStore runStore) {
         this.trackingUri = builder.trackingUri;
@@ -69,6 +74,11 @@ public final class Tracking implements AutoCloseable {
         this.user = builder.user.orElseGet(() -> defaultUser(builder.environment));
         this.heartbeat = builder.heartbeat;
         this.endRunsOnShutdown = builder.endRunsOnShutdown;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "cropcast-heartbeats");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Opens tracking with every option at its default ({@link Builder}). */
@@ -110,6 +120,25 @@ public final class Tracking implements AutoCloseable {
     /** The storage of every location scheme found on the class path. */
     public Storage storage() {
         return components.storage();
+    }
+
+    /**
+     * The models and lineage of the tracking URI (MLflow 3's logged models, the model registry, the
+     * datasets and models runs use and produce), opened on first use beside the run store.
+     * {@link TrackingErrorCode#UNKNOWN_SCHEME} when the backend on the class path has none.
+     */
+    public synchronized ModelStore modelStore() {
+        if (modelStore == null) {
+            String scheme = UriSchemes.of(trackingUri).orElse("");
+            ModelStoreFactory factory = components.modelStores().get(scheme);
+            if (factory == null) {
+                throw new CropcastException(TrackingErrorCode.UNKNOWN_SCHEME, "the tracking URI '" + Redactor.redact(trackingUri)
+                        + "' has no model store on the class path; schemes with one: " + String.join(", ",
+                                new java.util.TreeSet<>(components.modelStores().keySet())));
+            }
+            modelStore = factory.create(trackingUri, runStore);
+        }
+        return modelStore;
     }
 
     /** The user recorded on new runs ({@code mlflow.user}). */
@@ -192,9 +221,9 @@ public final class Tracking implements AutoCloseable {
     }
 
     private EmbeddedRun started(RunInfo info) {
-        EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), clock, openRuns::remove);
+        EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), this::modelStore, clock, openRuns::remove);
         openRuns.add(run);
-        run.start(heartbeat, endRunsOnShutdown);
+        run.start(heartbeat, endRunsOnShutdown, heartbeats);
         return run;
     }
 
@@ -207,6 +236,16 @@ public final class Tracking implements AutoCloseable {
                 run.end(RunStatus.FAILED, Map.of(RunTags.ERROR, "the Tracking was closed while the run was open"));
             } catch (RuntimeException e) {
                 failure = add(failure, e);
+            }
+        }
+        heartbeats.shutdownNow();
+        synchronized (this) {
+            if (modelStore != null) {
+                try {
+                    modelStore.close();
+                } catch (RuntimeException e) {
+                    failure = add(failure, e);
+                }
             }
         }
         try {

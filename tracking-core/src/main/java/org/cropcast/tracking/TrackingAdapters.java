@@ -75,7 +75,7 @@ public final class TrackingAdapters {
 
     /**
      * The switching implementations, each built once from {@code context}: the run-store factory
-     * by tracking-URI scheme, the storage by location scheme, and the artifact store by
+     * by tracking-URI scheme (and the model-store factories beside it), the storage by location scheme, and the artifact store by
      * artifact-root scheme (a {@link StorageArtifactStore} over the storage for storage schemes).
      */
     public Components create(TrackingContext context) {
@@ -83,6 +83,10 @@ public final class TrackingAdapters {
         Map<RunStoreProvider, RunStoreFactory> factories = new java.util.IdentityHashMap<>();
         Map<String, RunStoreFactory> factoryByScheme = new TreeMap<>();
         runStores.forEach((scheme, provider) -> factoryByScheme.put(scheme, factories.computeIfAbsent(provider, p -> p.create(context))));
+        Map<RunStoreProvider, java.util.Optional<ModelStoreFactory>> modelFactories = new java.util.IdentityHashMap<>();
+        Map<String, ModelStoreFactory> modelsByScheme = new TreeMap<>();
+        runStores.forEach((scheme, provider) -> modelFactories.computeIfAbsent(provider, p -> p.modelStores(context))
+                .ifPresent(f -> modelsByScheme.put(scheme, f)));
         Map<StorageProvider, Storage> created = new java.util.IdentityHashMap<>();
         Map<String, Storage> storageByScheme = new TreeMap<>();
         storages.forEach((scheme, provider) -> storageByScheme.put(scheme, created.computeIfAbsent(provider, p -> p.create(context))));
@@ -95,22 +99,24 @@ public final class TrackingAdapters {
         List<AutoCloseable> closeables = new ArrayList<>();
         created.values().stream().filter(AutoCloseable.class::isInstance).map(AutoCloseable.class::cast).forEach(closeables::add);
         stores.values().stream().filter(AutoCloseable.class::isInstance).map(AutoCloseable.class::cast).forEach(closeables::add);
-        return new Components(new SwitchingRunStoreFactory(factoryByScheme), storage, new SwitchingArtifactStore(artifactByScheme),
-                closeables);
+        return new Components(new SwitchingRunStoreFactory(factoryByScheme), modelsByScheme, storage,
+                new SwitchingArtifactStore(artifactByScheme), closeables);
     }
 
     /**
      * What {@link #create} builds.
      *
      * @param runStores opens the run store of a tracking URI
+     * @param modelStores the model-store factory of each tracking URI scheme whose backend has one
      * @param storage reads and writes locations of every storage scheme
      * @param artifactStore uploads and reads the artifacts of runs, by artifact-root scheme
      * @param closeables the storages and artifact stores that hold resources (clients, pools), to close at the end
      */
-    public record Components(SwitchingRunStoreFactory runStores, SwitchingStorage storage,
-            SwitchingArtifactStore artifactStore, List<AutoCloseable> closeables) {
+    public record Components(SwitchingRunStoreFactory runStores, Map<String, ModelStoreFactory> modelStores,
+            SwitchingStorage storage, SwitchingArtifactStore artifactStore, List<AutoCloseable> closeables) {
         public Components {
             requireNonNull(runStores, "runStores is null");
+            modelStores = Map.copyOf(requireNonNull(modelStores, "modelStores is null"));
             requireNonNull(storage, "storage is null");
             requireNonNull(artifactStore, "artifactStore is null");
             closeables = List.copyOf(requireNonNull(closeables, "closeables is null"));

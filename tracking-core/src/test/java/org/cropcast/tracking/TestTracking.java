@@ -261,6 +261,26 @@ class TestTracking {
         });
     }
 
+    @Test
+    void datasetsAndLoggedModelsThroughTheEntryPoint() {
+        Dataset data = new Dataset("features", "0123456789abcdef0123456789abcdef", "local", "{\"uri\": \"/data/f.csv\"}",
+                Optional.empty(), Optional.empty());
+        try (Tracking tracking = memory("models").open(); EmbeddedRun run = tracking.startRun("exp")) {
+            run.logInputs(List.of(DatasetInput.withContext(data, "training")));
+            LoggedModel model = run.createLoggedModel("yield-model");
+            ModelStore models = tracking.modelStore();
+            models.finalizeLoggedModel(model.modelId(), LoggedModelStatus.READY);
+            models.createRegisteredModel("yield");
+            assertThat(models.createModelVersion("yield", model.modelId()).version()).isEqualTo(1);
+            run.finish();
+            assertThat(models.getRunInputs(run.runId()).datasets()).singleElement()
+                    .satisfies(d -> assertThat(d.dataset().name()).isEqualTo("features"));
+            assertThat(models.getRunOutputs(run.runId())).extracting(ModelOutput::modelId).containsExactly(model.modelId());
+            assertThat(models.getLoggedModel(model.modelId()).orElseThrow().sourceRunId()).contains(run.runId());
+            assertThat(tracking.modelStore()).isSameAs(models);
+        }
+    }
+
     private static String read(Tracking tracking, String root, String path) throws IOException {
         try (InputStream in = tracking.artifactStore().open(root, path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

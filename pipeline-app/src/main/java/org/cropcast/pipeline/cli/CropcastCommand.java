@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Crop-yield forecasting pipeline, tracked as MLflow runs.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {RunCommand.class, RunsCommand.class, SweepCommand.class, DemoCommand.class},
+        subcommands = {RunCommand.class, RunsCommand.class, ModelsCommand.class, SweepCommand.class, DemoCommand.class},
         footer = {
             "",
             "Exit codes: 0 success, 2 bad input, 3 an external system failed,",

@@ -11,8 +11,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "List, show, compare and sync tracked runs.",
-        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsCompareCommand.class, RunsSyncCommand.class})
+        description = "List, show, compare, report and sync tracked runs.",
+        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsCompareCommand.class, RunsReportCommand.class,
+            RunsSyncCommand.class})
 public final class RunsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -52,6 +52,9 @@ public final class ConfigDefaults {
                 root.put("experiment_key", key);
             }
         }
+        if (isAbsent(root.get("model_name")) && root.path("experiment_key").isTextual()) {
+            root.put("model_name", root.get("experiment_key").asText()); // the registered model fit-production adds versions to
+        }
         putIfAbsent(root, "random_seed", DEFAULT_RANDOM_SEED);
         putIfAbsent(root, "detrend", DEFAULT_DETREND);
         putIfAbsent(root, "regression", DEFAULT_REGRESSION);

@@ -50,6 +50,13 @@ public final class ConfigValidator {
         if (key.equals(".") || key.contains("..")) {
             throw invalid("experiment_key", "must not contain '..'", quote(key));
         }
+        String modelName = required("model_name", c.modelName());
+        try {
+            org.cropcast.tracking.ModelRegistries.validateName(modelName);
+        } catch (CropcastException e) {
+            throw invalid("model_name", "must be a registered model name: non-empty, no '/' or ':', at most "
+                    + org.cropcast.tracking.ModelRegistries.MAX_NAME_LENGTH + " characters", quote(modelName));
+        }
         String dataRoot = c.dataRoot();
         if (dataRoot == null || dataRoot.isBlank()) {
             throw new CropcastException(AppErrorCode.CONFIG_MISSING_KEY, source

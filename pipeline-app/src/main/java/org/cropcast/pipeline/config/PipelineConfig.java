@@ -38,7 +38,9 @@ public record PipelineConfig(
          * (default true). With false they are written once to datasets/features.parquet (region,
          * year, features), which keeps very large panels small and fast.
          */
-        @JsonProperty("fit_dataset_features") Boolean fitDatasetFeatures) {
+        @JsonProperty("fit_dataset_features") Boolean fitDatasetFeatures,
+        /** The registered model fit-production adds a version to (default: the experiment key). */
+        @JsonProperty("model_name") String modelName) {
 
     /** The region x year panel: the target (yield) and optional weights. */
     public record TargetSpec(

@@ -27,10 +27,13 @@ public final class Charts {
     private static final int PANEL_WIDTH = 330;
     private static final int PANEL_HEIGHT = 220;
     private static final int TITLE_HEIGHT = 64;
+    private static final int LEGEND_LINE = 18;
 
     static {
         System.setProperty("java.awt.headless", "true");
     }
+
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
     private Charts() {}
 
@@ -48,10 +51,46 @@ public final class Charts {
     /** As {@link #writeGrid(Path, String, List, int, boolean)} with a panel size in pixels. */
     public static void writeGrid(Path file, String title, List<Panel> panels, int columns, boolean legend,
             int panelWidth, int panelHeight) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (OutputStream out = Files.newOutputStream(file)) {
+                ImageIO.write(render(title, panels, columns, legend, panelWidth, panelHeight), "png", out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The grid of {@link #writeGrid(Path, String, List, int, boolean, int, int)} as PNG bytes. */
+    public static byte[] png(String title, List<Panel> panels, int columns, boolean legend, int panelWidth, int panelHeight) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ImageIO.write(render(title, panels, columns, legend, panelWidth, panelHeight), "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static BufferedImage render(String title, List<Panel> panels, int columns, boolean legend,
+            int panelWidth, int panelHeight) {
         int rows = Math.max(1, (panels.size() + columns - 1) / columns);
         int cols = Math.min(columns, Math.max(1, panels.size()));
         int width = cols * panelWidth;
-        int height = TITLE_HEIGHT + rows * panelHeight;
+        List<Series> legendSeries = List.of();
+        if (legend && !panels.isEmpty()) {
+            java.util.Map<String, Series> distinct = new java.util.LinkedHashMap<>();
+            for (Panel panel : panels) {
+                for (Series series : panel.series()) {
+                    distinct.putIfAbsent(series.name(), series);
+                }
+            }
+            legendSeries = List.copyOf(distinct.values());
+        }
+        List<List<Series>> legendLines = legendLines(legendSeries, width);
+        int titleHeight = title.isEmpty() && !legend ? 0 : title.isEmpty() ? TITLE_HEIGHT - 30 : TITLE_HEIGHT;
+        titleHeight += Math.max(0, legendLines.size() - 1) * LEGEND_LINE;
+        int height = titleHeight + rows * panelHeight;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -63,18 +102,14 @@ public final class Charts {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
             int textWidth = g.getFontMetrics().stringWidth(title);
             g.drawString(title, Math.max(8, (width - textWidth) / 2), 28);
-            if (legend && !panels.isEmpty()) {
-                java.util.Map<String, Series> distinct = new java.util.LinkedHashMap<>();
-                for (Panel panel : panels) {
-                    for (Series series : panel.series()) {
-                        distinct.putIfAbsent(series.name(), series);
-                    }
-                }
-                drawLegend(g, List.copyOf(distinct.values()), width);
+            int legendY = titleHeight - 14 - (legendLines.size() - 1) * LEGEND_LINE;
+            for (List<Series> line : legendLines) {
+                drawLegend(g, line, width, legendY);
+                legendY += LEGEND_LINE;
             }
             for (int i = 0; i < panels.size(); i++) {
                 XYChart chart = chart(panels.get(i), false, panelWidth, panelHeight);
-                Graphics2D cell = (Graphics2D) g.create((i % cols) * panelWidth, TITLE_HEIGHT + (i / cols) * panelHeight,
+                Graphics2D cell = (Graphics2D) g.create((i % cols) * panelWidth, titleHeight + (i / cols) * panelHeight,
                         panelWidth, panelHeight);
                 try {
                     chart.paint(cell, panelWidth, panelHeight);
@@ -85,26 +120,47 @@ public final class Charts {
         } finally {
             g.dispose();
         }
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (OutputStream out = Files.newOutputStream(file)) {
-                ImageIO.write(image, "png", out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return image;
+    }
+
+    /** The legend's entries in lines that fit {@code width}. */
+    private static List<List<Series>> legendLines(List<Series> series, int width) {
+        List<List<Series>> lines = new java.util.ArrayList<>();
+        if (series.isEmpty()) {
+            return lines;
         }
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            java.awt.FontMetrics metrics = g.getFontMetrics(LEGEND_FONT);
+            List<Series> line = new java.util.ArrayList<>();
+            int used = 0;
+            for (Series s : series) {
+                int entry = 22 + metrics.stringWidth(s.name()) + 24;
+                if (!line.isEmpty() && used + entry > width - 16) {
+                    lines.add(line);
+                    line = new java.util.ArrayList<>();
+                    used = 0;
+                }
+                line.add(s);
+                used += entry;
+            }
+            lines.add(line);
+        } finally {
+            g.dispose();
+        }
+        return lines;
     }
 
     /** One line of legend entries, centred under the title. */
-    private static void drawLegend(Graphics2D g, List<Series> series, int width) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    private static void drawLegend(Graphics2D g, List<Series> series, int width, int y) {
+        g.setFont(LEGEND_FONT);
         int gap = 24;
         int total = 0;
         for (Series s : series) {
             total += 22 + g.getFontMetrics().stringWidth(s.name()) + gap;
         }
         int x = Math.max(8, (width - total + gap) / 2);
-        int y = 50;
         for (Series s : series) {
             g.setColor(s.color());
             if (s.line()) {

@@ -8,6 +8,10 @@ import org.cropcast.pipeline.model.Skill;
 
 /** The hindcast's skill table: one row per estimate source and scope, as aligned text and CSV. */
 public final class SkillTable {
+    /** Decimals of RMSE, MAE, bias and R2 in the terminal table (and the HTML report). */
+    public static final int DECIMALS = 3;
+    /** Decimals of MAPE (percent). */
+    public static final int PERCENT_DECIMALS = 2;
     /** One row: e.g. source "model", "trend", "NASS fcst_aug", "model on NASS fcst_aug". */
     public record Row(String source, String scope, Skill skill) {}
 
@@ -44,8 +48,8 @@ public final class SkillTable {
         lines.add(String.format(Locale.ROOT, format, "source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2"));
         for (Row row : overall) {
             Skill s = row.skill();
-            lines.add(String.format(Locale.ROOT, format, row.source(), row.scope(), s.n(), num(s.rmse(), 3), num(s.mae(), 3),
-                    num(s.mape(), 2), num(s.bias(), 3), num(s.r2(), 3)));
+            lines.add(String.format(Locale.ROOT, format, row.source(), row.scope(), s.n(), num(s.rmse(), DECIMALS), num(s.mae(), DECIMALS),
+                    num(s.mape(), PERCENT_DECIMALS), num(s.bias(), DECIMALS), num(s.r2(), DECIMALS)));
         }
         if (comparisons.isEmpty()) {
             return lines;
@@ -62,9 +66,8 @@ public final class SkillTable {
         lines.add(String.format(Locale.ROOT, compare, "reference", "issue", "scope", "n", "reference", "model", "trend",
                 "model beats reference"));
         for (Comparison c : comparisons) {
-            boolean better = c.model().rmse() < c.ref().rmse();
-            lines.add(String.format(Locale.ROOT, compare, c.reference(), c.issue(), c.scope(), c.ref().n(), num(c.ref().rmse(), 3),
-                    num(c.model().rmse(), 3), num(c.trend().rmse(), 3), c.ref().n() == 0 ? "-" : better ? "yes" : "no"));
+            lines.add(String.format(Locale.ROOT, compare, c.reference(), c.issue(), c.scope(), c.ref().n(), num(c.ref().rmse(), DECIMALS),
+                    num(c.model().rmse(), DECIMALS), num(c.trend().rmse(), DECIMALS), beats(c.ref().n(), c.model().rmse(), c.ref().rmse())));
         }
         return lines;
     }
@@ -73,7 +76,7 @@ public final class SkillTable {
         StringBuilder out = new StringBuilder("source,scope,n,rmse,mae,mape_pct,bias,r2\n");
         for (Row row : rows) {
             Skill s = row.skill();
-            out.append(quote(row.source())).append(',').append(row.scope()).append(',').append(s.n()).append(',')
+            out.append(csvText(row.source())).append(',').append(row.scope()).append(',').append(s.n()).append(',')
                     .append(cell(s.rmse())).append(',').append(cell(s.mae())).append(',').append(cell(s.mape())).append(',')
                     .append(cell(s.bias())).append(',').append(cell(s.r2())).append('\n');
         }
@@ -84,11 +87,19 @@ public final class SkillTable {
         return Double.isNaN(value) ? "" : Double.toString(value);
     }
 
-    private static String quote(String text) {
-        return text.contains(",") || text.contains("\"") ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    /** A CSV field: quoted when it holds a comma, a quote or a line break. */
+    public static String csvText(String text) {
+        return text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
+                ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
 
-    private static String num(double value, int decimals) {
+    /** The table's "model beats reference" cell: "-" when the reference has no estimate. */
+    public static String beats(double n, double modelRmse, double referenceRmse) {
+        return n == 0 ? "-" : modelRmse < referenceRmse ? "yes" : "no";
+    }
+
+    /** A number as the terminal table prints it: fixed decimals, "-" for NaN. */
+    public static String num(double value, int decimals) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 }

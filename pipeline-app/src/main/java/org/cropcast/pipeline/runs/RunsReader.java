@@ -22,9 +22,9 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.Run;
+import org.cropcast.tracking.RunFilter;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
-import org.cropcast.tracking.RunFilter;
 import org.cropcast.tracking.RunMatcher;
 import org.cropcast.tracking.RunOrder;
 import org.cropcast.tracking.RunSearch;
@@ -118,6 +118,11 @@ public final class RunsReader {
             return view(run, RunHealth.DEFAULT_STALE_AFTER);
         }
 
+        /** Every value of one metric of the run (all steps). */
+        public List<org.cropcast.tracking.Metric> metricHistory(Run run, String key) {
+            return store.getMetricHistory(run.id(), key);
+        }
+
         /** The run's artifacts, recursively, files and directories, at most {@link #MAX_ARTIFACTS}. */
         public List<ArtifactEntry> artifacts(Run run) {
             List<ArtifactEntry> out = new ArrayList<>();
@@ -151,14 +156,23 @@ public final class RunsReader {
 
     /** Opens the backend named by the options (see {@link TrackingTarget#resolve}). */
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
-        Optional<PipelineConfig> config = configFile.map(file -> loader.load(file, List.of()));
+        TrackingTarget target = existingTarget(trackingUri, configFile, context);
+        LOG.debug("reading runs from {}", target.display());
+        return new Session(target, backends.create(target.uri()));
+    }
+
+    /**
+     * The tracking target named by the options ({@link TrackingTarget#resolve}); an SQLite database
+     * that does not exist is {@link AppErrorCode#TRACKING_STORE_NOT_FOUND}, since reading must not create one.
+     */
+    static TrackingTarget existingTarget(Optional<String> trackingUri, Optional<Path> configFile, ProcessContext context) {
+        Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
         TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment());
         target.sqliteDatabase().filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
             // reading must not create an empty database as a side effect
             throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
                     + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
         });
-        LOG.debug("reading runs from {}", target.display());
-        return new Session(target, backends.create(target.uri()));
+        return target;
     }
 }

@@ -22,6 +22,7 @@ import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageContext;
+import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.BoundedParams;
@@ -29,6 +30,11 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.GitInfo;
 import org.cropcast.tracking.Location;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.ModelId;
+import org.cropcast.tracking.ModelRegistries;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunMode;
@@ -54,6 +60,7 @@ public final class StageLauncher {
 
     private final StageRegistry stages;
     private final RunStoreFactory backends;
+    private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final Storage storage;
     private final DocumentWriter documents;
@@ -61,10 +68,11 @@ public final class StageLauncher {
     private final ProcessContext context;
 
     @Inject
-    public StageLauncher(StageRegistry stages, RunStoreFactory backends, ArtifactStore artifacts, Storage storage,
-            DocumentWriter documents, Clock clock, ProcessContext context) {
+    public StageLauncher(StageRegistry stages, RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts,
+            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context) {
         this.stages = requireNonNull(stages, "stages is null");
         this.backends = requireNonNull(backends, "backends is null");
+        this.modelStores = requireNonNull(modelStores, "modelStores is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -82,11 +90,25 @@ public final class StageLauncher {
             boolean resume,
             Optional<LocalDate> initDate,
             ProgressListener progress,
-            Optional<RunId> parentRunId) {
+            Optional<RunId> parentRunId,
+            /** forecast only: the registered or logged model to forecast with (else the run directory's model). */
+            Optional<ModelId> model) {
+        public Launch {
+            requireNonNull(parentRunId, "parentRunId is null");
+            requireNonNull(model, "model is null");
+        }
+
         /** A launch of a run without a parent. */
         public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
                 Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress) {
             this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, Optional.empty());
+        }
+
+        /** A launch with the run directory's model (or none). */
+        public Launch(String stage, PipelineConfig config, String configPath, Optional<Path> configDirectory,
+                Optional<String> runDirectory, boolean resume, Optional<LocalDate> initDate, ProgressListener progress,
+                Optional<RunId> parentRunId) {
+            this(stage, config, configPath, configDirectory, runDirectory, resume, initDate, progress, parentRunId, Optional.empty());
         }
     }
 
@@ -106,10 +128,14 @@ public final class StageLauncher {
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
         TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
-        RunDirectories.Choice choice = choose(launch.stage(), config, launch.runDirectory(), launch.resume());
+        RunDirectories.Choice choice = launch.model().isPresent() && launch.runDirectory().isEmpty()
+                ? directories.choose(config, launch.stage(), Optional.empty(), false)
+                : choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.create(tracking.uri())) {
+        try (RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
+            Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
+                    .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
@@ -120,8 +146,17 @@ public final class StageLauncher {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
-                    return stage.run(new StageContext(config, settings, run, storage, choice.directory(), work,
-                            launch.initDate(), clock, launch.progress()));
+                    StageResult stageResult = stage.run(new StageContext(config, settings, run, storage, choice.directory(), work,
+                            launch.initDate(), clock, launch.progress(), new StageModels(models, artifacts, forecastModel)));
+                    run.setTags(Map.of(NOTE_TAG, note(launch.stage(), stageResult)));
+                    // the report reads the run back from the store, as `cropcast runs report` does
+                    Optional<Location> report = new RunReports(storage, artifacts).afterStage(store, run, choice.directory());
+                    if (report.isEmpty()) {
+                        return stageResult;
+                    }
+                    List<String> lines = new ArrayList<>(stageResult.summaryLines());
+                    lines.add("report: " + report.get());
+                    return new StageResult(lines);
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {
@@ -131,6 +166,16 @@ public final class StageLauncher {
             directories.release(choice);
             throw e;
         }
+    }
+
+    /** MLflow's run description (shown on the run page). */
+    public static final String NOTE_TAG = "mlflow.note.content";
+
+    /** The stage's summary as the run's Markdown description: a heading and the summary lines (tables kept aligned). */
+    static String note(String stage, StageResult result) {
+        StringBuilder text = new StringBuilder("### cropcast " + stage + "\n\n```\n");
+        result.summaryLines().forEach(line -> text.append(line).append('\n'));
+        return org.cropcast.tracking.TrackingLimits.truncateTagValue(text.append("```\n").toString());
     }
 
     /**

@@ -83,6 +83,8 @@ public final class SweepLauncher {
     public static final String TAG_BEST_RUN = "cropcast.sweep.best_run_id";
     public static final String TAG_BEST = "cropcast.sweep.best";
     public static final String TAG_RESULT = "cropcast.sweep.result";
+    /** What a child's one-line error starts with on its standard error. */
+    private static final String ERROR_PREFIX = "cropcast: ";
 
     private final StageLauncher stages;
     private final RunStoreFactory backends;
@@ -274,6 +276,9 @@ public final class SweepLauncher {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+        if (processes.stopping) {
+            processes.awaitExit(); // the JVM is exiting: the shutdown hook ends the parent KILLED, nothing else may end it
+        }
         return complete(store, parent, plan, tracking, children);
     }
 
@@ -420,7 +425,8 @@ public final class SweepLauncher {
         try {
             List<String> lines = Files.readAllLines(file, UTF_8);
             Collections.reverse(lines);
-            return lines.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+            return lines.stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                    .map(l -> l.startsWith(ERROR_PREFIX) ? l.substring(ERROR_PREFIX.length()) : l);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -442,6 +448,18 @@ public final class SweepLauncher {
 
         void ended(Process process) {
             live.remove(process);
+        }
+
+        /** Blocks the sweep's own thread while a signal's shutdown hook ends the sweep (the JVM halts after it). */
+        void awaitExit() {
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CropcastException(AppErrorCode.INTERRUPTED, "sweep stopped by a signal", e);
+                }
+            }
         }
 
         /** SIGTERM to every child (each ends its run KILLED), a grace period, SIGKILL, then the parent KILLED. */
@@ -496,11 +514,11 @@ public final class SweepLauncher {
         parent.setTags(tags);
         Outcome outcome = new Outcome(parent.runId(), plan.directory(), tracking, plan.metric(), children, ranking, best, List.of());
         if (failed > 0) {
+            Child first = children.stream().filter(c -> !c.finished()).findFirst().orElseThrow();
             CropcastException failure = new CropcastException(AppErrorCode.SWEEP_CHILDREN_FAILED, failed + " of " + children.size()
-                    + " sweep children did not finish (" + String.join("; ", children.stream().filter(c -> !c.finished())
-                            .map(c -> c.combination().label(children.size()) + " " + c.combination().describe() + ": " + c.error())
-                            .limit(3).toList()) + (failed > 3 ? "; ..." : "") + "); rerun them with 'cropcast sweep hindcast --config "
-                    + plan.config() + " --resume " + parent.runId() + "'");
+                    + " sweep children did not finish; rerun them with 'cropcast sweep hindcast --config " + plan.config() + " --resume "
+                    + parent.runId() + "'; first: " + first.combination().label(children.size()) + " " + first.combination().describe()
+                    + ": " + first.error());
             parent.fail(failure);
             throw new SweepFailedException(failure, outcome);
         }

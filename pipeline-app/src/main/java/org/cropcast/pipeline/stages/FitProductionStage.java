@@ -9,6 +9,8 @@ import org.cropcast.pipeline.model.FoldFitter;
 import org.cropcast.pipeline.model.NationalWeights;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.pipeline.model.Skill;
+import org.cropcast.tracking.DatasetInput;
+import org.cropcast.tracking.Metric;
 
 /**
  * Fits the model on every year of the window and saves it as {@code model/model.json} in the run
@@ -54,20 +56,26 @@ public final class FitProductionStage implements Stage {
                     inSample.add(predicted, data.panel().target()[cell]);
                 }
             }
-            context.run().logMetrics(new StageMetrics(context.clock())
+            List<Metric> metrics = new StageMetrics(context.clock())
                     .skill("fit.in_sample.regions", inSample.skill(), 0)
                     .add("fit.training_rows", fitted.trainingRows(), 0)
                     .add("fit.regions", data.regions().length, 0)
                     .add("fit.training_years", years.length, 0)
-                    .list());
+                    .list();
+            context.run().logMetrics(metrics);
             context.run().setTags(Map.of("model.format_version", Integer.toString(ProductionModel.VERSION),
                     "model.config_hash", model.configHash()));
+            List<DatasetInput> datasets = StageDatasets.of(context, inputs, data, "training");
+            context.models().store().logInputs(context.run().runId(), datasets, List.of());
+            ProductionModelLogger.Logged logged = ProductionModelLogger.log(context, model, metrics, datasets.get(0).dataset());
             return new StageResult(List.of(
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
                             + (settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
-                    "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH)));
+                    "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH),
+                    "logged model " + logged.model().uri() + " (" + logged.model().status() + "), registered as "
+                            + logged.version().uri()));
         }
     }
 }

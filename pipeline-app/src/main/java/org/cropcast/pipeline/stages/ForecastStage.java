@@ -18,6 +18,7 @@ import org.cropcast.pipeline.model.Skill;
 import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.LoggedModel;
 
 /**
  * The forecast for one init date: the production model of the run directory applied to the
@@ -26,7 +27,8 @@ import org.cropcast.tracking.CropcastException;
  * m + 1}); a wide feature (no period) always is. An unobservable or missing feature contributes
  * its training mean (z = 0), so an early init date falls back towards the trend.
  *
- * <p>Writes {@code forecasts/<init_date>/forecast.parquet}; metrics use step = init date as the
+ * <p>Writes {@code forecasts/<init_date>/forecast.parquet} (with a {@code ref_<name>_<issue>} column per
+ * reference issue: its estimate for the target year, by region and nationally); metrics use step = init date as the
  * integer yyyymmdd (e.g. 20240801), so every init date of one forecast run is a point of the same
  * metric history.
  */
@@ -49,18 +51,34 @@ public final class ForecastStage implements Stage {
         return !initDate.isBefore(LocalDate.of(year, period, 1).plusMonths(1));
     }
 
+    /** The production model of a logged model: its MLmodel must have the cropcast flavor. */
+    private static ProductionModel fromRegistry(StageContext context, LoggedModel logged) {
+        MlflowModelFiles.requireCropcastFlavor(context.models().artifacts(), logged);
+        try (java.io.InputStream in = MlflowModelFiles.open(context.models().artifacts(), logged, MlflowModelFiles.MODEL_FILE)) {
+            return ModelFiles.read(in, logged.uri());
+        } catch (java.io.IOException e) {
+            throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, logged.uri() + ": cannot read "
+                    + MlflowModelFiles.MODEL_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public StageResult run(StageContext context) {
         LocalDate initDate = context.initDate().orElseThrow(() -> new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
                 "forecast: an init date is required (--init-date YYYY-MM-DD)"));
         PipelineConfig config = context.config();
-        ProductionModel saved = ModelFiles.read(context.storage(), context.runDirectory());
+        String modelLabel = context.models().forecastModel().map(LoggedModel::uri)
+                .orElseGet(() -> context.runDirectory().resolve(ModelFiles.MODEL_PATH).toString());
+        ProductionModel saved = context.models().forecastModel().map(logged -> fromRegistry(context, logged))
+                .orElseGet(() -> ModelFiles.read(context.storage(), context.runDirectory()));
         FittedModel model = saved.toFitted();
         try (StageInputs inputs = new StageInputs(context)) {
             StageData data = StageData.load(context, inputs);
+            context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
+                    context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             Panel panel = data.panel();
             if (!model.featureNames().isEmpty() && !model.featureNames().equals(panel.featureNames())) {
-                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, context.runDirectory().resolve(ModelFiles.MODEL_PATH)
+                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, modelLabel
                         + ": the model's features " + model.featureNames() + " do not match the configured features "
                         + panel.featureNames());
             }
@@ -131,6 +149,20 @@ public final class ForecastStage implements Stage {
             int cWeight = schema.real("weight");
             int cObservable = schema.integer("features_observable");
             int cTotal = schema.integer("features_total");
+            // the reference issues of the target year, beside the forecast (NaN where a reference has no estimate)
+            List<org.cropcast.pipeline.data.ReferenceTable> references = data.references(config, inputs);
+            List<double[][]> referenceValues = new ArrayList<>();
+            List<Integer> cReferences = new ArrayList<>();
+            for (org.cropcast.pipeline.data.ReferenceTable reference : references) {
+                double[][] values = new double[reference.issues().size()][n];
+                for (int k = 0; k < values.length; k++) {
+                    cReferences.add(schema.real(Names.column("ref_" + reference.name() + "_" + reference.issues().get(k))));
+                    for (int i = 0; i < n; i++) {
+                        values[k][i] = panel.containsYear(year) ? reference.values()[k][panel.cell(regions[i], year)] : Double.NaN;
+                    }
+                }
+                referenceValues.add(values);
+            }
             String dateText = initDate.toString();
             String relative = "forecasts/" + dateText + "/forecast.parquet";
             context.progress().start("forecast " + dateText, 1);
@@ -150,6 +182,12 @@ public final class ForecastStage implements Stage {
                             row.doubles[cPredicted] = predicted[i];
                             row.doubles[cObserved] = observed[i];
                             row.doubles[cWeight] = weights.weight(regions[i], year);
+                            int c = 0;
+                            for (double[][] values : referenceValues) {
+                                for (double[] issue : values) {
+                                    row.doubles[cReferences.get(c++)] = issue[i];
+                                }
+                            }
                             table.write();
                         }
                         row.strings[cLevel] = "national";
@@ -159,6 +197,13 @@ public final class ForecastStage implements Stage {
                         row.doubles[cAnomaly] = nationalPredictedRow - nationalTrendRow;
                         row.doubles[cObserved] = nationalObserved;
                         row.doubles[cWeight] = Double.NaN;
+                        int c = 0;
+                        for (double[][] values : referenceValues) {
+                            for (double[] issue : values) {
+                                // nationally over the regions where the reference has an estimate
+                                row.doubles[cReferences.get(c++)] = weights.aggregate(regions, year, issue, issue);
+                            }
+                        }
                         table.write();
                     }
                 });

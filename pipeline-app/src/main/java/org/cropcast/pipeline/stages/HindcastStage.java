@@ -30,7 +30,9 @@ import org.cropcast.tracking.Location;
  * <p>Writes into the run directory (and logs as artifacts under the same paths):
  * {@code datasets/fit.parquet}, {@code datasets/pred.parquet}, {@code datasets/{spec}/<file>},
  * {@code reports/folds/{test_year}/detrend.png} (also through the fold report logger as each is
- * saved), {@code reports/hindcast_summary.png} and {@code reports/skill_table.csv}.
+ * saved), {@code reports/hindcast_summary.png}, {@code reports/skill_table.csv} and
+ * {@code reports/coefficients.csv} (each fold's standardised anomaly coefficients). After the stage,
+ * the launcher renders {@code report/hindcast.html} from the run's metrics and these files.
  */
 public final class HindcastStage implements Stage {
     /** The summary scatter shows at most this many region-years. */
@@ -47,6 +49,8 @@ public final class HindcastStage implements Stage {
         try (StageInputs inputs = new StageInputs(context); PlotQueue plots = new PlotQueue()) {
             plots.warmUp();
             StageData data = StageData.load(context, inputs);
+            context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
+                    context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             List<ReferenceTable> references = data.references(config, inputs);
             Run run = new Run(context, data, references, context.settings().unit());
             run.plots = plots;
@@ -88,6 +92,8 @@ public final class HindcastStage implements Stage {
         final HindcastSkill skill;
         PlotQueue plots;
 
+        /** reports/coefficients.csv: fold, feature, standardised coefficient. */
+        final StringBuilder coefficients = new StringBuilder("fold,feature,standardised_coefficient\n");
         Run(StageContext context, StageData data, List<ReferenceTable> references, String unit) {
             this.context = context;
             this.data = data;
@@ -158,6 +164,7 @@ public final class HindcastStage implements Stage {
                                     skill.add(prediction, regions);
                                     writePredRows(prediction, predTable, pred);
                                     context.run().logMetrics(foldMetrics(prediction, model).list());
+                                    addCoefficients(fold, model);
                                     submitFoldPlot(fold, model, prediction, top);
                                     context.progress().step("fold " + fold.key());
                                 }
@@ -256,6 +263,14 @@ public final class HindcastStage implements Stage {
             return metrics.add("fold.train_rows", model.trainingRows(), year);
         }
 
+        /** The fold's standardised anomaly coefficients, as rows of reports/coefficients.csv. */
+        void addCoefficients(StageSettings.Fold fold, FittedModel model) {
+            for (int f = 0; f < model.beta().length; f++) {
+                coefficients.append(fold.key()).append(',').append(SkillTable.csvText(model.featureNames().get(f))).append(',')
+                        .append(model.beta()[f]).append('\n');
+            }
+        }
+
         /**
          * Draws reports/folds/{test_year}/detrend.png in the background, then copies and logs it: the
          * largest producers, or without production or area the regions the fold got most wrong.
@@ -292,6 +307,7 @@ public final class HindcastStage implements Stage {
             context.run().setTags(java.util.Map.of("hindcast.national_weighting", weighting,
                     "hindcast.cv_scheme", settings.cvScheme().configName()));
             outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
+            outputs.write("reports/coefficients.csv", out -> out.write(coefficients.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             writeSummaryPlot(weighting);
         }
 

@@ -47,12 +47,7 @@ final class ModelFiles {
                     location + ": no production model in the run directory; run fit-production with this run directory first");
         }
         try (InputStream in = storage.newInputStream(location)) {
-            ProductionModel model = JSON.readValue(in, ProductionModel.class);
-            if (!ProductionModel.FORMAT.equals(model.format()) || model.version() != ProductionModel.VERSION) {
-                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, location + ": format " + model.format()
-                        + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version " + ProductionModel.VERSION);
-            }
-            return model;
+            return read(in, location.toString());
         } catch (IOException e) {
             throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,
                     location + ": not a readable model: " + e.getMessage().lines().findFirst().orElse(""), e);
@@ -64,9 +59,24 @@ final class ModelFiles {
         }
     }
 
+    /** Reads a production model from a stream; {@code label} names it in messages (a path or a models:/ URI). */
+    static ProductionModel read(InputStream in, String label) {
+        try {
+            ProductionModel model = JSON.readValue(in, ProductionModel.class);
+            if (!ProductionModel.FORMAT.equals(model.format()) || model.version() != ProductionModel.VERSION) {
+                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, label + ": format " + model.format()
+                        + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version " + ProductionModel.VERSION);
+            }
+            return model;
+        } catch (IOException e) {
+            throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,
+                    label + ": not a readable model: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
     /**
      * SHA-256 of the configuration as canonical JSON, without the keys that say where things are
-     * rather than what is fitted ({@code data_root}, {@code mlflow_tracking_uri}).
+     * rather than what is fitted ({@code data_root}, {@code mlflow_tracking_uri}, {@code model_name}).
      */
     static String configHash(PipelineConfig config) {
         try {
@@ -74,6 +84,7 @@ final class ModelFiles {
             Map<String, Object> tree = JSON.convertValue(config, Map.class);
             tree.remove("data_root");
             tree.remove("mlflow_tracking_uri");
+            tree.remove("model_name");
             byte[] canonical = JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree)
                     .getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));

@@ -21,6 +21,7 @@ import org.cropcast.tracking.Storage;
  * @param workDirectory a local scratch directory for files before they are uploaded (removed afterwards)
  * @param initDate the forecast's init date (forecast stage only)
  * @param clock the process's clock: metric timestamps
+ * @param models the model store, model files and the forecast's registry model (see {@link StageModels})
  */
 public record StageContext(
         PipelineConfig config,
@@ -31,7 +32,8 @@ public record StageContext(
         Path workDirectory,
         Optional<LocalDate> initDate,
         Clock clock,
-        ProgressListener progress) {
+        ProgressListener progress,
+        StageModels models) {
     public StageContext {
         requireNonNull(config, "config is null");
         requireNonNull(settings, "settings is null");
@@ -42,6 +44,7 @@ public record StageContext(
         requireNonNull(initDate, "initDate is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(progress, "progress is null");
+        requireNonNull(models, "models is null");
     }
 
     /** Where relative input paths resolve (local or s3://). */

@@ -23,12 +23,15 @@ import org.cropcast.pipeline.yaml.JacksonYamlDocumentWriter;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.MemoryModelStoreFactory;
 import org.cropcast.tracking.MemoryRunStoreFactory;
 import org.cropcast.tracking.MemoryStorage;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingModelStoreFactory;
 import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
 
@@ -36,6 +39,8 @@ import org.cropcast.tracking.SwitchingStorage;
  * The composition root: what the command line uses, by scheme, in one place. It binds core's and
  * the app's classes only; each adapter's module adds its own entries to the same by-scheme maps.
  * <ul>
+ *   <li>model stores (logged models, registry, run inputs/outputs) by tracking-URI scheme (core's
+ *       {@link SwitchingModelStoreFactory} over a {@code Map<String, ModelStoreFactory>}), beside the run stores;</li>
  *   <li>tracking backends by tracking-URI scheme (core's {@link SwitchingRunStoreFactory} over a
  *       {@code Map<String, RunStoreFactory>}): {@code memory} here, {@code sqlite} from
  *       {@code SqliteTrackingModule}, {@code http}/{@code https} from {@code MlflowRestTrackingModule};</li>
@@ -68,6 +73,7 @@ public final class CropcastModule extends AbstractModule {
 
         MapBinder<String, RunStoreFactory> backends = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         backends.addBinding("memory").to(MemoryRunStoreFactory.class);
+        MapBinder.newMapBinder(binder(), String.class, ModelStoreFactory.class).addBinding("memory").to(MemoryModelStoreFactory.class);
 
         MapBinder<String, Storage> storages = MapBinder.newMapBinder(binder(), String.class, Storage.class);
         storages.addBinding(LocalStorage.SCHEME).to(LocalStorage.class);
@@ -91,6 +97,12 @@ public final class CropcastModule extends AbstractModule {
 
     @Provides
     @Singleton
+    MemoryModelStoreFactory memoryModelStoreFactory(Clock clock) {
+        return new MemoryModelStoreFactory(clock, context.random());
+    }
+
+    @Provides
+    @Singleton
     SwitchingRunStoreFactory runStores(Map<String, RunStoreFactory> byScheme) {
         return new SwitchingRunStoreFactory(byScheme);
     }
@@ -105,6 +117,18 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     ConfigLoader configLoader() {
         return new ConfigLoader(context.environment());
+    }
+
+    @Provides
+    @Singleton
+    SwitchingModelStoreFactory modelStores(Map<String, ModelStoreFactory> byScheme) {
+        return new SwitchingModelStoreFactory(byScheme);
+    }
+
+    @Provides
+    @Singleton
+    ModelStoreFactory anyModelStore(SwitchingModelStoreFactory factory) {
+        return factory;
     }
 
     @Provides

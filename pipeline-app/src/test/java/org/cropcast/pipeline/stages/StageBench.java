@@ -81,7 +81,7 @@ public final class StageBench {
         @Override
         public StageResult run(StageContext c) {
             StageContext timed = new StageContext(c.config(), c.settings(), new TimedRun(c.run(), trackingNanos), c.storage(),
-                    c.runDirectory(), c.workDirectory(), c.initDate(), c.clock(), c.progress());
+                    c.runDirectory(), c.workDirectory(), c.initDate(), c.clock(), c.progress(), c.models());
             long start = System.nanoTime();
             try {
                 return stage.run(timed);

@@ -26,7 +26,10 @@ import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.runs.TrackingTarget;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.Location;
+import org.cropcast.tracking.LoggedModel;
 import org.cropcast.tracking.MemoryStorage;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
@@ -152,6 +155,17 @@ final class StageHarness {
      */
     StageRun run(Stage stage, PipelineConfig config, Location runDirectory, Optional<LocalDate> initDate, RunStore store,
             TrackingTarget tracking) {
+        return run(stage, config, runDirectory, initDate, store, tracking, Optional.empty());
+    }
+
+    /** The model store of the tracking target, beside {@code store}. */
+    ModelStore models(RunStore store, TrackingTarget tracking) {
+        return injector.getInstance(ModelStoreFactory.class).create(tracking.uri(), store);
+    }
+
+    /** As {@link #run(Stage, PipelineConfig, Location, Optional, RunStore, TrackingTarget)}, forecasting with a logged model. */
+    StageRun run(Stage stage, PipelineConfig config, Location runDirectory, Optional<LocalDate> initDate, RunStore store,
+            TrackingTarget tracking, Optional<LoggedModel> forecastModel) {
         StageLauncher launcher = injector.getInstance(StageLauncher.class);
         ArtifactStore artifacts = injector.getInstance(ArtifactStore.class);
         RunDirectories.Choice choice = launcher.choose(stage.name(), config, Optional.of(runDirectory.toString()), false);
@@ -161,7 +175,8 @@ final class StageHarness {
                 .run(StageLauncher.runRequest(stage.name(), config, configPath, choice, List.of()), run -> {
                     runs.add(new StageRun(run.runId(), store, artifacts, Optional.empty()));
                     return stage.run(new StageContext(config, PipelineSettings.of(config), run, storage(), choice.directory(),
-                            work, initDate, injector.getInstance(Clock.class), ProgressListener.NONE));
+                            work, initDate, injector.getInstance(Clock.class), ProgressListener.NONE,
+                            new StageModels(models(store, tracking), artifacts, forecastModel)));
                 });
         StageRun finished = new StageRun(lastRun().runId(), store, artifacts, Optional.of(result));
         runs.set(runs.size() - 1, finished);

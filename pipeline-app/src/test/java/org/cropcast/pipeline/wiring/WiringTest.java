@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -23,12 +25,15 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.MemoryRunStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
+import org.cropcast.tracking.TrackingAdapters;
+import org.cropcast.tracking.TrackingContext;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.mlflow.MlflowArtifactsArtifactStore;
 import org.cropcast.tracking.mlflow.SqliteRunStore;
@@ -60,6 +65,25 @@ class WiringTest {
                 .hasMessage("tracking URI 'ftp://***@host/x' has the unknown scheme 'ftp'; known schemes: http, https, memory, sqlite "
                         + "(for example sqlite:///mlruns.db, http://localhost:5000, memory:)")
                 .extracting(e -> ((CropcastException) e).errorCode()).isEqualTo(TrackingErrorCode.UNKNOWN_SCHEME);
+    }
+
+    /**
+     * The command line's Guice wiring and core's entry point for other tools ({@code Tracking},
+     * adapters found through ServiceLoader on this class path) serve the same schemes, so a scheme
+     * added to one and not the other fails here.
+     */
+    @Test
+    void theCompositionRootAndTheEmbeddingEntryPointServeTheSameSchemes() {
+        TrackingAdapters discovered = TrackingAdapters.discover(getClass().getClassLoader());
+        assertThat(injector.getInstance(SwitchingRunStoreFactory.class).schemes()).containsExactlyElementsOf(discovered.trackingSchemes());
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, Storage>>() {})).keySet())
+                .containsExactlyInAnyOrderElementsOf(discovered.storageSchemes());
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, ArtifactStore>>() {})).keySet())
+                .containsExactlyInAnyOrderElementsOf(discovered.artifactSchemes());
+        TrackingAdapters.Components components = discovered.create(new TrackingContext(Clock.systemUTC(), new java.util.Random(1),
+                Map.of(), java.util.Optional.empty()));
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, ModelStoreFactory>>() {})).keySet())
+                .containsExactlyInAnyOrderElementsOf(components.modelStores().keySet());
     }
 
     @Test
@@ -97,7 +121,8 @@ class WiringTest {
         assertThat(injector.getInstance(DocumentWriter.class)).isInstanceOf(JacksonYamlDocumentWriter.class);
         CommandLine commandLine = Cropcast.commandLine(injector, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
         assertThat((Object) commandLine.getCommand()).isInstanceOf(CropcastCommand.class);
-        assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "demo", "sweep");
+        assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "models", "demo", "sweep");
+        assertThat(commandLine.getSubcommands().get("models").getSubcommands()).containsOnlyKeys("list", "show", "promote");
         assertThat(commandLine.getSubcommands().get("run").getSubcommands()).containsOnlyKeys("hindcast", "fit-production", "forecast");
         assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare", "sync");
     }

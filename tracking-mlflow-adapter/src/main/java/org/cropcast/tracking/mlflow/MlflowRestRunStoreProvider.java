@@ -1,7 +1,10 @@
 package org.cropcast.tracking.mlflow;
 
+import java.util.Optional;
 import java.util.Set;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.RunStoreProvider;
@@ -38,6 +41,22 @@ public final class MlflowRestRunStoreProvider implements RunStoreProvider {
                 return new MlflowRestRunStoreFactory(connections(context)).create(trackingUri);
             }
         };
+    }
+
+    /** The tracking server's logged models and registry; connections made (settings read) on first use. */
+    @Override
+    public Optional<ModelStoreFactory> modelStores(TrackingContext context) {
+        return Optional.of(new ModelStoreFactory() {
+            @Override
+            public Set<String> schemes() {
+                return MlflowRestRunStoreProvider.this.schemes();
+            }
+
+            @Override
+            public ModelStore create(String trackingUri, RunStore runs) {
+                return new MlflowRestModelStoreFactory(connections(context)).create(trackingUri, runs);
+            }
+        });
     }
 
     /** The one set of connections of a context, shared with {@link MlflowArtifactsArtifactStoreProvider}. */

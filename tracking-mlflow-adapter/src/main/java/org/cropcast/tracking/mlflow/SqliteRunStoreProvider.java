@@ -1,6 +1,8 @@
 package org.cropcast.tracking.mlflow;
 
+import java.util.Optional;
 import java.util.Set;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.RunStoreProvider;
 import org.cropcast.tracking.TrackingContext;
@@ -21,5 +23,10 @@ public final class SqliteRunStoreProvider implements RunStoreProvider {
     public RunStoreFactory create(TrackingContext context) {
         return new SqliteRunStoreFactory(context.artifactRoot(), SqliteRunStoreFactory.DEFAULT_LOCK_TIMEOUT, context.clock(),
                 context.random());
+    }
+
+    @Override
+    public Optional<ModelStoreFactory> modelStores(TrackingContext context) {
+        return Optional.of(new SqliteModelStoreFactory(context.clock(), context.random()));
     }
 }

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.cropcast.storage.s3.S3MockServer;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.DatasetInput;
 import org.cropcast.tracking.EmbeddedRun;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.LoggedModelStatus;
+import org.cropcast.tracking.ModelStore;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.Tracking;
@@ -141,6 +145,42 @@ class TrackingEntryPointTest {
         Map<String, String> env = new HashMap<>(s3.environment());
         String out = MlflowPython.runScript(READ_RUN, List.of(uri, id.value()), env, PYTHON_TIMEOUT).requireSuccess().stdout();
         assertThat(out).contains("status FINISHED", "artifact model/model.txt 7");
+    }
+
+    @Test
+    void datasetsAndModelsThroughTheEntryPointAreReadByPythonMlflow() throws Exception {
+        String uri = "sqlite:///" + dir.resolve("models.db").toAbsolutePath();
+        RunId id;
+        String modelId;
+        try (Tracking tracking = Tracking.builder(uri).environment(Map.of()).endRunsOnShutdown(false).open();
+                EmbeddedRun run = tracking.startRun("embedded-models", "train")) {
+            id = run.runId();
+            run.logInputs(List.of(DatasetInput.withContext(ModelLineageScenario.TARGET, "training")));
+            LoggedModel model = run.createLoggedModel("yield-model");
+            modelId = model.modelId().value();
+            ModelStore models = tracking.modelStore();
+            models.finalizeLoggedModel(model.modelId(), LoggedModelStatus.READY);
+            models.createRegisteredModel("yield");
+            models.createModelVersion("yield", model.modelId());
+            run.finish();
+        }
+        String script = """
+                import sys
+                from mlflow import MlflowClient
+                client = MlflowClient(tracking_uri=sys.argv[1])
+                run = client.get_run(sys.argv[2])
+                for d in run.inputs.dataset_inputs:
+                    print("dataset", d.dataset.name, d.dataset.digest, [t.value for t in d.tags])
+                for o in run.outputs.model_outputs: print("output", o.model_id)
+                m = client.get_logged_model(sys.argv[3])
+                print("model", m.name, m.status, m.source_run_id)
+                v = client.get_model_version("yield", "1")
+                print("version", v.version, v.source)
+                """;
+        String out = MlflowPython.runScript(script, List.of(uri, id.value(), modelId), Map.of(), PYTHON_TIMEOUT)
+                .requireSuccess().stdout();
+        assertThat(out).contains("dataset target " + ModelLineageScenario.TARGET.digest() + " ['training']", "output " + modelId,
+                "model yield-model READY " + id.value(), "version 1 models:/" + modelId);
     }
 
     private void logTheEverydayCalls(EmbeddedRun run) throws Exception {
