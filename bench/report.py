@@ -719,7 +719,7 @@ def main():
     parser.add_argument("--img", required=True)
     parser.add_argument("--json", help="also write the goals' figures here (docs/benchmarks.json)")
     args = parser.parse_args()
-    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed"]
+    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync"]
     Report(args).write()
 
 

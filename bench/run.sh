@@ -15,6 +15,7 @@
 #   embed      bench/embed/run.sh             (core's embedding entry point vs SqliteRunStore called directly)
 #   s3         bench/s3/run.sh                (S3-to-S3 logging: server-side copy vs staging)
 #   pipeline   bench/pipeline/run.sh          (stage timings, 5,000 regions x 40 years x 24 features)
+#   sync       bench/sync/run.sh              (runs sync vs mlflow-export-import, same experiment, same server)
 # Sub-benchmarks get CROPCAST_BENCH_MODE=quick|full in their environment.
 #
 # Needs JDK 17, Maven, and the pinned Python MLflow venv (~/.cache/cropcast/mlflow-<version>, installed
@@ -37,7 +38,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed"
+all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed sync"
 parts="${only//,/ }"
 parts="${parts:-$all_parts}"
 for p in $parts; do
@@ -167,6 +168,8 @@ if [[ "$mode" == quick ]]; then
   sub pipeline 1800 bench/pipeline/run.sh
   sub_env=(CROPCAST_BENCH_MODE=quick)
   sub embed 900 bench/embed/run.sh
+  sub_env=(NO_BUILD=1 RUNS=20 POINTS=1000 BENCH_JSONL="$results/sync.jsonl")
+  sub sync 1800 bench/sync/run.sh
 else
   sub_env=(CROPCAST_BENCH_MODE=full)
   sub sqlite 2400 bench/sqlite/run.sh --print
@@ -177,6 +180,8 @@ else
   sub pipeline 3000 bench/pipeline/run.sh
   sub_env=(CROPCAST_BENCH_MODE=full)
   sub embed 1800 bench/embed/run.sh
+  sub_env=(NO_BUILD=1 RUNS=40 POINTS=2000 BENCH_JSONL="$results/sync.jsonl")
+  sub sync 3600 bench/sync/run.sh
 fi
 
 cat /proc/loadavg > "$results/loadavg.end"

@@ -33,7 +33,16 @@ public final class Cropcast {
      * composition root (for example a test stage registered under a stage's name).
      */
     public static CommandLine commandLine(ProcessContext context, Module... overrides) {
-        return commandLine(injector(context, overrides), context.out(), context.err(), context.terminal());
+        Injector injector;
+        try {
+            injector = injector(context, overrides);
+        } catch (RuntimeException e) {
+            // an adapter refused the environment while the composition root was built (for example
+            // MLFLOW_HTTP_REQUEST_MAX_RETRIES=-1): one line naming the variable, whatever the command
+            org.cropcast.tracking.CropcastException cause = cropcastCause(e).orElseThrow(() -> e);
+            return configured(new CommandLine(new StartupFailure(cause)), context.out(), context.err(), context.terminal());
+        }
+        return commandLine(injector, context.out(), context.err(), context.terminal());
     }
 
     /** A command line over an existing injector (several commands sharing one process's state, as in tests). */
@@ -46,6 +55,10 @@ public final class Cropcast {
             // credentials in AWS_ENDPOINT_URL_S3): report it like any other error, in one line
             commandLine = new CommandLine(new StartupFailure(cropcastCause(e).orElseThrow(() -> e)));
         }
+        return configured(commandLine, out, err, terminal);
+    }
+
+    private static CommandLine configured(CommandLine commandLine, PrintWriter out, PrintWriter err, boolean terminal) {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

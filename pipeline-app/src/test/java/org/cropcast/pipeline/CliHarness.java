@@ -43,19 +43,35 @@ public final class CliHarness {
     }
 
     private final Injector injector;
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private final Module[] overrides;
 
     public CliHarness(Map<String, String> environment, Module... overrides) {
         this(environment, Clock.systemUTC(), overrides);
     }
 
     public CliHarness(Map<String, String> environment, Clock clock, Module... overrides) {
-        this(Cropcast.injector(ProcessContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
-                overrides));
+        Injector built = null;
+        try {
+            built = Cropcast.injector(ProcessContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), environment, clock),
+                    overrides);
+        } catch (org.cropcast.tracking.CropcastException refused) {
+            // the environment is refused while the composition root is built: each command then
+            // goes through the production path that reports it (Cropcast.commandLine(ProcessContext))
+        }
+        this.injector = built;
+        this.environment = environment;
+        this.clock = clock;
+        this.overrides = overrides;
     }
 
     /** Drives the command line of an injector built elsewhere (a test's own wiring). */
     public CliHarness(Injector injector) {
         this.injector = injector;
+        this.environment = Map.of();
+        this.clock = Clock.systemUTC();
+        this.overrides = new Module[0];
     }
 
     public Injector injector() {
@@ -74,7 +90,9 @@ public final class CliHarness {
     public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cropcast.commandLine(injector, new PrintWriter(out, true), new PrintWriter(err, true), false).execute(args);
+        int code = (injector == null
+                ? Cropcast.commandLine(ProcessContext.of(new PrintWriter(out, true), new PrintWriter(err, true), environment, clock), overrides)
+                : Cropcast.commandLine(injector, new PrintWriter(out, true), new PrintWriter(err, true), false)).execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 }

@@ -72,7 +72,8 @@ public record Location(String scheme, String bucket, String key) {
         if (bucket.isEmpty()) {
             throw invalid(text, "the bucket is empty");
         }
-        if (bucket.contains("@")) {
+        if (bucket.contains("@") || bucket.contains(":")) {
+            // 'user:password' in the authority, however malformed: never quote a part of it
             throw invalid(Redactor.redact(text), "credentials do not belong in a location; use the SDK's credential chain");
         }
         if (!BUCKET.matcher(bucket).matches()) {

@@ -438,6 +438,25 @@ public abstract class AbstractRunStoreContractTest {
     }
 
     @Test
+    public void allMetricHistoriesAtOnceEqualEachKeysHistory() {
+        RunId id = newRun(newExperiment()).runId();
+        store.logBatch(id, List.of(
+                new Metric("h", 3.0, T0 + 10, 2),
+                new Metric("h", 1.0, T0 + 30, 0),
+                new Metric("a", Double.NaN, T0 + 1, 0),
+                new Metric("a", Double.POSITIVE_INFINITY, T0 + 2, 1),
+                new Metric("z/deep", -1.0, T0, -4)), List.of(), List.of());
+        var histories = store.getMetricHistories(id);
+        assertThat(histories.keySet()).containsExactly("a", "h", "z/deep");
+        for (String key : histories.keySet()) {
+            assertThat(histories.get(key)).as(key).isEqualTo(store.getMetricHistory(id, key));
+        }
+        assertThat(store.getMetricHistories(newRun(newExperiment()).runId())).isEmpty();
+        RunId missing = RunId.of("0123456789abcdef0123456789abcdef");
+        assertFails(() -> store.getMetricHistories(missing), TrackingErrorCode.RUN_NOT_FOUND, missing.value());
+    }
+
+    @Test
     public void largeBatchesAreAcceptedWhole() {
         RunId id = newRun(newExperiment()).runId();
         List<Metric> metrics = IntStream.range(0, 2_500).mapToObj(i -> new Metric("series", i, T0 + i, i)).toList();

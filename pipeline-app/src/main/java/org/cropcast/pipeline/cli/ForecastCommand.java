@@ -105,12 +105,21 @@ public final class ForecastCommand extends StageCommand {
     public static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
         @Override
         public LocalDate convert(String value) {
+            LocalDate date;
             try {
-                return LocalDate.parse(value);
+                date = LocalDate.parse(value);
             } catch (DateTimeParseException e) {
                 throw new CommandLine.TypeConversionException("'" + org.cropcast.tracking.Redactor.truncateForMessage(value)
                         + "' is not a date (expected YYYY-MM-DD, for example 2024-07-01)");
             }
+            if (date.isBefore(EARLIEST) || date.isAfter(LATEST)) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is outside the supported range " + EARLIEST + " to " + LATEST);
+            }
+            return date;
         }
+
+        /** Init dates a crop forecast can have: weather records start in the 1900s; beyond 2200 is a typo. */
+        static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+        static final LocalDate LATEST = LocalDate.of(2200, 12, 31);
     }
 }

@@ -1,6 +1,9 @@
 package org.cropcast.pipeline.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Clock;
@@ -18,14 +21,43 @@ import org.cropcast.tracking.Metric;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.RunTags;
+import org.cropcast.tracking.TerminalText;
 
 /** How runs look on the terminal and in {@code --json}. */
 final class RunFormats {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+    /**
+     * JSON escapes C0 controls anyway; these escapes add every other character a terminal would
+     * interpret ({@link TerminalText#isInterpreted}: DEL, C1 controls such as the CSI U+009B, bidi
+     * overrides, line separators) as {@code \}{@code uXXXX}, so that {@code --json} printed to a
+     * terminal is as inert as the text output, and a JSON reader still gets the original string.
+     */
+    private static final CharacterEscapes TERMINAL_SAFE = new CharacterEscapes() {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+            return TerminalText.isInterpreted(c) && Character.getType(c) != Character.SURROGATE
+                    ? new SerializedString(String.format("\\u%04X", c)) : null;
+        }
+    };
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
+
+    static {
+        JSON.getFactory().setCharacterEscapes(TERMINAL_SAFE);
+    }
 
     private RunFormats() {}
 

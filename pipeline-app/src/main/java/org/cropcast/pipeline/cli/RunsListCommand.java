@@ -88,8 +88,8 @@ public final class RunsListCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             if (runs.isEmpty()) {
-                out.println("No runs in " + session.target().display()
-                        + (experiment == null ? "" : " for experiment '" + experiment + "'")
+                out.println("No runs in " + org.cropcast.tracking.TerminalText.visible(session.target().display())
+                        + (experiment == null ? "" : " for experiment '" + org.cropcast.tracking.TerminalText.visible(experiment) + "'")
                         + (status == null ? "" : " with status " + status)
                         + (parsed.isEmpty() ? "" : " matching the filter") + ".");
                 out.flush();

@@ -61,6 +61,10 @@ public final class RunsSyncCommand implements Callable<Integer> {
             description = "A RUNNING run whose heartbeat is older than this is stale (default: ${DEFAULT-VALUE}).")
     Duration staleAfter;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "Sync N runs at once, a child always after its parent (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
@@ -79,10 +83,11 @@ public final class RunsSyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<RunId> ids = runs.stream().map(RunId::of).toList();
-        SyncRequest request = new SyncRequest(experiments, ids, dryRun, finalizeStale, staleAfter);
+        SyncRequest request = new SyncRequest(experiments, ids, dryRun, finalizeStale, staleAfter, parallel);
         PrintWriter err = spec.commandLine().getErr();
+        boolean quiet = spec.root().userObject() instanceof CropcastCommand root && root.quiet;
         SyncReport report = sync.sync(Optional.ofNullable(from), Optional.ofNullable(config), to, request,
-                SyncProgress.choose(context, err, noProgress || json));
+                SyncProgress.choose(context, err, noProgress || json || quiet));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(RunFormats.toJson(json(report)));

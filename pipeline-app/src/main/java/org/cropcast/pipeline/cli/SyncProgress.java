@@ -13,7 +13,8 @@ import org.cropcast.tracking.sync.SyncListener;
 /**
  * Progress of {@code runs sync} on the error writer: on a terminal a bar over the runs whose
  * message counts the metric points and bytes copied so far (the run being synced, then totals);
- * otherwise one plain line per run; nothing with {@code --no-progress}.
+ * otherwise one plain line per run; nothing with {@code --no-progress}. Thread-safe (runs are synced
+ * several at once).
  */
 final class SyncProgress {
     private SyncProgress() {}
@@ -50,14 +51,14 @@ final class SyncProgress {
         }
 
         @Override
-        public void planned(int runs) {
+        public synchronized void planned(int runs) {
             total = runs;
             err.println("sync: " + runs + " run" + (runs == 1 ? "" : "s"));
             err.flush();
         }
 
         @Override
-        public void runFinished(RunSyncResult r) {
+        public synchronized void runFinished(RunSyncResult r) {
             done++;
             err.println("sync: [" + done + "/" + total + "] " + r.runName() + " (" + r.sourceRunId() + "): "
                     + r.outcome().name().toLowerCase(Locale.ROOT) + ", " + String.format(Locale.ROOT, "%,d", r.metricPoints())
@@ -81,31 +82,31 @@ final class SyncProgress {
         }
 
         @Override
-        public void planned(int runs) {
+        public synchronized void planned(int runs) {
             bar = new ProgressBarBuilder().setTaskName("sync").setInitialMax(runs).setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(200).setConsumer(new Progress.WriterConsumer(err)).build();
         }
 
         @Override
-        public void runStarted(int index, Run source) {
+        public synchronized void runStarted(int index, Run source) {
             run = source.info().runName();
             message();
         }
 
         @Override
-        public void metricPoints(long count) {
+        public synchronized void metricPoints(long count) {
             points += count;
             message();
         }
 
         @Override
-        public void bytes(long count) {
+        public synchronized void bytes(long count) {
             bytes += count;
             message();
         }
 
         @Override
-        public void runFinished(RunSyncResult result) {
+        public synchronized void runFinished(RunSyncResult result) {
             bar.step();
             if (bar.getCurrent() == bar.getMax()) {
                 bar.close();

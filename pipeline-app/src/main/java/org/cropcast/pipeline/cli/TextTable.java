@@ -3,6 +3,7 @@ package org.cropcast.pipeline.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.cropcast.tracking.TerminalText;
 
 /** A plain aligned text table: a header row, rows, columns padded to their widest cell, two spaces apart. */
 final class TextTable {
@@ -73,12 +74,12 @@ final class TextTable {
         out.println(line.toString().stripTrailing());
     }
 
-    /** One line, at most {@link #MAX_CELL} characters. */
+    /** One line, at most {@link #MAX_CELL} characters, every control, bidi or line-break character shown escaped ({@link TerminalText}). */
     static String cell(String value) {
         if (value == null) {
             return "";
         }
-        String oneLine = value.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+        String oneLine = TerminalText.visible(value);
         return oneLine.length() <= MAX_CELL ? oneLine : oneLine.substring(0, MAX_CELL - 3) + "...";
     }
 }

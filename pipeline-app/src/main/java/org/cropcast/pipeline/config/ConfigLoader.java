@@ -110,11 +110,11 @@ public final class ConfigLoader {
             if (Files.isDirectory(file)) {
                 throw error(AppErrorCode.CONFIG_UNREADABLE, source + ": cannot read the configuration: it is a directory");
             }
-            if (Files.exists(file) && Files.size(file) > MAX_CONFIG_BYTES) {
-                throw error(AppErrorCode.CONFIG_UNREADABLE, source + ": cannot read the configuration: it is larger than "
-                        + MAX_CONFIG_BYTES / 1024 + " KiB");
+            // the limit counts the bytes read, not the size the file reports (a device such as /dev/zero reports 0)
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = org.cropcast.tracking.BoundedReads.readAtMost(in, (int) MAX_CONFIG_BYTES, () -> error(AppErrorCode.CONFIG_UNREADABLE,
+                        source + ": cannot read the configuration: it is larger than " + MAX_CONFIG_BYTES / 1024 + " KiB"));
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new CropcastException(AppErrorCode.CONFIG_NOT_FOUND, source + ": configuration file not found", e);
         } catch (AccessDeniedException e) {
@@ -288,17 +288,14 @@ public final class ConfigLoader {
         }
     }
 
-    /** Text values with control characters (NUL, newlines, escapes) never reach a path, a tag or a terminal. */
+    /** Text values with control characters (NUL, newlines, escapes, C1 controls, bidi overrides) never reach a path, a tag or a terminal. */
     private static void rejectControlCharacters(String source, JsonNode node, String path) {
         if (node.isTextual()) {
-            String text = node.asText();
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c < 0x20 || c == 0x7f) {
-                    throw error(AppErrorCode.CONFIG_INVALID_VALUE, source + ": key '" + path
-                            + "': must not contain control characters (found U+" + String.format("%04X", (int) c) + ")");
-                }
-            }
+            // every character a terminal interprets: C0 and C1 controls, DEL, bidi overrides, line separators
+            node.asText().codePoints().filter(org.cropcast.tracking.TerminalText::isInterpreted).findFirst().ifPresent(c -> {
+                throw error(AppErrorCode.CONFIG_INVALID_VALUE, source + ": key '" + path
+                        + "': must not contain control characters (found U+" + String.format("%04X", c) + ")");
+            });
         } else if (node.isObject()) {
             node.fields().forEachRemaining(e -> rejectControlCharacters(source, e.getValue(),
                     path.isEmpty() ? e.getKey() : path + "." + e.getKey()));

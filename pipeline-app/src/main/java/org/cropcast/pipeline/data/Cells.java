@@ -26,6 +26,10 @@ public final class Cells {
         }
         try {
             double value = Double.parseDouble(cell.trim());
+            if (Double.isInfinite(value) && cell.chars().anyMatch(Character::isDigit)) {
+                // '1e400' is a number beyond the double range, not a missing marker: silently NaN would drop a row
+                throw notNumeric(cell, file, column, row, "a number within the double range (about ±1.8e308)");
+            }
             return Double.isInfinite(value) ? Double.NaN : value;
         } catch (NumberFormatException e) {
             throw notNumeric(cell, file, column, row, "a number");

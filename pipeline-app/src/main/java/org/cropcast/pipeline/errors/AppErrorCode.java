@@ -22,6 +22,7 @@ public enum AppErrorCode implements ErrorCode {
     RUN_DIRECTORY_INVALID(3012, USER_INPUT),
     INVALID_ARGUMENT(3020, USER_INPUT),
     TRACKING_STORE_NOT_FOUND(3021, USER_INPUT),
+    INVALID_ENVIRONMENT_VARIABLE(3022, USER_INPUT),
     INTERRUPTED(3030, USER_INPUT),
     /** Some children of a sweep did not finish; the others ran, the parent is FAILED. */
     SWEEP_CHILDREN_FAILED(3040, EXTERNAL_SYSTEM),

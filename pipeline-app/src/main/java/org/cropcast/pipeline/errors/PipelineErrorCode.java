@@ -34,6 +34,10 @@ public enum PipelineErrorCode implements ErrorCode {
     INVALID_STAGE_CONFIG(3509, USER_INPUT),
     /** The run directory has no production model, or it does not match the configuration. */
     MODEL_NOT_FOUND(3510, USER_INPUT),
+    /** Two names (regions, reference specs and issues) that become the same metric key or column name. */
+    NAME_COLLISION(3511, USER_INPUT),
+    /** A model file that does not follow its format (no features, a null name, no regions). */
+    INVALID_MODEL(3512, USER_INPUT),
     /** Writing an output file failed for a reason that is a bug rather than the storage's fault. */
     OUTPUT_FAILURE(3900, INTERNAL);
 

@@ -33,6 +33,57 @@ public record ProductionModel(
     public static final int VERSION = 1;
 
     /**
+     * The first way this model departs from its format, if any: at least one region, each named
+     * once with as many finite trend coefficients as the detrend needs; features (at least one
+     * unless the regression is {@code none}) each named, of period 0-12, with finite mean and
+     * coefficient and a positive finite standard deviation; training years; finite scalars.
+     */
+    public java.util.Optional<String> formatProblem() {
+        if (regions == null || regions.isEmpty()) {
+            return java.util.Optional.of("it has no regions");
+        }
+        if (features == null) {
+            return java.util.Optional.of("it has no 'features' list");
+        }
+        if (features.isEmpty() && !"none".equals(regression)) {
+            return java.util.Optional.of("it has no features but its regression is '" + regression + "'");
+        }
+        if (trainingYears == null || trainingYears.isEmpty() || trainingYears.contains(null)) {
+            return java.util.Optional.of("it has no training years");
+        }
+        if (!Double.isFinite(intercept) || !Double.isFinite(trendScale) || trendScale == 0) {
+            return java.util.Optional.of("its intercept or trend scale is not a finite number (trend scale must not be 0)");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int coefficients = regions.get(0) == null || regions.get(0).coefficients() == null ? 0 : regions.get(0).coefficients().size();
+        for (RegionTrend region : regions) {
+            if (region == null || region.region() == null || region.region().isBlank()) {
+                return java.util.Optional.of("a region has no name");
+            }
+            if (!names.add(region.region())) {
+                return java.util.Optional.of("region '" + region.region() + "' appears twice");
+            }
+            if (region.coefficients() == null || region.coefficients().isEmpty() || region.coefficients().size() != coefficients
+                    || region.coefficients().stream().anyMatch(c -> c == null || !Double.isFinite(c))) {
+                return java.util.Optional.of("region '" + region.region() + "' has missing, non-finite or a different number of trend coefficients");
+            }
+        }
+        for (int i = 0; i < features.size(); i++) {
+            Feature f = features.get(i);
+            if (f == null || f.name() == null || f.name().isBlank()) {
+                return java.util.Optional.of("feature " + i + " has no name");
+            }
+            if (f.period() < 0 || f.period() > 12) {
+                return java.util.Optional.of("feature '" + f.name() + "' has period " + f.period() + " (expected 0-12)");
+            }
+            if (!Double.isFinite(f.mean()) || !Double.isFinite(f.coefficient()) || !Double.isFinite(f.sd()) || f.sd() <= 0) {
+                return java.util.Optional.of("feature '" + f.name() + "' needs a finite mean and coefficient and a positive standard deviation");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * @param coefficients trend polynomial coefficients in {@code t = (year - trend_origin) / trend_scale},
      *     constant first
      */

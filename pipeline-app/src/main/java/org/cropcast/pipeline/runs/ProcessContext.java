@@ -7,6 +7,7 @@ import java.nio.charset.Charset;
 import java.time.Clock;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.cropcast.tracking.TerminalText;
 
 /**
  * What the application takes from its process (the command line's, or a tool's that embeds it), so
@@ -33,12 +34,16 @@ public record ProcessContext(
         requireNonNull(user, "user is null");
     }
 
-    /** The real process: System.out/err, the real environment and clock, a secure random generator. */
+    /**
+     * The real process: System.out/err (through {@link TerminalText#writer}, so that no escape
+     * sequence reaches the terminal whatever prints it), the real environment and clock, a secure
+     * random generator.
+     */
     public static ProcessContext system() {
         Charset charset = Charset.defaultCharset();
         return new ProcessContext(
-                new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
-                new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true),
+                new PrintWriter(TerminalText.writer(new java.io.OutputStreamWriter(System.out, charset)), true),
+                new PrintWriter(TerminalText.writer(new java.io.OutputStreamWriter(System.err, charset)), true),
                 System.getenv(),
                 Clock.systemDefaultZone(),
                 new java.security.SecureRandom(),

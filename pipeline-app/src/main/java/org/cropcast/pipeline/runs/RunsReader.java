@@ -126,6 +126,11 @@ public final class RunsReader {
         /** The run's artifacts, recursively, files and directories, at most {@link #MAX_ARTIFACTS}. */
         public List<ArtifactEntry> artifacts(Run run) {
             List<ArtifactEntry> out = new ArrayList<>();
+            if (run.info().artifactUri().isBlank()) {
+                // another tool wrote the run without an artifact root: it has no artifacts to show, said out loud
+                LOG.warn("run {} has no artifact URI recorded; no artifacts to list", run.info().runId());
+                return out;
+            }
             walk(run.info().artifactUri(), "", out);
             return out;
         }

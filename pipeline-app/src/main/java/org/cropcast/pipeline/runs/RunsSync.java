@@ -29,7 +29,8 @@ import org.cropcast.tracking.sync.SyncRequest;
  * the destination is {@code --to}, a relative SQLite path anchored at the data root
  * ({@code INPUT_DATA_DIR}, else the working directory). A missing source database is an error; a
  * missing destination database is created. Artifacts of both sides go through the application's
- * artifact store, by the scheme of each run's artifact root.
+ * artifact store, by the scheme of each run's artifact root; a server's proxied
+ * ({@code mlflow-artifacts:/}) roots are bound to that server ({@link EndpointArtifactStore}).
  */
 public final class RunsSync {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunsSync.class);
@@ -69,8 +70,9 @@ public final class RunsSync {
         try (RunStore sourceRuns = backends.create(source.uri());
                 RunStore destinationRuns = absent && request.dryRun()
                         ? new MemoryRunStore(clock, context.random()) : backends.create(destination.uri())) {
-            RunSync sync = new RunSync(new SyncEndpoint(source.uri(), sourceRuns, artifacts),
-                    new SyncEndpoint(destination.uri(), destinationRuns, artifacts), clock, listener);
+            RunSync sync = new RunSync(new SyncEndpoint(source.uri(), sourceRuns, EndpointArtifactStore.of(artifacts, source.uri())),
+                    new SyncEndpoint(destination.uri(), destinationRuns, EndpointArtifactStore.of(artifacts, destination.uri())),
+                    clock, listener);
             return sync.sync(request);
         }
     }

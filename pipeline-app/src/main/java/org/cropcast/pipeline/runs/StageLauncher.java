@@ -219,9 +219,9 @@ public final class StageLauncher {
     }
 
     private RunScopeSettings settings(TrackingTarget tracking, Optional<Path> configDirectory, boolean handleSignals) {
-        java.time.Duration heartbeat = Optional.ofNullable(context.environment().get(HEARTBEAT_SECONDS))
-                .map(s -> java.time.Duration.ofMillis((long) (Double.parseDouble(s) * 1000)))
-                .orElse(RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
+        java.time.Duration heartbeat = new org.cropcast.tracking.EnvironmentVariables(context.environment(),
+                org.cropcast.pipeline.errors.AppErrorCode.INVALID_ENVIRONMENT_VARIABLE).seconds(HEARTBEAT_SECONDS,
+                java.time.Duration.ofMillis(10), java.time.Duration.ofHours(1), RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
         GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
         return new RunScopeSettings(context.user(), tracking.display(), heartbeat, handleSignals, LibraryVersions.environment(), git);
     }

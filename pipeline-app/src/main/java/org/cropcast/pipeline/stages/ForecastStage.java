@@ -83,6 +83,11 @@ public final class ForecastStage implements Stage {
                         + panel.featureNames());
             }
             int year = initDate.getYear();
+            if (year < panel.firstYear()) {
+                // no trend weights nor features before the data: the forecast would be NaN
+                throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "--init-date " + initDate
+                        + ": the data start in " + panel.firstYear() + "; a forecast year cannot precede them");
+            }
             int p = model.featureNames().size();
             boolean[] observable = new boolean[p];
             int counted = 0;

@@ -43,6 +43,24 @@ public final class HindcastStage implements Stage {
         return "hindcast";
     }
 
+    /** Every region and every reference spec and issue gets its own metric keys and prediction columns (see {@link Names#requireUnique}). */
+    private static void requireUniqueKeys(StageData data, List<ReferenceTable> references) {
+        java.util.Map<String, String> regions = new java.util.LinkedHashMap<>();
+        data.panel().regions().forEach(region -> regions.put("region '" + region + "'", Names.metricSegment(region)));
+        Names.requireUnique(regions, "metric key segment");
+        java.util.Map<String, String> metricKeys = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
+        for (ReferenceTable reference : references) {
+            for (String issue : reference.issues()) {
+                String name = "reference '" + reference.name() + "' issue '" + issue + "'";
+                metricKeys.put(name, "ref." + Names.metricSegment(reference.name()) + "." + Names.metricSegment(issue));
+                columns.put(name, Names.column("ref_" + reference.name() + "_" + issue));
+            }
+        }
+        Names.requireUnique(metricKeys, "metric key");
+        Names.requireUnique(columns, "prediction column");
+    }
+
     @Override
     public StageResult run(StageContext context) {
         PipelineConfig config = context.config();
@@ -52,6 +70,7 @@ public final class HindcastStage implements Stage {
             context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
                     context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             List<ReferenceTable> references = data.references(config, inputs);
+            requireUniqueKeys(data, references);
             Run run = new Run(context, data, references, context.settings().unit());
             run.plots = plots;
             run.execute();

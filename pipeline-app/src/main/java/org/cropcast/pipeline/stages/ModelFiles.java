@@ -16,6 +16,7 @@ import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Redactor;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
@@ -40,6 +41,9 @@ final class ModelFiles {
         }
     }
 
+    /** A model is coefficients for a few hundred regions: far below this. */
+    static final long MAX_MODEL_BYTES = 64L << 20;
+
     static ProductionModel read(Storage storage, Location runDirectory) {
         Location location = runDirectory.resolve(MODEL_PATH);
         if (!storage.exists(location)) {
@@ -62,11 +66,18 @@ final class ModelFiles {
     /** Reads a production model from a stream; {@code label} names it in messages (a path or a models:/ URI). */
     static ProductionModel read(InputStream in, String label) {
         try {
-            ProductionModel model = JSON.readValue(in, ProductionModel.class);
+            ProductionModel model = JSON.readValue(org.cropcast.tracking.BoundedReads.limited(in, MAX_MODEL_BYTES,
+                    () -> new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,
+                            label + ": not a readable model: it is larger than " + MAX_MODEL_BYTES / (1024 * 1024) + " MiB")),
+                    ProductionModel.class);
             if (!ProductionModel.FORMAT.equals(model.format()) || model.version() != ProductionModel.VERSION) {
                 throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, label + ": format " + model.format()
                         + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version " + ProductionModel.VERSION);
             }
+            model.formatProblem().ifPresent(problem -> {
+                throw new CropcastException(PipelineErrorCode.INVALID_MODEL, label + ": not a valid "
+                        + ProductionModel.FORMAT + " version " + ProductionModel.VERSION + ": " + Redactor.truncateForMessage(problem));
+            });
             return model;
         } catch (IOException e) {
             throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,

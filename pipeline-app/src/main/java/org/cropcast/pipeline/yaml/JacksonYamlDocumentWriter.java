@@ -42,10 +42,15 @@ public final class JacksonYamlDocumentWriter implements DocumentWriter {
         }
     }
 
+    /** A run record is a few KiB; anything this large is not one. */
+    static final long MAX_DOCUMENT_BYTES = 16L << 20;
+
     @Override
     public Map<String, Object> read(InputStream in) {
         try {
-            Map<String, Object> document = mapper.readValue(in, DOCUMENT);
+            Map<String, Object> document = mapper.readValue(org.cropcast.tracking.BoundedReads.limited(in, MAX_DOCUMENT_BYTES,
+                    () -> new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
+                            "cannot read YAML document: it is larger than " + MAX_DOCUMENT_BYTES / (1024 * 1024) + " MiB")), DOCUMENT);
             return document == null ? new LinkedHashMap<>() : document;
         } catch (IOException e) {
             throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "cannot read YAML document: " + e.getMessage(), e);

@@ -227,6 +227,8 @@ class HostileInputTest {
         List<Case> cases = new ArrayList<>();
         cases.addAll(minimalCases());
         cases.addAll(demoCases());
+        cases.addAll(malformedUriCases());
+        cases.addAll(boundedInputCases());
         assertThat(cases.stream().map(Case::name)).as("case names").doesNotHaveDuplicates();
         return cases.stream();
     }
@@ -334,6 +336,11 @@ class HostileInputTest {
                 m.set("override index out of range", "reference_data.3.name=x", "'reference_data' has no element 3"),
                 m.set("override of the wrong type", "feature_start_year=abc", "key 'feature_start_year': expected an integer, got 'abc'"),
                 m.set("override with a control character", "experiment_name=a\u001b[31mred", "must not contain control characters"),
+                m.set("override with a C1 control (CSI)", "experiment_name=a\u009b31mred", "found U+009B"),
+                m.set("override with a bidi override", "experiment_name=a\u202egnp.exe", "found U+202E"),
+                m.set("override with a line separator", "experiment_name=a\u2028b", "found U+2028"),
+                m.edit("reference name with an isolate", "", "reference_data:\n  - name: \"a\u2066b\"\n    path: target.csv\n    value_column: v\n    issue_column: i",
+                        "found U+2066"),
                 m.set("override with a secret", "mlflow_tracking_uri=https://bob:" + PASSWORD + "@", "tracking URI"),
                 // run directories, dates, ids and options
                 m.command("run dir does not exist (forecast)", 2, "does not exist", (data, config) -> List.of("run", "forecast", "--run-dir",
@@ -366,6 +373,144 @@ class HostileInputTest {
                 m.command("demo into a file", 2, "is a file", (data, config) -> List.of("demo", config.toString())),
                 m.command("demo below a file", 3, "cannot write the demo data root in ", (data, config) -> List.of("demo",
                         config.resolve("sub").toString())));
+    }
+
+    /**
+     * Issue 20: one redaction rule for every message built from a URI, whatever makes it malformed:
+     * each shape through a tracking URI, {@code AWS_ENDPOINT_URL_S3} and an {@code s3://} data root.
+     */
+    private static List<Case> malformedUriCases() {
+        Fixture m = Fixture.MINIMAL;
+        List<Case> cases = new ArrayList<>();
+        Map<String, String> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("'/' in the password", "alice:pa/" + PASSWORD + "@");
+        shapes.put("'#' in the password", "alice:pa#" + PASSWORD + "@");
+        shapes.put("'?' in the password", "alice:pa?" + PASSWORD + "@");
+        shapes.put("'/' in the password, no host", "alice:pa/" + PASSWORD);
+        shapes.put("a ?sig= query", "?sig=" + PASSWORD);
+        shapes.put("a #access_token= fragment", "#access_token=" + PASSWORD);
+        shapes.put("a bare query", "?" + PASSWORD);
+        shapes.put("an unclosed IPv6 bracket and a query", "[bad/?sig=" + PASSWORD);
+        shapes.forEach((label, shape) -> {
+            boolean suffix = shape.startsWith("?") || shape.startsWith("#");
+            String http = suffix ? "http://127.0.0.1:9/x" + shape : "http://" + shape + (shape.endsWith("@") ? "127.0.0.1:9" : "");
+            String s3 = suffix ? "s3://bucket/x" + shape : "s3://" + shape + (shape.endsWith("@") ? "bucket/x" : "");
+            cases.add(m.args("tracking URI with " + label, 2, "tracking URI", "runs", "list", "--tracking-uri", http));
+            // on the demo fixture: the memory fixture's own check runs a command line in the same environment
+            cases.add(Fixture.DEMO.args("AWS_ENDPOINT_URL_S3 with " + label, 2, "AWS_ENDPOINT_URL_S3", "runs", "list", "--tracking-uri", MEMORY_URI)
+                    .withEnv(Map.of("AWS_ENDPOINT_URL_S3", http)));
+            cases.add(m.set("s3 data root with " + label, "data_root=" + s3, "key 'data_root'"));
+        });
+        return cases;
+    }
+
+    /**
+     * Issue 20, bounded reads and validated environment: a tracking server answering an endless
+     * body, something that is not JSON or an empty {@code {}} (a fake server on 127.0.0.1) is an
+     * external failure naming the server; a configuration from a device is bounded by the bytes
+     * read; environment variables are refused like configuration keys, naming the variable, by
+     * every command ({@code demo} included).
+     */
+    private static List<Case> boundedInputCases() {
+        Fixture d = Fixture.DEMO;
+        List<Case> cases = new ArrayList<>();
+        for (String answer : List.of("endless", "html", "empty")) {
+            String uri = FakeServer.uri(answer);
+            if (!answer.equals("empty")) { // {} is a valid empty search in MLflow's JSON: "No runs"
+                cases.add(d.args("server answering " + answer + " (runs list)", 3, uri, "runs", "list", "--tracking-uri", uri));
+            }
+            cases.add(d.set("server answering " + answer + " (hindcast)", "mlflow_tracking_uri=" + uri, uri).exit(3));
+        }
+        cases.add(d.args("--config /dev/zero", 2, "/dev/zero: cannot read the configuration: it is larger than 1024 KiB",
+                "run", "hindcast", "--config", "/dev/zero"));
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        variables.put("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "-1");
+        variables.put("MLFLOW_HTTP_REQUEST_TIMEOUT", "0");
+        variables.put("MLFLOW_HTTP_REQUEST_TIMEOUT ", "120.0");
+        variables.put("MLFLOW_TRACKING_INSECURE_TLS", "maybe");
+        variables.forEach((name, value) -> {
+            cases.add(d.args(name.strip() + "=" + value + " (runs list)", 2, "environment variable " + name.strip(), "runs", "list")
+                    .withEnv(Map.of(name.strip(), value)));
+            cases.add(d.command(name.strip() + "=" + value + " (demo)", 2, "environment variable " + name.strip(),
+                    (data, config) -> List.of("demo", data.resolve("new-demo").toString())).withEnv(Map.of(name.strip(), value)));
+        });
+        for (String value : List.of("abc", "0", "-1", "1e999", "NaN")) {
+            cases.add(d.set("CROPCAST_HEARTBEAT_SECONDS=" + value, "feature_start_year=2015", "environment variable CROPCAST_HEARTBEAT_SECONDS")
+                    .withEnv(Map.of("CROPCAST_HEARTBEAT_SECONDS", value)).writingInRunAreas());
+        }
+        return cases;
+    }
+
+    /** A misbehaving tracking server on 127.0.0.1: {@code /endless} never stops sending, {@code /html} answers a web page, {@code /empty} answers {@code {}}. */
+    static final class FakeServer {
+        private static com.sun.net.httpserver.HttpServer server;
+
+        static synchronized String uri(String answer) {
+            if (server == null) {
+                try {
+                    server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "fake-tracking-server");
+                    t.setDaemon(true);
+                    return t;
+                }));
+                server.createContext("/endless", exchange -> {
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 0);
+                    byte[] chunk = "[".repeat(65536).getBytes(StandardCharsets.US_ASCII);
+                    try (var out = exchange.getResponseBody()) {
+                        while (true) {
+                            out.write(chunk);
+                        }
+                    } catch (IOException closedByTheClient) {
+                        exchange.close();
+                    }
+                });
+                server.createContext("/html", exchange -> answer(exchange, "<html><body>It works!</body></html>"));
+                server.createContext("/empty", exchange -> answer(exchange, "{}"));
+                server.start();
+            }
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + answer;
+        }
+
+        private static void answer(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Issue 20: {@code runs list} on a database another tool wrote, with a run id MLflow never makes
+     * ({@code not/a-valid id}) and a run with a null artifact URI, lists what it can (the odd run left
+     * out with a warning naming it) and {@code runs show} shows the run without an artifact root.
+     */
+    @Test
+    void runsListListsWhatItCanOfADatabaseAnotherToolWrote() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        String odd = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2015").toArray(String[]::new)).runId();
+        String plain = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2016").toArray(String[]::new)).runId();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("mlruns.db")); Statement s = c.createStatement()) {
+            s.execute("PRAGMA foreign_keys = OFF");
+            for (String table : List.of("runs", "tags", "params", "metrics", "latest_metrics")) {
+                s.executeUpdate("UPDATE " + table + " SET run_uuid = 'not/a-valid id' WHERE run_uuid = '" + odd + "'");
+            }
+            s.executeUpdate("UPDATE runs SET artifact_uri = NULL WHERE run_uuid = '" + plain + "'");
+        }
+        Observed list = runCapturingLogs(cli, data, List.of("runs", "list", "--config", config.toString()));
+        assertThat(list.result().exitCode()).as(list.result().toString()).isZero();
+        assertThat(list.result().out()).contains(plain).doesNotContain("not/a-valid id");
+        assertThat(list.logs()).anySatisfy(line -> assertThat(line).contains("not/a-valid id", "left out"));
+        CliHarness.Result show = cli.ok("runs", "show", plain, "--config", config.toString());
+        assertThat(show.out()).contains("Artifacts (0)");
     }
 
     /** The CVE checklist, credentials, data paths, configuration files and the database, on {@link Fixture#DEMO} with the real stages. */
@@ -433,6 +578,35 @@ class HostileInputTest {
         cases.add(d.config("a YAML list instead of a mapping", "- a\n- b\n", "cropcast-demo.yaml"));
         cases.add(d.command("missing configuration file", 2, "missing.yaml",
                 (data, config) -> List.of("run", "hindcast", "--config", data.resolve("missing.yaml").toString())));
+        // --- data files (issue 20): numbers beyond the double range, names colliding once made key-safe ---
+        cases.add(d.command("1e400 in a yield cell", 2, "data/panel.csv: column 'yield_t_ha', row 2: '1e400' is not a number within the double range",
+                (data, config) -> {
+                    Path panel = data.resolve("data/panel.csv");
+                    List<String> lines = new ArrayList<>(Files.readAllLines(panel));
+                    String[] cells = lines.get(2).split(",", -1);
+                    cells[2] = "1e400";
+                    lines.set(2, String.join(",", cells));
+                    Files.write(panel, lines);
+                    return hindcast(config);
+                }).inAFailedRun());
+        cases.add(d.command("regions colliding once metric-safe", 2, "region 'R_01' and region 'R 01' both become the metric key segment 'R_01'",
+                (data, config) -> {
+                    for (String file : List.of("data/panel.csv", "data/weather_monthly.csv", "data/survey.csv")) {
+                        Path path = data.resolve(file);
+                        Files.writeString(path, Files.readString(path).replaceAll("(?m)^R01,", "R_01,").replaceAll("(?m)^R02,", "R 01,"));
+                    }
+                    return hindcast(config);
+                }).inAFailedRun());
+        cases.add(d.edit("reference names colliding in a prediction column", "", "  - name: DEMO_SURVEY\n    path: data/survey.csv\n"
+                + "    layout: long\n    region_column: region\n    year_column: year\n    issue_column: issue\n    value_column: yield_estimate",
+                "reference 'DEMO-SURVEY' issue '1' and reference 'DEMO_SURVEY' issue '1' both become the prediction column 'ref_DEMO_SURVEY_1'")
+                .inAFailedRun());
+        cases.add(d.args("init date in year 10000", 2, "'+10000-01-01' is outside the supported range", "run", "forecast", "--run-dir",
+                "/nonexistent", "--init-date", "+10000-01-01"));
+        cases.add(d.args("init date 1800-01-01", 2, "'1800-01-01' is outside the supported range", "run", "forecast", "--run-dir",
+                "/nonexistent", "--init-date", "1800-01-01"));
+        cases.add(d.args("init date 10000-01-01", 2, "'10000-01-01' is not a date", "run", "forecast", "--run-dir",
+                "/nonexistent", "--init-date", "10000-01-01"));
         // --- the database file ---
         cases.add(d.command("database file that is not SQLite", 2, "mlruns.db", (data, config) -> {
             Files.writeString(data.resolve("mlruns.db"), "this is a CSV, not a database\n1,2,3\n".repeat(200));
@@ -506,6 +680,100 @@ class HostileInputTest {
         assertThat(observed.result().err()).as(observed.result().toString()).contains("1500 ms");
         assertThat(RunShape.statusCounts(db)).isEqualTo(Map.of("FINISHED", 1));
         assertThat(RunShape.integrityCheck(db)).isEqualTo("ok");
+    }
+
+    /**
+     * Issue 20, terminal injection: names and paths from outside (a run directory the user named, an
+     * experiment, run, tag and param written into the database by another tool) holding ESC
+     * sequences, a C1 CSI (U+009B), bidi overrides and isolates, a line separator and a newline that
+     * would forge a {@code run id:} line reach standard output escaped, in the run summary and in
+     * {@code runs list/show/compare}, text and {@code --json} alike; the JSON still reads back as
+     * the original text.
+     */
+    @Test
+    void outsideDataReachesTheTerminalEscapedInTextAndJson() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        String hostile = "x\u001b[2J\u001b]0;title\u0007\u009b31m\u202erev\u2066\u2028\n  run id:    00000000000000000000000000SPOOF";
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        CliHarness.Result run = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2012", "--run-dir",
+                data.resolve("runs/" + hostile.replace("/", "_")).toString()).toArray(String[]::new));
+        assertInert(run.out());
+        String id = run.runId();
+        CliHarness.Result second = cli.ok(plus(hindcast(config), "--set", "feature_start_year=2013").toArray(String[]::new));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("mlruns.db"))) {
+            for (String sql : List.of("UPDATE experiments SET name = ? WHERE name = 'cropcast-demo'", "UPDATE runs SET name = ?",
+                    "UPDATE tags SET value = ? WHERE key = 'mlflow.runName'", "UPDATE params SET value = ? WHERE key = 'detrend'",
+                    "INSERT INTO tags (key, value, run_uuid) SELECT ?, 'v', run_uuid FROM runs")) {
+                try (var statement = c.prepareStatement(sql)) {
+                    statement.setString(1, sql.startsWith("INSERT") ? "key" + hostile : hostile);
+                    statement.executeUpdate();
+                }
+            }
+        }
+        String uri = "sqlite:///" + data.resolve("mlruns.db");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (List<String> command : List.of(List.of("runs", "list"), List.of("runs", "show", id), List.of("runs", "compare", id, second.runId()))) {
+            CliHarness.Result text = cli.ok(plus(command, "--tracking-uri", uri).toArray(String[]::new));
+            assertInert(text.out());
+            assertThat(text.out()).as(text.toString()).contains("x\\u001B[2J\\u001B]0;title\\u0007\\u009B31m\\u202Erev\\u2066\\u2028\\n  run id:");
+            CliHarness.Result asJson = cli.ok(plus(command, "--tracking-uri", uri, "--json").toArray(String[]::new));
+            assertInert(asJson.out());
+            assertThat(json.readTree(asJson.out()).toString()).as("the JSON reads back as the original text").contains(
+                    json.writeValueAsString(hostile).replace("\"", ""));
+        }
+    }
+
+    /** No character a terminal interprets except the program's own line breaks, and no forged {@code run id:} line. */
+    private static void assertInert(String out) {
+        assertThat(out.codePoints().filter(c -> c != '\n' && org.cropcast.tracking.TerminalText.isInterpreted(c)).toArray())
+                .as("raw control, bidi or separator characters in:\n" + out).isEmpty();
+        assertThat(out.lines()).as(out).noneMatch(line -> line.contains("SPOOF") && line.stripLeading().startsWith("run id:"));
+    }
+
+    /**
+     * Issue 20: a {@code model.json} departing from its format (no features, a null feature name,
+     * no regions, missing trend coefficients, a non-positive standard deviation) and an init date
+     * before the data are refused with one line naming the file or the option, exit 2, the forecast
+     * run FAILED; the model is never used to forecast NaN or the bare trend.
+     */
+    @Test
+    void aModelFileDepartingFromItsFormatOrAnInitDateBeforeTheDataIsRefused() throws Exception {
+        Path data = caseRoot.resolve("a/b/data");
+        Path config = Fixture.DEMO.prepare(data);
+        CliHarness cli = Fixture.DEMO.harness(ENV);
+        Path runDir = data.resolve("runs/fp");
+        cli.ok("run", "fit-production", "--config", config.toString(), "--run-dir", runDir.toString(), "--no-progress");
+        Path model = runDir.resolve("model/model.json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String original = Files.readString(model);
+        Map<String, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode>> edits = new java.util.LinkedHashMap<>();
+        edits.put("it has no features but its regression is 'ridge'", m -> m.putArray("features"));
+        edits.put("feature 0 has no name", m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("features").get(0)).putNull("name"));
+        edits.put("it has no regions", m -> m.putArray("regions"));
+        edits.put("region 'R01' has missing", m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("regions").get(0)).putArray("coefficients"));
+        edits.put("needs a finite mean and coefficient and a positive standard deviation",
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("features").get(1)).put("sd", 0.0));
+        int failed = 0;
+        for (var edit : edits.entrySet()) {
+            var document = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
+            edit.getValue().accept(document);
+            Files.writeString(model, json.writeValueAsString(document));
+            CliHarness.Result result = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "2022-08-15", "--no-progress");
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err().lines().toList()).as(result.toString()).singleElement().asString()
+                    .startsWith("cropcast: " + model + ": not a valid cropcast-production-model version 1: ").contains(edit.getKey());
+            failed++;
+        }
+        Files.writeString(model, original);
+        CliHarness.Result early = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "1950-01-01", "--no-progress");
+        assertThat(early.exitCode()).as(early.toString()).isEqualTo(2);
+        assertThat(early.err()).as(early.toString()).contains("--init-date 1950-01-01: the data start in 1991").hasLineCount(1);
+        failed++;
+        assertThat(failed).isEqualTo(edits.size() + 1);
+        // the first refusal created the forecast run, each later one resumed it: it ends FAILED, the fit-production run FINISHED
+        assertThat(RunShape.statusCounts(data.resolve("mlruns.db"))).as("the refused forecast run FAILED")
+                .isEqualTo(Map.of("FAILED", 1, "FINISHED", 1));
     }
 
     // --- the one assertion helper -------------------------------------------------------------

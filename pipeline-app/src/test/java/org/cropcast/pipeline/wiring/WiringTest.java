@@ -124,6 +124,6 @@ class WiringTest {
         assertThat(commandLine.getSubcommands()).containsOnlyKeys("run", "runs", "models", "demo", "sweep");
         assertThat(commandLine.getSubcommands().get("models").getSubcommands()).containsOnlyKeys("list", "show", "promote");
         assertThat(commandLine.getSubcommands().get("run").getSubcommands()).containsOnlyKeys("hindcast", "fit-production", "forecast");
-        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare", "sync");
+        assertThat(commandLine.getSubcommands().get("runs").getSubcommands()).containsOnlyKeys("list", "show", "compare", "sync", "report");
     }
 }

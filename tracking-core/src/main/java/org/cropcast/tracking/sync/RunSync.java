@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunSync {
     private static final Logger LOG = LoggerFactory.getLogger(RunSync.class);
-    /** MLflow's log_batch limits. */
+    /** MLflow's log_batch limits (1,000 entries in all, at most 100 params and 100 tags). */
     static final int METRIC_BATCH = 1000;
     static final int PARAM_BATCH = 100;
     static final int TAG_BATCH = 100;
@@ -106,24 +106,82 @@ public final class RunSync {
         List<Run> runs = select(request);
         listener.planned(runs.size());
         Session session = new Session(request);
-        List<RunSyncResult> results = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            Run run = runs.get(i);
-            listener.runStarted(i, run);
-            RunSyncResult result;
-            try {
-                result = session.syncRun(run);
-            } catch (CropcastException e) {
-                String message = Redactor.truncateForMessage(Redactor.redact(e.getMessage()));
-                LOG.warn("run {} failed to sync: {}", run.id(), message);
-                result = new RunSyncResult(run.id(), session.experimentName(run.info().experimentId()), run.info().runName(),
-                        Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0, 0,
-                        session.isStale(run), false, List.of(message));
+        RunSyncResult[] results = new RunSyncResult[runs.size()];
+        if (request.parallelism() == 1) {
+            for (int i = 0; i < runs.size(); i++) {
+                results[i] = syncOne(session, i, runs.get(i));
             }
-            results.add(result);
-            listener.runFinished(result);
+        } else {
+            syncInParallel(session, runs, results, request.parallelism());
         }
-        return new SyncReport(source.display(), destination.display(), request.dryRun(), results);
+        return new SyncReport(source.display(), destination.display(), request.dryRun(), List.of(results));
+    }
+
+    /**
+     * Runs of one generation (no parent among them or after them) are synced at once, a generation
+     * after its parents'; an error that is not a {@link CropcastException} (a bug, or the process
+     * dying) stops the sync as it would a sequential one.
+     */
+    private void syncInParallel(Session session, List<Run> runs, RunSyncResult[] results, int parallelism) {
+        Map<RunId, Integer> generation = new HashMap<>();
+        int generations = 0;
+        for (Run run : runs) {
+            Integer parent = Optional.ofNullable(run.data().tags().get(SyncTags.PARENT_RUN_ID)).flatMap(RunSync::parseRunId)
+                    .map(generation::get).orElse(null);
+            int g = parent == null ? 0 : parent + 1;
+            generation.put(run.id(), g);
+            generations = Math.max(generations, g + 1);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
+            Thread thread = new Thread(r, "cropcast-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (int g = 0; g < generations; g++) {
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < runs.size(); i++) {
+                    if (generation.get(runs.get(i).id()) == g) {
+                        int index = i;
+                        futures.add(pool.submit(() -> results[index] = syncOne(session, index, runs.get(index))));
+                    }
+                }
+                for (java.util.concurrent.Future<?> future : futures) {
+                    try {
+                        future.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException runtime) {
+                            throw runtime;
+                        }
+                        if (e.getCause() instanceof Error error) {
+                            throw error;
+                        }
+                        throw new CropcastException(TrackingErrorCode.INTERNAL_ERROR, "sync failed: " + e.getCause(), e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CropcastException(TrackingErrorCode.INTERNAL_ERROR, "sync interrupted", e);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private RunSyncResult syncOne(Session session, int index, Run run) {
+        listener.runStarted(index, run);
+        RunSyncResult result;
+        try {
+            result = session.syncRun(run);
+        } catch (CropcastException e) {
+            String message = Redactor.truncateForMessage(Redactor.redact(e.getMessage()));
+            LOG.warn("run {} failed to sync: {}", run.id(), message);
+            result = new RunSyncResult(run.id(), session.experimentName(run.info().experimentId()), run.info().runName(),
+                    Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0, 0,
+                    session.isStale(run), false, List.of(message));
+        }
+        listener.runFinished(result);
+        return result;
     }
 
     // ---- selection ----
@@ -196,14 +254,14 @@ public final class RunSync {
     /** State kept across the runs of one sync. */
     private final class Session {
         private final SyncRequest request;
-        private final Map<ExperimentId, String> experimentNames = new HashMap<>();
-        private final Map<String, Optional<Experiment>> destinationExperiments = new HashMap<>();
+        private final Map<ExperimentId, String> experimentNames = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Optional<Experiment>> destinationExperiments = new java.util.concurrent.ConcurrentHashMap<>();
         /** Per destination experiment name: source run id to its copy. */
-        private final Map<String, Map<String, Run>> copiesByExperiment = new HashMap<>();
+        private final Map<String, Map<String, Run>> copiesByExperiment = new java.util.concurrent.ConcurrentHashMap<>();
         /** Source run to destination run, for the runs of this sync. */
-        private final Map<RunId, RunId> mapped = new HashMap<>();
+        private final Map<RunId, RunId> mapped = new java.util.concurrent.ConcurrentHashMap<>();
         /** Source runs a dry run would create. */
-        private final Set<RunId> wouldCreate = new HashSet<>();
+        private final Set<RunId> wouldCreate = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Session(SyncRequest request) {
             this.request = request;
@@ -315,16 +373,17 @@ public final class RunSync {
                 tags.add(new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint));
                 tags.add(new Tag(SyncTags.SOURCE_URI, source.display()));
             }
-            for (int i = 0; i < params.size(); i += PARAM_BATCH) {
-                destination.runs().logBatch(copyId, List.of(), params.subList(i, Math.min(params.size(), i + PARAM_BATCH)), List.of());
-            }
-            for (int i = 0; i < tags.size(); i += TAG_BATCH) {
-                destination.runs().logBatch(copyId, List.of(), List.of(), tags.subList(i, Math.min(tags.size(), i + TAG_BATCH)));
-            }
-            for (int i = 0; i < metrics.size(); i += METRIC_BATCH) {
-                List<Metric> batch = metrics.subList(i, Math.min(metrics.size(), i + METRIC_BATCH));
-                destination.runs().logBatch(copyId, batch, List.of(), List.of());
-                listener.metricPoints(batch.size());
+            // params and tags ride with the first metrics: as few requests as MLflow's log_batch limits allow
+            for (int p = 0, t = 0, m = 0; p < params.size() || t < tags.size() || m < metrics.size(); ) {
+                List<Param> batchParams = params.subList(p, Math.min(params.size(), p + PARAM_BATCH));
+                List<Tag> batchTags = tags.subList(t, Math.min(tags.size(), t + TAG_BATCH));
+                int room = METRIC_BATCH - batchParams.size() - batchTags.size();
+                List<Metric> batchMetrics = metrics.subList(m, Math.min(metrics.size(), m + room));
+                destination.runs().logBatch(copyId, batchMetrics, batchParams, batchTags);
+                p += batchParams.size();
+                t += batchTags.size();
+                m += batchMetrics.size();
+                listener.metricPoints(batchMetrics.size());
             }
             if (!files.isEmpty()) {
                 destination.artifacts().discardIncompleteUploads(copy.info().artifactUri());
@@ -371,9 +430,12 @@ public final class RunSync {
                     new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint),
                     new Tag(SyncTags.SOURCE_RUN_ID, run.id().value()),
                     new Tag(SyncTags.SOURCE_URI, source.display()));
-            RunInfo created = destination.runs().createRun(new CreateRunRequest(experiment.id(), info.runName(), info.userId(),
-                    info.startTimeMillis(), identity));
-            Run copy = destination.runs().getRun(created.runId()).orElseThrow(() -> RunStores.runNotFound(created.runId()));
+            CreateRunRequest request = new CreateRunRequest(experiment.id(), info.runName(), info.userId(), info.startTimeMillis(), identity);
+            RunInfo created = destination.runs().createRun(request);
+            // what the new run holds, without reading it back
+            Map<String, String> tags = new HashMap<>();
+            RunStores.creationTags(request).forEach(tag -> tags.put(tag.key(), tag.value()));
+            Run copy = new Run(created, new org.cropcast.tracking.RunData(Map.of(), tags, Map.of()));
             copies(experimentName).put(run.id().value(), copy);
             return copy;
         }
@@ -415,7 +477,7 @@ public final class RunSync {
         /** Active destination runs of the experiment that are copies, by source run id (read once per sync). */
         private Map<String, Run> copies(String experimentName) {
             return copiesByExperiment.computeIfAbsent(experimentName, name -> {
-                Map<String, Run> byId = new HashMap<>();
+                Map<String, Run> byId = new java.util.concurrent.ConcurrentHashMap<>();
                 Optional<Experiment> experiment = destinationExperiments.computeIfAbsent(name, destination.runs()::findExperiment);
                 experiment.filter(e -> e.lifecycleStage() == LifecycleStage.ACTIVE).ifPresent(e -> {
                     for (Run run : destination.runs().searchRuns(new RunSearch(e.id(), Optional.empty(), RunSearch.MAX_RESULTS_LIMIT))) {

@@ -2,7 +2,10 @@ package org.cropcast.tracking.sync;
 
 import org.cropcast.tracking.Run;
 
-/** Hears a sync's progress (a progress bar, log lines). Called on the syncing thread. */
+/**
+ * Hears a sync's progress (a progress bar, log lines). With a parallelism above 1 it is called from
+ * several threads at once: implementations synchronize.
+ */
 public interface SyncListener {
     SyncListener NONE = new SyncListener() {};
 

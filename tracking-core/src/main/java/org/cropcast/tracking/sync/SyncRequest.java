@@ -18,9 +18,23 @@ import org.cropcast.tracking.TrackingErrorCode;
  * @param dryRun report what would be copied, write nothing on either side
  * @param finalizeStale end RUNNING source runs whose heartbeat stopped as KILLED, on both sides
  * @param staleAfter a RUNNING run's heartbeat older than this makes it stale ({@link RunHealth})
+ * @param parallelism how many runs are synced at once (1 to {@value #MAX_PARALLELISM}); a child
+ *     always after its parent
  */
-public record SyncRequest(List<String> experiments, List<RunId> runs, boolean dryRun, boolean finalizeStale, Duration staleAfter) {
+public record SyncRequest(List<String> experiments, List<RunId> runs, boolean dryRun, boolean finalizeStale, Duration staleAfter,
+        int parallelism) {
+    public static final int MAX_PARALLELISM = 64;
+
+    /** One run at a time. */
+    public SyncRequest(List<String> experiments, List<RunId> runs, boolean dryRun, boolean finalizeStale, Duration staleAfter) {
+        this(experiments, runs, dryRun, finalizeStale, staleAfter, 1);
+    }
+
     public SyncRequest {
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
+                    "parallelism must be in [1, " + MAX_PARALLELISM + "], got " + parallelism);
+        }
         experiments = List.copyOf(requireNonNull(experiments, "experiments is null"));
         runs = List.copyOf(requireNonNull(runs, "runs is null"));
         requireNonNull(staleAfter, "staleAfter is null");
@@ -39,18 +53,22 @@ public record SyncRequest(List<String> experiments, List<RunId> runs, boolean dr
     }
 
     public SyncRequest withDryRun(boolean dryRun) {
-        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter);
+        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter, parallelism);
     }
 
     public SyncRequest withFinalizeStale(boolean finalizeStale) {
-        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter);
+        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter, parallelism);
     }
 
     public SyncRequest withExperiments(List<String> experiments) {
-        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter);
+        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter, parallelism);
+    }
+
+    public SyncRequest withParallelism(int parallelism) {
+        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter, parallelism);
     }
 
     public SyncRequest withRuns(List<RunId> runs) {
-        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter);
+        return new SyncRequest(experiments, runs, dryRun, finalizeStale, staleAfter, parallelism);
     }
 }

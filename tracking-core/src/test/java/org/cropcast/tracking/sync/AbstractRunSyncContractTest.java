@@ -191,6 +191,24 @@ public abstract class AbstractRunSyncContractTest {
     }
 
     @Test
+    public void parallelSyncCopiesEachRunOnceParentsFirstAndASecondOneWritesNothing() throws IOException {
+        Seeded seeded = seed();
+        SyncReport report = sync(all().withParallelism(4));
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        assertThat(report.runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.CREATED).hasSize(4);
+        for (RunId id : List.of(seeded.parent(), seeded.child(), seeded.running(), seeded.other())) {
+            assertCopied(id);
+        }
+        CountingRunStore runs = new CountingRunStore(destination.runs());
+        CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
+        SyncReport second = sync(source, counted(runs, artifacts), all().withParallelism(4));
+        assertThat(second.runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.UNCHANGED);
+        assertThat(runs.writes).hasValue(0);
+        assertThat(artifacts.uploads).hasValue(0);
+        assertThat(destinationRuns(expA)).hasSize(3);
+    }
+
+    @Test
     public void identityTagsOnBothSidesAndNoCredentialInAnyCopy() throws IOException {
         Seeded seeded = seed();
         SyncEndpoint withCredentials = new SyncEndpoint("https://alice:s3cret@tracking.example.com/", source.runs(), source.artifacts());
@@ -367,13 +385,15 @@ public abstract class AbstractRunSyncContractTest {
         Run partial = copyOf(seeded.parent()).orElseThrow();
         assertThat(partial.info().status()).as("the copy is not ended before it is complete").isEqualTo(RunStatus.RUNNING);
         assertThat(partial.data().tags()).doesNotContainKey(SyncTags.SOURCE_DIGEST);
-        assertThat(destination.runs().getMetricHistory(partial.id(), "loss")).hasSize(1000);
+        int written = dying.metricRows.get();
+        assertThat(written).as("one whole batch was written before the kill").isBetween(1, LONG_HISTORY - 1);
+        assertThat(destination.runs().getMetricHistory(partial.id(), "loss")).hasSize(written);
 
         SyncReport restarted = sync(all());
 
         assertThat(restarted.succeeded()).as(restarted.toString()).isTrue();
         assertThat(result(restarted, seeded.parent()).outcome()).isEqualTo(Outcome.UPDATED);
-        assertThat(result(restarted, seeded.parent()).metricPoints()).isEqualTo(LONG_HISTORY - 1000 + 5);
+        assertThat(result(restarted, seeded.parent()).metricPoints()).isEqualTo(LONG_HISTORY + 5 - written);
         assertThat(destinationRuns(expA)).hasSize(3);
         assertCopied(seeded.parent());
     }

@@ -39,6 +39,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.BoundedReads;
 import org.cropcast.tracking.Redactor;
 import org.mlflow_project.google.protobuf.InvalidProtocolBufferException;
 import org.mlflow_project.google.protobuf.Message;
@@ -65,6 +66,8 @@ final class MlflowRestClient {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    /** The largest JSON answer buffered: a search page of 1000 runs with their data is a few MiB. */
+    static final int ANSWER_LIMIT = 64 << 20;
     private static final Duration RETRY_AFTER_LIMIT = Duration.ofSeconds(60);
     private static final String USER_AGENT = "cropcast-mlflow-rest";
 
@@ -230,7 +233,7 @@ final class MlflowRestClient {
         }
         String body;
         try (InputStream in = reply.body().orElseThrow()) {
-            body = new String(in.readAllBytes(), UTF_8);
+            body = new String(in.readAllBytes(), UTF_8); // already bounded by sendOnce
         } catch (IOException e) {
             throw ioFailure(operation, e, 1);
         }
@@ -338,7 +341,11 @@ final class MlflowRestClient {
         if (status / 100 == 2) {
             if (buffered) {
                 try (InputStream in = response.body()) {
-                    return new Reply(status, response.headers(), Optional.of(new java.io.ByteArrayInputStream(in.readAllBytes())), "", attempt);
+                    // an answer that never ends (or is far beyond any MLflow page) is refused, not buffered until the heap runs out
+                    byte[] body = BoundedReads.readAtMost(in, ANSWER_LIMIT, () -> new CropcastException(
+                            MlflowRestErrorCode.NOT_AN_MLFLOW_SERVER, shownUri + ": " + request.method() + " " + request.uri().getPath()
+                                    + " answered more than " + ANSWER_LIMIT / (1024 * 1024) + " MiB; that is not an MLflow answer"));
+                    return new Reply(status, response.headers(), Optional.of(new java.io.ByteArrayInputStream(body)), "", attempt);
                 }
             }
             return new Reply(status, response.headers(), Optional.of(response.body()), "", attempt);

@@ -24,7 +24,8 @@ public enum MlflowRestErrorCode implements ErrorCode {
     /** The server rejected the request (another 4xx): MLflow's error_code says why. */
     REQUEST_REJECTED(1504, USER_INPUT),
     /** The URI answers but is not an MLflow tracking server (404 ENDPOINT_NOT_FOUND or not JSON). */
-    NOT_AN_MLFLOW_SERVER(1505, USER_INPUT),
+    /** The server answered something that is not MLflow's (not JSON, not the expected fields, endless): an external failure. */
+    NOT_AN_MLFLOW_SERVER(1505, EXTERNAL_SYSTEM),
     /** The server runs with {@code --no-serve-artifacts}, so {@code mlflow-artifacts:} URIs cannot be served. */
     ARTIFACT_SERVING_DISABLED(1506, USER_INPUT),
     /** An artifact URI of a scheme this adapter does not serve, or without a server to resolve it. */

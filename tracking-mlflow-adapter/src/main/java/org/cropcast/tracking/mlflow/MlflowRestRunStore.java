@@ -98,7 +98,7 @@ public final class MlflowRestRunStore implements RunStore {
             var created = client.tryPost(API + "experiments/create",
                     Service.CreateExperiment.newBuilder().setName(name), Service.CreateExperiment.Response.newBuilder());
             if (created.value().isPresent()) {
-                return getExperiment(ExperimentId.of(created.value().get().getExperimentId()))
+                return getExperiment(answer("experiment id", () -> ExperimentId.of(created.value().get().getExperimentId())))
                         .orElseThrow(() -> new CropcastException(MlflowRestErrorCode.UNEXPECTED_RESPONSE,
                                 client.shownUri() + ": experiment '" + name + "' was created but cannot be read back"));
             }
@@ -120,7 +120,8 @@ public final class MlflowRestRunStore implements RunStore {
         if (isNotFound(result)) {
             return Optional.empty();
         }
-        return Optional.of(toExperiment(client.orThrow("find experiment '" + name + "'", result).getExperiment()));
+        var found = client.orThrow("find experiment '" + name + "'", result).getExperiment();
+        return Optional.of(answer("experiment", () -> toExperiment(found)));
     }
 
     @Override
@@ -131,7 +132,8 @@ public final class MlflowRestRunStore implements RunStore {
         if (isNotFound(result)) {
             return Optional.empty();
         }
-        return Optional.of(toExperiment(client.orThrow("get experiment " + id, result).getExperiment()));
+        var found = client.orThrow("get experiment " + id, result).getExperiment();
+        return Optional.of(answer("experiment", () -> toExperiment(found)));
     }
 
     @Override
@@ -147,7 +149,7 @@ public final class MlflowRestRunStore implements RunStore {
             }
             Service.SearchExperiments.Response.Builder page = client.post(API + "experiments/search", request,
                     Service.SearchExperiments.Response.newBuilder());
-            page.getExperimentsList().forEach(e -> experiments.add(toExperiment(e)));
+            page.getExperimentsList().forEach(e -> experiments.add(answer("experiment", () -> toExperiment(e))));
             pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty());
         experiments.sort(Comparator.comparing((Experiment e) -> numericOrder(e.id().value())).thenComparing(e -> e.id().value()));
@@ -180,7 +182,7 @@ public final class MlflowRestRunStore implements RunStore {
             }
             throw client.failure("create run in experiment " + request.experimentId(), error);
         }
-        RunInfo created = toRunInfo(result.value().get().getRun().getInfo());
+        RunInfo created = answer("created run", () -> toRunInfo(result.value().get().getRun().getInfo()));
         if (result.retried()) {
             retireDuplicates(request.experimentId(), requestId, created.runId());
         }
@@ -271,7 +273,8 @@ public final class MlflowRestRunStore implements RunStore {
         if (isNotFound(result)) {
             return Optional.empty();
         }
-        return Optional.of(toRun(client.orThrow("get run " + runId, result).getRun()));
+        var found = client.orThrow("get run " + runId, result).getRun();
+        return Optional.of(answer("run", () -> toRun(found)));
     }
 
     @Override
@@ -293,7 +296,7 @@ public final class MlflowRestRunStore implements RunStore {
                 throw runNotFound(runId);
             }
             Service.GetMetricHistory.Response.Builder page = client.orThrow("get metric history of run " + runId, result);
-            page.getMetricsList().forEach(m -> history.add(toMetric(m)));
+            page.getMetricsList().forEach(m -> history.add(answer("metric", () -> toMetric(m))));
             pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty());
         if (history.isEmpty() && getRun(runId).isEmpty()) {
@@ -324,7 +327,14 @@ public final class MlflowRestRunStore implements RunStore {
                 request.setPageToken(pageToken);
             }
             Service.SearchRuns.Response.Builder page = client.post(API + "runs/search", request, Service.SearchRuns.Response.newBuilder());
-            page.getRunsList().forEach(r -> runs.add(toRun(r)));
+            page.getRunsList().forEach(r -> {
+                // a run another tool wrote in a shape cropcast cannot represent is left out, said out loud, not the whole listing
+                try {
+                    runs.add(answer("run", () -> toRun(r)));
+                } catch (CropcastException e) {
+                    log.warn("run {} left out of the search: {}", r.getInfo().getRunId(), e.getMessage());
+                }
+            });
             pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty() && runs.size() < search.maxResults());
         if (search.orderBy().isEmpty()) {
@@ -384,6 +394,29 @@ public final class MlflowRestRunStore implements RunStore {
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * A conversion of the server's answer into the port's records, whose validation errors (a blank
+     * experiment id in {@code {}}, a run id MLflow never makes) become one error naming the server:
+     * the answer is at fault, not the user's input.
+     */
+    private <T> T answer(String what, java.util.function.Supplier<T> convert) {
+        try {
+            return convert.get();
+        } catch (CropcastException e) {
+            if (e.category() != org.cropcast.tracking.ErrorCategory.USER_INPUT) {
+                throw e;
+            }
+            throw invalidAnswer(what, e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw invalidAnswer(what, e);
+        }
+    }
+
+    private CropcastException invalidAnswer(String what, RuntimeException e) {
+        return new CropcastException(MlflowRestErrorCode.NOT_AN_MLFLOW_SERVER, client.shownUri() + " answered an invalid " + what
+                + " (" + org.cropcast.tracking.Redactor.truncateForMessage(String.valueOf(e.getMessage())) + "); is it an MLflow tracking server?", e);
     }
 
     private static Experiment toExperiment(Service.Experiment e) {

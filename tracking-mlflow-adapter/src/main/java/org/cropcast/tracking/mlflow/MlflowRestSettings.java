@@ -3,10 +3,10 @@ package org.cropcast.tracking.mlflow;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.EnvironmentVariables;
 
 /**
  * How the REST adapter talks to a tracking server, read from environment variables the way Python
@@ -80,20 +80,22 @@ public record MlflowRestSettings(
     /** Reads the settings from an environment (normally {@code System.getenv()}, passed in by the application). */
     public static MlflowRestSettings fromEnvironment(Map<String, String> environment) {
         requireNonNull(environment, "environment is null");
+        EnvironmentVariables variables = new EnvironmentVariables(environment, MlflowRestErrorCode.INVALID_SETTING);
         return new MlflowRestSettings(
                 nonEmpty(environment.get(USERNAME)),
                 nonEmpty(environment.get(PASSWORD)),
                 nonEmpty(environment.get(TOKEN)),
-                bool(environment, INSECURE_TLS),
+                variables.bool(INSECURE_TLS, false),
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(number(environment, REQUEST_TIMEOUT, 120)),
-                (int) number(environment, MAX_RETRIES, 15),
+                // Python MLflow reads both with int(): "120.0" is refused there too; a timeout of 0 means none to requests, an error
+                Duration.ofSeconds(variables.wholeNumber(REQUEST_TIMEOUT, 1, 86_400, 120)),
+                (int) variables.wholeNumber(MAX_RETRIES, 0, 100, 15),
                 Duration.ofMillis(500),
                 Duration.ofSeconds(15),
                 Duration.ofMinutes(5),
-                bool(environment, ENABLE_MULTIPART),
-                number(environment, MULTIPART_MINIMUM_SIZE, 500L << 20),
-                number(environment, MULTIPART_CHUNK_SIZE, 10L << 20));
+                variables.bool(ENABLE_MULTIPART, false),
+                variables.wholeNumber(MULTIPART_MINIMUM_SIZE, 0, Long.MAX_VALUE, 500L << 20),
+                variables.wholeNumber(MULTIPART_CHUNK_SIZE, MIN_CHUNK_SIZE, 5L << 30, 10L << 20));
     }
 
     /** These settings with another retry schedule (tests and benchmarks use short ones). */
@@ -138,34 +140,6 @@ public record MlflowRestSettings(
 
     private static Optional<String> nonEmpty(String value) {
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
-    }
-
-    private static boolean bool(Map<String, String> environment, String name) {
-        String value = environment.get(name);
-        if (value == null || value.isEmpty()) {
-            return false;
-        }
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "1" -> true;
-            case "false", "0" -> false;
-            default -> throw invalid(name, "expected true or false, got '" + value + "'");
-        };
-    }
-
-    private static long number(Map<String, String> environment, String name, long defaultValue) {
-        String value = environment.get(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed < 0) {
-                throw invalid(name, "must not be negative, got " + parsed);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw invalid(name, "expected a whole number, got '" + value + "'");
-        }
     }
 
     private static CropcastException invalid(String name, String why) {

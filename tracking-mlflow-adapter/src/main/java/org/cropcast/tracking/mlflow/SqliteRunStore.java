@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;
+import org.slf4j.LoggerFactory;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.LifecycleStage;
@@ -593,6 +594,27 @@ public final class SqliteRunStore implements RunStore {
         });
     }
 
+    /** Every history in one query (what a sync reads of each run). */
+    @Override
+    public java.util.SortedMap<String, List<Metric>> getMetricHistories(RunId runId) {
+        requireNonNull(runId, "runId is null");
+        return db.read(d -> {
+            lifecycleOf(runId); // RUN_NOT_FOUND for a run that does not exist
+            PreparedStatement query = d.prepare("SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ?"
+                    + " ORDER BY key, step, timestamp, value, is_nan");
+            query.setString(1, runId.value());
+            java.util.SortedMap<String, List<Metric>> out = new java.util.TreeMap<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String key = rows.getString(1);
+                    out.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new Metric(key, readValue(rows.getDouble(2), rows.getInt(5) != 0), rows.getLong(3), rows.getLong(4)));
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public List<Run> searchRuns(RunSearch search) {
         requireNonNull(search, "search is null");
@@ -607,7 +629,14 @@ public final class SqliteRunStore implements RunStore {
             List<RunInfo> infos = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    infos.add(runInfo(rows));
+                    // a row another tool wrote in a shape cropcast cannot represent (a run id MLflow never
+                    // makes, an unknown status) is left out, said out loud, not the whole listing
+                    try {
+                        infos.add(runInfo(rows));
+                    } catch (CropcastException | IllegalArgumentException e) {
+                        LoggerFactory.getLogger(SqliteRunStore.class).warn("run '{}' left out of the search: {}",
+                                rows.getString(1), e.getMessage());
+                    }
                 }
             }
             List<Run> out = new ArrayList<>(infos.size());
