@@ -29,9 +29,8 @@ public final class RunStores {
                 tags.add(tag);
                 continue;
             }
-            if (tag.key().equals(RUN_NAME_TAG) && !tag.value().equals(request.runName())) {
-                throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
-                        "run name '" + request.runName() + "' and tag " + RUN_NAME_TAG + "='" + tag.value() + "' differ");
+            if (tag.key().equals(RUN_NAME_TAG)) {
+                checkRunNameTag(request.runName(), tag.value());
             }
             if (!tag.key().equals(RUN_NAME_TAG) && !tag.key().equals(USER_TAG)) {
                 tags.add(tag);
@@ -45,24 +44,51 @@ public final class RunStores {
     }
 
     /**
+     * A run name given both as the request's run name and as a {@code mlflow.runName} tag must be
+     * the same: {@link TrackingErrorCode#INVALID_ARGUMENT} otherwise, as in MLflow. An empty run
+     * name lets the tag name the run.
+     */
+    public static void checkRunNameTag(String runName, String tagValue) {
+        if (!runName.isEmpty() && !tagValue.equals(runName)) {
+            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "run name '" + Redactor.truncateForMessage(runName)
+                    + "' and tag " + RUN_NAME_TAG + "='" + Redactor.truncateForMessage(tagValue) + "' differ");
+        }
+    }
+
+    /**
      * Checks a batch's params against those already logged; throws
-     * {@link TrackingErrorCode#PARAM_CONFLICT} naming the key, the logged and the new value for
-     * the first that differs. Call it before writing anything.
+     * {@link TrackingErrorCode#PARAM_CONFLICT} naming every key whose new value differs, with the
+     * logged and the new value. Call it before writing anything.
      */
     public static void checkParamConflicts(RunId runId, Map<String, String> logged, List<Param> params) {
+        List<String> conflicts = new ArrayList<>();
         for (Param param : params) {
             String old = logged.get(param.key());
             if (old != null && !old.equals(param.value())) {
-                throw paramConflict(runId, param.key(), old, param.value());
+                conflicts.add(conflict(param.key(), old, param.value()));
             }
+        }
+        if (!conflicts.isEmpty()) {
+            throw paramConflicts(runId, conflicts);
         }
     }
 
     public static CropcastException paramConflict(RunId runId, String key, String loggedValue, String newValue) {
-        return new CropcastException(TrackingErrorCode.PARAM_CONFLICT,
-                "param '" + key + "' of run " + runId + " was logged as '" + Redactor.truncateForMessage(loggedValue)
-                        + "'; cannot change it to '" + Redactor.truncateForMessage(newValue)
-                        + "' (params are write-once; start a new run instead of resuming)");
+        return paramConflicts(runId, List.of(conflict(key, loggedValue, newValue)));
+    }
+
+    private static String conflict(String key, String loggedValue, String newValue) {
+        return "param '" + shown(key) + "' (logged '" + shown(loggedValue) + "', new '" + shown(newValue) + "')";
+    }
+
+    /** Outside text in a message: credentials masked, shortened. */
+    private static String shown(String text) {
+        return Redactor.truncateForMessage(Redactor.redact(text));
+    }
+
+    private static CropcastException paramConflicts(RunId runId, List<String> conflicts) {
+        return new CropcastException(TrackingErrorCode.PARAM_CONFLICT, "changing param values is not allowed: run " + runId
+                + " already has " + String.join(", ", conflicts) + " (params are write-once; start a new run instead of resuming)");
     }
 
     public static CropcastException runNotFound(RunId runId) {

@@ -18,14 +18,12 @@ public final class TrackedRun implements ActiveRun, AutoCloseable {
     private final RunScope scope;
     private final RunInfo info;
     private final RunRequest request;
-    private final Seeds seeds;
     private final RunLifecycle lifecycle;
 
     TrackedRun(RunScope scope, RunInfo info, RunRequest request) {
         this.scope = scope;
         this.info = info;
         this.request = request;
-        this.seeds = new Seeds(request.params().randomSeed());
         this.lifecycle = new RunLifecycle(scope.runStore, scope.clock, info.runId());
     }
 
@@ -56,11 +54,6 @@ public final class TrackedRun implements ActiveRun, AutoCloseable {
     @Override
     public String stage() {
         return request.stage();
-    }
-
-    /** Independent, reproducible random generators per component, from {@code random_seed}. */
-    public Seeds seeds() {
-        return seeds;
     }
 
     public boolean isOpen() {

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.cropcast.pipeline.config.ConfigLoader;
-import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
 import org.cropcast.pipeline.stages.ProgressListener;
+import org.cropcast.tracking.RunId;
 import picocli.CommandLine.Option;
 
 /** {@code run hindcast} and {@code run fit-production}: a configuration file, overrides, a run directory. */
@@ -33,16 +33,13 @@ abstract class ConfiguredStageCommand extends StageCommand {
             description = "Override a configuration key (nested keys with dots: --set target.yield_column=yield). Repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    ConfiguredStageCommand(StageLauncher launcher, ProcessContext context) {
-        super(launcher, context);
+    ConfiguredStageCommand(StageLauncher launcher, StageRequests requests, ProcessContext context) {
+        super(launcher, requests, context);
     }
 
     @Override
     StageLauncher.Launch launch(ProgressListener progress) {
-        PipelineConfig resolved = new ConfigLoader(context.environment()).load(config, overrides);
-        Path directory = config.toAbsolutePath().getParent();
-        return new StageLauncher.Launch(stage(), resolved, config.toString(), Optional.ofNullable(directory),
-                Optional.ofNullable(runDir), resume, Optional.empty(), progress,
-                Optional.ofNullable(parentRunId).map(org.cropcast.tracking.RunId::of));
+        return requests.configured(stage(), config, overrides, Optional.ofNullable(runDir), resume, progress,
+                Optional.ofNullable(parentRunId).map(RunId::of));
     }
 }

@@ -2,20 +2,11 @@ package org.cropcast.pipeline.cli;
 
 import com.google.inject.Inject;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.cropcast.pipeline.config.ConfigLoader;
-import org.cropcast.pipeline.config.PipelineConfig;
-import org.cropcast.pipeline.demo.DemoDataGenerator;
-import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.runs.DemoPipeline;
 import org.cropcast.pipeline.runs.ProcessContext;
-import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.stages.ProgressListener;
-import org.cropcast.tracking.CropcastException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,29 +37,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not show progress (with --run).")
     boolean noProgress;
 
-    private final StageLauncher launcher;
+    private final DemoPipeline demo;
     private final ProcessContext context;
 
     @Inject
-    DemoCommand(StageLauncher launcher, ProcessContext context) {
-        this.launcher = launcher;
+    DemoCommand(DemoPipeline demo, ProcessContext context) {
+        this.demo = demo;
         this.context = context;
     }
 
     @Override
-    public Integer call() throws Exception {
-        if (Files.isRegularFile(directory)) {
-            throw new CropcastException(AppErrorCode.INVALID_ARGUMENT, "demo: " + directory + " is a file, not a directory");
-        }
-        if (Files.isDirectory(directory)) {
-            try (var entries = Files.list(directory)) {
-                if (entries.findAny().isPresent()) {
-                    throw new CropcastException(AppErrorCode.INVALID_ARGUMENT, "demo: " + directory
-                            + " is not empty; choose a new directory (cropcast demo DIR)");
-                }
-            }
-        }
-        Path config = DemoDataGenerator.write(directory, seed);
+    public Integer call() {
+        Path config = demo.writeDataRoot(directory, seed);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Demo data root written to " + directory.toAbsolutePath().normalize());
         out.println("  configuration: " + config);
@@ -86,26 +66,16 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The three stages in one run directory, as a newcomer would type them. */
+    /** The three stages in one run directory, each printed as it ends. */
     private void runPipeline(PrintWriter out, Path config) {
         Signals.install(context);
         boolean quiet = spec.root().userObject() instanceof CropcastCommand root && root.quiet;
         ProgressListener progress = Progress.choose(context, spec.commandLine().getErr(), noProgress || quiet);
-        PipelineConfig resolved = new ConfigLoader(context.environment()).load(config, List.of());
-        Optional<Path> configDirectory = Optional.ofNullable(config.toAbsolutePath().getParent());
         try {
-            StageLauncher.Outcome hindcast = launcher.launch(new StageLauncher.Launch("hindcast", resolved, config.toString(),
-                    configDirectory, Optional.empty(), false, Optional.empty(), progress), Signals::opened);
-            StageOutput.print(out, "hindcast", hindcast);
-            String runDir = hindcast.runDirectory().toString();
-            out.println();
-            StageOutput.print(out, "fit-production", launcher.launch(new StageLauncher.Launch("fit-production", resolved,
-                    config.toString(), configDirectory, Optional.of(runDir), false, Optional.empty(), progress), Signals::opened));
-            out.println();
-            LocalDate initDate = LocalDate.of(resolved.featureEndYear(), 8, 1);
-            StageOutput.print(out, "forecast", launcher.launch(new StageLauncher.Launch("forecast", resolved, config.toString(),
-                    configDirectory, Optional.of(runDir), false, Optional.of(initDate), progress), Signals::opened));
-            out.println();
+            demo.run(config, progress, Signals::opened, (stage, outcome) -> {
+                StageOutput.print(out, stage, outcome);
+                out.println();
+            });
             out.println("Look at the runs: cropcast runs list --config " + config);
             out.flush();
         } finally {

@@ -3,6 +3,7 @@ package org.cropcast.pipeline.cli;
 import com.google.inject.Inject;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
 import picocli.CommandLine.Command;
 
 /** {@code cropcast run fit-production}. */
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
             "artifact; 'cropcast run forecast --run-dir DIR' applies it."})
 public final class FitProductionCommand extends ConfiguredStageCommand {
     @Inject
-    FitProductionCommand(StageLauncher launcher, ProcessContext context) {
-        super(launcher, context);
+    FitProductionCommand(StageLauncher launcher, StageRequests requests, ProcessContext context) {
+        super(launcher, requests, context);
     }
 
     @Override

@@ -1,27 +1,26 @@
 package org.cropcast.pipeline.cli;
 
+import com.google.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.List;
-import org.cropcast.pipeline.errors.AppErrorCode;
-import org.cropcast.pipeline.runs.ModelsAccess;
-import org.cropcast.pipeline.stages.MlflowModelFiles;
-import org.cropcast.tracking.CropcastException;
-import org.cropcast.tracking.TrackingErrorCode;
-import picocli.CommandLine.Mixin;
-
-import com.google.inject.Inject;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.runs.ModelsAccess;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
+import org.cropcast.pipeline.stages.MlflowModelFiles;
 import org.cropcast.pipeline.stages.ProgressListener;
-import org.cropcast.tracking.Location;
+import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.TrackingErrorCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -58,8 +57,8 @@ public final class ForecastCommand extends StageCommand {
     private final ModelsAccess models;
 
     @Inject
-    ForecastCommand(StageLauncher launcher, ProcessContext context, ModelsAccess models) {
-        super(launcher, context);
+    ForecastCommand(StageLauncher launcher, StageRequests requests, ProcessContext context, ModelsAccess models) {
+        super(launcher, requests, context);
         this.models = models;
     }
 
@@ -77,11 +76,7 @@ public final class ForecastCommand extends StageCommand {
             throw new CropcastException(AppErrorCode.INVALID_ARGUMENT,
                     "a forecast needs --run-dir DIR (a fit-production run directory) or --model models:/...");
         }
-        Location directory = launcher.runDirectories().existing(runDir);
-        PipelineConfig config = launcher.runDirectories().recordedConfig(directory, new ConfigLoader(context.environment()));
-        Optional<Path> local = directory.isLocal() ? Optional.of(directory.localPath()) : Optional.empty();
-        return new StageLauncher.Launch(stage(), config, directory.resolve("config_resolved.yaml").toString(), local,
-                Optional.of(runDir), false, Optional.of(initDate), progress, Optional.empty(), Optional.empty(), allowTrendOnly);
+        return requests.forecast(runDir, initDate, progress, allowTrendOnly);
     }
 
     /**

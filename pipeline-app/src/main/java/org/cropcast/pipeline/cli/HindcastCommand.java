@@ -3,6 +3,7 @@ package org.cropcast.pipeline.cli;
 import com.google.inject.Inject;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
 import picocli.CommandLine.Command;
 
 /** {@code cropcast run hindcast}. */
@@ -13,8 +14,8 @@ import picocli.CommandLine.Command;
             "skill is compared with the trend and the reference estimates."})
 public final class HindcastCommand extends ConfiguredStageCommand {
     @Inject
-    HindcastCommand(StageLauncher launcher, ProcessContext context) {
-        super(launcher, context);
+    HindcastCommand(StageLauncher launcher, StageRequests requests, ProcessContext context) {
+        super(launcher, requests, context);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageLauncher;
+import org.cropcast.pipeline.runs.StageRequests;
 import org.cropcast.tracking.RunId;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,10 +19,12 @@ abstract class StageCommand implements Callable<Integer> {
     boolean noProgress;
 
     final StageLauncher launcher;
+    final StageRequests requests;
     final ProcessContext context;
 
-    StageCommand(StageLauncher launcher, ProcessContext context) {
+    StageCommand(StageLauncher launcher, StageRequests requests, ProcessContext context) {
         this.launcher = launcher;
+        this.requests = requests;
         this.context = context;
     }
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.cropcast.tracking.UriSchemes;
 
 /**
  * The defaults of the configuration, applied to the parsed tree before it is bound, so that the
@@ -17,18 +17,19 @@ import java.util.regex.Pattern;
 public final class ConfigDefaults {
     public static final String DEFAULT_TRACKING_URI = "sqlite:///mlruns.db";
     public static final long DEFAULT_RANDOM_SEED = 42;
-    public static final String DEFAULT_DETREND = "linear";
-    public static final String DEFAULT_REGRESSION = "ridge";
+    public static final String DEFAULT_DETREND = Detrend.LINEAR.configName();
+    public static final String DEFAULT_REGRESSION = Regression.RIDGE.configName();
     public static final double DEFAULT_RIDGE_ALPHA = 1.0;
     public static final double DEFAULT_PRODUCTION_CUMULATIVE_THRESHOLD = 1.0;
-    public static final String DEFAULT_CV_SCHEME = "leave_one_year_out";
+    public static final String DEFAULT_CV_SCHEME = CvScheme.LEAVE_ONE_YEAR_OUT.configName();
+    /** The fewest training years of a fold, whatever the detrend (a quadratic needs 4, so 5 leaves residuals for all). */
     public static final int DEFAULT_MIN_TRAIN_YEARS = 5;
+    /** The target's unit on plot axes and in summaries when {@code target.unit} is not set. */
+    public static final String DEFAULT_UNIT = "target unit";
     /** The environment variable that gives {@code data_root} when the file does not. */
     public static final String INPUT_DATA_DIR = "INPUT_DATA_DIR";
     /** The environment variable that gives {@code mlflow_tracking_uri} when the file does not (as in Python MLflow). */
     public static final String MLFLOW_TRACKING_URI = "MLFLOW_TRACKING_URI";
-
-    private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
 
     private ConfigDefaults() {}
 
@@ -91,7 +92,7 @@ public final class ConfigDefaults {
 
     /** A relative local path resolved against {@code base}; URIs ({@code s3://}, {@code file:}) unchanged. */
     static String anchor(String path, Path base) {
-        if (HAS_SCHEME.matcher(path).matches() && !looksLikeDrivePath(path)) {
+        if (UriSchemes.hasScheme(path)) {
             return path;
         }
         try {
@@ -99,11 +100,6 @@ public final class ConfigDefaults {
         } catch (java.nio.file.InvalidPathException e) {
             return path; // reported by validation, naming the key
         }
-    }
-
-    private static boolean looksLikeDrivePath(String path) {
-        return path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0))
-                && (path.length() == 2 || path.charAt(2) == '\\' || path.charAt(2) == '/');
     }
 
     /** The experiment key derived from a name: lower case, runs of other characters as '-'. */

@@ -14,9 +14,9 @@ import org.cropcast.tracking.Redactor;
  * {@link CropcastException} of category USER_INPUT: {@code <file>: key '<key>': <rule> (got ...)}.
  */
 public final class ConfigValidator {
-    public static final List<String> DETRENDS = List.of("none", "linear", "quadratic");
-    public static final List<String> REGRESSIONS = List.of("none", "ols", "ridge");
-    public static final List<String> CV_SCHEMES = List.of("leave_one_year_out", "expanding_window");
+    public static final List<String> DETRENDS = ConfigEnums.names(Detrend.class);
+    public static final List<String> REGRESSIONS = ConfigEnums.names(Regression.class);
+    public static final List<String> CV_SCHEMES = ConfigEnums.names(CvScheme.class);
     public static final List<String> FEATURE_LAYOUTS = List.of("wide", "long");
     public static final List<String> REFERENCE_LAYOUTS = List.of("long", "wide");
     public static final int MIN_YEAR = 1800;
@@ -99,7 +99,7 @@ public final class ConfigValidator {
         target(c.target());
         if (c.features() != null) {
             features(c.features());
-        } else if (!regression.equals("none")) {
+        } else if (Regression.of(regression) != Regression.NONE) {
             throw new CropcastException(AppErrorCode.CONFIG_MISSING_KEY, source
                     + ": key 'features' is required when regression is '" + regression + "' (use regression: none for a trend-only model)");
         }

@@ -1,6 +1,8 @@
 package org.cropcast.pipeline.model;
 
 import java.util.List;
+import org.cropcast.pipeline.config.Detrend;
+import org.cropcast.pipeline.config.Regression;
 
 /**
  * A fitted trend-plus-anomaly model: per region a polynomial trend in

@@ -3,6 +3,8 @@ package org.cropcast.pipeline.model;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import org.cropcast.pipeline.config.Detrend;
+import org.cropcast.pipeline.config.Regression;
 import org.cropcast.pipeline.data.Panel;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;

@@ -3,6 +3,8 @@ package org.cropcast.pipeline.model;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
+import org.cropcast.pipeline.config.Detrend;
+import org.cropcast.pipeline.config.Regression;
 
 /**
  * The production model as saved in {@code model/model.json} (format version {@link #VERSION}).
@@ -125,7 +127,7 @@ public record ProductionModel(
 
     /** The model as a {@link FittedModel} over its own regions (in the order saved). */
     public FittedModel toFitted() {
-        Detrend d = Detrend.parse(detrend);
+        Detrend d = Detrend.of(detrend);
         int k = d.coefficients();
         double[] coefficients = new double[regions.size() * k];
         List<String> names = new ArrayList<>();
@@ -147,7 +149,7 @@ public record ProductionModel(
             means[f] = feature.mean();
             sds[f] = feature.sd();
         }
-        return new FittedModel(d, Regression.parse(regression), trendOrigin, names, coefficients, featureNames, intercept,
+        return new FittedModel(d, Regression.of(regression), trendOrigin, names, coefficients, featureNames, intercept,
                 beta, means, sds, trainingRows);
     }
 }

@@ -2,6 +2,9 @@ package org.cropcast.pipeline.report;
 
 /** Turns region, spec and issue names into metric keys and column names. */
 public final class Names {
+    /** The region name of a national row in the stages' Parquet outputs. */
+    public static final String NATIONAL = "NATIONAL";
+
     private Names() {}
 
     /**

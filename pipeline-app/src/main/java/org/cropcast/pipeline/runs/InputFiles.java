@@ -3,6 +3,7 @@ package org.cropcast.pipeline.runs;
 import java.util.ArrayList;
 import java.util.List;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
@@ -16,14 +17,6 @@ import org.cropcast.tracking.Storage;
  */
 public final class InputFiles {
     private InputFiles() {}
-
-    /** A path from the configuration: absolute or a URI as is, else relative to the data root. */
-    public static Location resolve(Location dataRoot, String path) {
-        if (path.startsWith("/") || path.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
-            return Location.of(path);
-        }
-        return dataRoot.resolve(path);
-    }
 
     static List<Location> of(String source, PipelineConfig config, Location dataRoot, Storage storage) {
         List<Location> files = new ArrayList<>();
@@ -41,7 +34,7 @@ public final class InputFiles {
     private static void add(List<Location> files, String source, String key, String path, Location dataRoot, Storage storage) {
         Location file;
         try {
-            file = resolve(dataRoot, path);
+            file = PipelineSettings.resolve(dataRoot, path);
         } catch (CropcastException e) {
             throw new CropcastException(AppErrorCode.CONFIG_INVALID_VALUE, source + ": key '" + key + "': " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.DocumentWriter;
@@ -203,7 +204,7 @@ public final class RunDirectories {
     }
 
     private Choice reserveNewDirectory(PipelineConfig config) {
-        return claimNewDirectory(Location.of(config.dataRoot()).resolve(RUNS).resolve(config.experimentKey()));
+        return claimNewDirectory(PipelineSettings.dataRoot(config).resolve(RUNS).resolve(config.experimentKey()));
     }
 
     /**

@@ -22,9 +22,9 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.Run;
+import org.cropcast.tracking.RunFilter;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
-import org.cropcast.tracking.RunFilter;
 import org.cropcast.tracking.RunMatcher;
 import org.cropcast.tracking.RunOrder;
 import org.cropcast.tracking.RunSearch;
@@ -32,7 +32,6 @@ import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.TrackingErrorCode;
-import org.cropcast.tracking.TrackingUris;
 
 /** Reads runs for the {@code runs} commands: from the configured backend, without Python. */
 public final class RunsReader {
@@ -43,13 +42,15 @@ public final class RunsReader {
     private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
+    private final ConfigLoader loader;
     private final Clock clock;
 
     @Inject
-    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
+    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, ConfigLoader loader, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
+        this.loader = requireNonNull(loader, "loader is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -172,13 +173,11 @@ public final class RunsReader {
     static TrackingTarget existingTarget(Optional<String> trackingUri, Optional<Path> configFile, ProcessContext context) {
         Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
         TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment());
-        if (TrackingUris.isSqlite(target.uri())) {
+        target.sqliteDatabase().filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
             // reading must not create an empty database as a side effect
-            TrackingUris.sqliteDatabaseFile(target.uri()).filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
-                throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
-                        + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
-            });
-        }
+            throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
+                    + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");
+        });
         return target;
     }
 }

@@ -37,20 +37,22 @@ public final class RunsSync {
     private final RunStoreFactory backends;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
+    private final ConfigLoader loader;
     private final Clock clock;
 
     @Inject
-    public RunsSync(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, Clock clock) {
+    public RunsSync(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, ConfigLoader loader, Clock clock) {
         this.backends = requireNonNull(backends, "backends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
+        this.loader = requireNonNull(loader, "loader is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** Syncs; bad options fail before either backend is written. */
     public SyncReport sync(Optional<String> from, Optional<Path> configFile, String to, SyncRequest request, SyncListener listener) {
         requireNonNull(to, "to is null");
-        Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
+        Optional<PipelineConfig> config = configFile.map(file -> loader.load(file, List.of()));
         TrackingTarget source = TrackingTarget.resolve(from, config, context.environment());
         TrackingTarget destination = TrackingTarget.resolve(Optional.of(to), Optional.empty(), context.environment());
         if (TrackingUris.isSqlite(source.uri())) {

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
@@ -29,17 +30,17 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.GitInfo;
 import org.cropcast.tracking.Location;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.ModelId;
+import org.cropcast.tracking.ModelRegistries;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunMode;
 import org.cropcast.tracking.RunRequest;
 import org.cropcast.tracking.RunScope;
 import org.cropcast.tracking.RunScopeSettings;
-import org.cropcast.tracking.LoggedModel;
-import org.cropcast.tracking.ModelId;
-import org.cropcast.tracking.ModelRegistries;
-import org.cropcast.tracking.ModelStore;
-import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
@@ -131,8 +132,8 @@ public final class StageLauncher {
         Stage stage = stages.stage(launch.stage()).orElseThrow(() ->
                 new CropcastException(AppErrorCode.INTERNAL_ERROR, "no stage named " + launch.stage() + " is wired"));
         PipelineConfig config = launch.config();
-        Location dataRoot = Location.of(config.dataRoot());
-        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, dataRoot, storage);
+        PipelineSettings settings = PipelineSettings.of(config);
+        List<Location> dataFiles = InputFiles.of(launch.configPath(), config, settings.dataRoot(), storage);
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
         TrackingTarget tracking = TrackingTarget.of(config);
         RunDirectories directories = runDirectories();
@@ -154,8 +155,8 @@ public final class StageLauncher {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
-                    StageResult stageResult = stage.run(new StageContext(config, run, storage, dataRoot, choice.directory(), work,
-                            launch.initDate(), config.randomSeed(), launch.progress(), new StageModels(models, artifacts, forecastModel),
+                    StageResult stageResult = stage.run(new StageContext(config, settings, run, storage, choice.directory(), work,
+                            launch.initDate(), clock, launch.progress(), new StageModels(models, artifacts, forecastModel),
                             launch.allowTrendOnly()));
                     run.setTags(Map.of(NOTE_TAG, note(launch.stage(), stageResult)));
                     // the report reads the run back from the store, as `cropcast runs report` does
@@ -238,11 +239,8 @@ public final class StageLauncher {
         java.time.Duration heartbeat = new org.cropcast.tracking.EnvironmentVariables(context.environment(),
                 org.cropcast.pipeline.errors.AppErrorCode.INVALID_ENVIRONMENT_VARIABLE).seconds(HEARTBEAT_SECONDS,
                 java.time.Duration.ofMillis(10), java.time.Duration.ofHours(1), RunHealth.DEFAULT_HEARTBEAT_INTERVAL);
-        String user = Optional.ofNullable(context.environment().get("USER"))
-                .or(() -> Optional.ofNullable(context.environment().get("LOGNAME")))
-                .orElse(System.getProperty("user.name", "unknown"));
         GitInfo git = configDirectory.map(GitInfo::probe).orElseGet(GitInfo::unknown);
-        return new RunScopeSettings(user, tracking.display(), heartbeat, handleSignals, LibraryVersions.environment(), git);
+        return new RunScopeSettings(context.user(), tracking.display(), heartbeat, handleSignals, LibraryVersions.environment(), git);
     }
 
     static BoundedParams boundedParams(PipelineConfig c) {

@@ -93,10 +93,11 @@ public final class SweepLauncher {
     private final DocumentWriter documents;
     private final Clock clock;
     private final ProcessContext context;
+    private final ConfigLoader loader;
 
     @Inject
     public SweepLauncher(StageLauncher stages, RunStoreFactory backends, Storage storage, DocumentWriter documents, Clock clock,
-            ProcessContext context, RunReports reports) {
+            ProcessContext context, RunReports reports, ConfigLoader loader) {
         this.stages = requireNonNull(stages, "stages is null");
         this.reports = requireNonNull(reports, "reports is null");
         this.backends = requireNonNull(backends, "backends is null");
@@ -104,6 +105,7 @@ public final class SweepLauncher {
         this.documents = requireNonNull(documents, "documents is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.context = requireNonNull(context, "context is null");
+        this.loader = requireNonNull(loader, "loader is null");
     }
 
     /**
@@ -166,7 +168,6 @@ public final class SweepLauncher {
     }
 
     public Outcome start(Request request) {
-        ConfigLoader loader = new ConfigLoader(context.environment());
         PipelineConfig config = loader.load(request.config(), List.of());
         List<Combination> combinations = request.grid().combinations();
         // every combination's configuration is checked before anything is created: bad input leaves nothing behind
@@ -237,7 +238,7 @@ public final class SweepLauncher {
     }
 
     private Outcome reopen(Path configFile, RunId parentRunId, ReopenedWork work) {
-        PipelineConfig config = new ConfigLoader(context.environment()).load(configFile, List.of());
+        PipelineConfig config = loader.load(configFile, List.of());
         TrackingTarget tracking = TrackingTarget.of(config);
         try (RunStore store = backends.create(tracking.uri())) {
             Run parentRun = store.getRun(parentRunId).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
@@ -249,7 +250,7 @@ public final class SweepLauncher {
             Location directory = Location.of(Optional.ofNullable(parentRun.data().tags().get(RunTags.RUN_DIR)).orElseThrow(() ->
                     new CropcastException(AppErrorCode.RUN_DIRECTORY_INVALID, "sweep run " + parentRunId + " has no run_dir tag")));
             Plan plan = readPlan(directory);
-            PipelineConfig recorded = new ConfigLoader(context.environment()).load(plan.config(), List.of());
+            PipelineConfig recorded = loader.load(plan.config(), List.of());
             List<Location> dataFiles = InputFiles.of(plan.config().toString(), recorded, Location.of(recorded.dataRoot()), storage);
             RunScope scope = stages.runScope(store, tracking, Optional.ofNullable(plan.config().getParent()), false);
             RunRequest request = StageLauncher.runRequest(STAGE, recorded, plan.config().toString(),

@@ -3,9 +3,12 @@ package org.cropcast.pipeline.runs;
 import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigDefaults;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Redactor;
 import org.cropcast.tracking.TrackingUris;
+import org.cropcast.tracking.UriSchemes;
+import org.cropcast.tracking.mlflow.SqliteTrackingUri;
 
 /**
  * The tracking URI a command uses, anchored by core's {@link TrackingUris} (the only place that
@@ -16,7 +19,7 @@ import org.cropcast.tracking.TrackingUris;
 public record TrackingTarget(String uri) {
     /** For {@code run}: the configuration's URI anchored at its data root. */
     public static TrackingTarget of(PipelineConfig config) {
-        return new TrackingTarget(TrackingUris.anchor(Optional.of(config.mlflowTrackingUri()), Location.of(config.dataRoot())));
+        return new TrackingTarget(TrackingUris.anchor(Optional.of(config.mlflowTrackingUri()), PipelineSettings.dataRoot(config)));
     }
 
     /**
@@ -28,7 +31,7 @@ public record TrackingTarget(String uri) {
         Optional<String> configured = explicit
                 .or(() -> config.map(PipelineConfig::mlflowTrackingUri))
                 .or(() -> Optional.ofNullable(environment.get(ConfigDefaults.MLFLOW_TRACKING_URI)).filter(s -> !s.isBlank()));
-        Location dataRoot = config.map(c -> Location.of(c.dataRoot()))
+        Location dataRoot = config.map(PipelineSettings::dataRoot)
                 .or(() -> Optional.ofNullable(environment.get(ConfigDefaults.INPUT_DATA_DIR)).filter(s -> !s.isBlank()).map(Location::of))
                 .orElseGet(() -> Location.local(java.nio.file.Path.of("")));
         return new TrackingTarget(TrackingUris.anchor(configured, dataRoot));
@@ -39,12 +42,19 @@ public record TrackingTarget(String uri) {
         return Redactor.redact(uri);
     }
 
-    /** The {@code mlflow ui} command for an embedded SQLite store. */
-    public Optional<String> mlflowUiCommand() {
-        if (!TrackingUris.isSqlite(uri)) {
+    /**
+     * The database file of an embedded SQLite store (parsed by the SQLite adapter's
+     * {@link SqliteTrackingUri}, the one parser of SQLite URIs); empty for other schemes.
+     */
+    public Optional<java.nio.file.Path> sqliteDatabase() {
+        if (UriSchemes.of(uri).filter(SqliteTrackingUri.SCHEME::equals).isEmpty()) {
             return Optional.empty();
         }
-        return TrackingUris.sqliteDatabaseFile(uri)
-                .map(file -> "mlflow ui --backend-store-uri sqlite:///" + file.toAbsolutePath());
+        return Optional.of(SqliteTrackingUri.parse(uri).database());
+    }
+
+    /** The {@code mlflow ui} command for an embedded SQLite store. */
+    public Optional<String> mlflowUiCommand() {
+        return sqliteDatabase().map(file -> "mlflow ui --backend-store-uri sqlite:///" + file.toAbsolutePath());
     }
 }

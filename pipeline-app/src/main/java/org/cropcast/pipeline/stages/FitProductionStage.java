@@ -28,7 +28,7 @@ public final class FitProductionStage implements Stage {
     public StageResult run(StageContext context) {
         PipelineConfig config = context.config();
         try (StageInputs inputs = new StageInputs(context)) {
-            StageData data = StageData.load(config, inputs);
+            StageData data = StageData.load(context, inputs);
             StageSettings settings = data.settings();
             int[] years = settings.windowYears();
             context.progress().start("fit-production", 1);
@@ -45,7 +45,7 @@ public final class FitProductionStage implements Stage {
             String weighting = weights.basis().name().toLowerCase(Locale.ROOT);
             ProductionModel model = ProductionModel.of(fitted, data.regions(), data.panel().featurePeriods(), years,
                     settings.ridgeAlpha(), ModelFiles.configHash(config), context.run().runId().value(),
-                    HindcastStage.unit(config), weighting);
+                    context.settings().unit(), weighting);
             new RunOutputs(context).write(ModelFiles.MODEL_PATH, out -> out.write(ModelFiles.toJson(model)));
 
             Skill.Accumulator inSample = new Skill.Accumulator();
@@ -57,12 +57,12 @@ public final class FitProductionStage implements Stage {
                     inSample.add(predicted, data.panel().target()[cell]);
                 }
             }
-            long timestamp = System.currentTimeMillis();
-            List<Metric> metrics = new ArrayList<>();
-            HindcastStage.addSkill(metrics, "fit.in_sample.regions", inSample.skill(), timestamp, 0);
-            metrics.add(new Metric("fit.training_rows", fitted.trainingRows(), timestamp, 0));
-            metrics.add(new Metric("fit.regions", data.regions().length, timestamp, 0));
-            metrics.add(new Metric("fit.training_years", years.length, timestamp, 0));
+            List<Metric> metrics = new StageMetrics(context.clock())
+                    .skill("fit.in_sample.regions", inSample.skill(), 0)
+                    .add("fit.training_rows", fitted.trainingRows(), 0)
+                    .add("fit.regions", data.regions().length, 0)
+                    .add("fit.training_years", years.length, 0)
+                    .list();
             context.run().logMetrics(metrics);
             context.run().setTags(Map.of("model.format_version", Integer.toString(ProductionModel.VERSION),
                     "model.config_hash", model.configHash()));
@@ -74,7 +74,7 @@ public final class FitProductionStage implements Stage {
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
-                            + (settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
+                            + (settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
                     "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH),
                     "logged model " + logged.model().uri() + " (" + logged.model().status() + "), registered as "
                             + logged.version().uri()));

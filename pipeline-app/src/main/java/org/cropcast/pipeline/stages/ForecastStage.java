@@ -20,7 +20,6 @@ import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.LoggedModel;
-import org.cropcast.tracking.Metric;
 
 /**
  * The forecast for one init date: the production model of the run directory applied to the
@@ -75,7 +74,7 @@ public final class ForecastStage implements Stage {
                 .orElseGet(() -> ModelFiles.read(context.storage(), context.runDirectory()));
         FittedModel model = saved.toFitted();
         try (StageInputs inputs = new StageInputs(context)) {
-            StageData data = StageData.load(config, inputs);
+            StageData data = StageData.load(context, inputs);
             context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
                     context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             Panel panel = data.panel();
@@ -116,14 +115,40 @@ public final class ForecastStage implements Stage {
             }
             int n = regionList.size();
             int[] regions = regionList.stream().mapToInt(Integer::intValue).toArray();
+            // compute: every selected region's forecast, then the national aggregates
             double[] observed = new double[n];
             double[] trend = new double[n];
+            double[] anomaly = new double[n];
             double[] predicted = new double[n];
             double[] features = new double[Math.max(p, 1)];
             int[] present = new int[n];
             NationalWeights weights = new NationalWeights(panel);
             Skill.Accumulator skill = new Skill.Accumulator();
+            for (int i = 0; i < n; i++) {
+                int r = regions[i];
+                Arrays.fill(features, Double.NaN);
+                if (panel.containsYear(year)) {
+                    int cell = panel.cell(r, year);
+                    System.arraycopy(panel.features(), cell * p, features, 0, p);
+                    observed[i] = panel.target()[cell];
+                } else {
+                    observed[i] = Double.NaN;
+                }
+                FeatureCutoff.Estimate estimate = FeatureCutoff.estimate(model, modelIndex.get(i), year, features, 0, observable);
+                trend[i] = estimate.trend();
+                anomaly[i] = estimate.anomaly();
+                predicted[i] = estimate.predicted();
+                present[i] = estimate.present();
+                skill.add(predicted[i], observed[i]);
+            }
+            double[] ones = new double[n];
+            double nationalTrendRow = weights.aggregate(regions, year, trend, ones);
+            double nationalPredictedRow = weights.aggregate(regions, year, predicted, ones);
+            double nationalPredicted = weights.aggregate(regions, year, predicted, new double[n]);
+            double nationalTrend = weights.aggregate(regions, year, trend, new double[n]);
+            double nationalObserved = anyObserved(observed) ? weights.aggregate(regions, year, observed, predicted) : Double.NaN;
 
+            // write: forecast.parquet, then the metrics
             ParquetTable.Schema schema = ParquetTable.schema();
             int cInit = schema.string("init_date");
             int cYear = schema.integer("target_year");
@@ -164,29 +189,13 @@ public final class ForecastStage implements Stage {
                         row.ints[cTotal] = p;
                         row.strings[cLevel] = "region";
                         for (int i = 0; i < n; i++) {
-                            int r = regions[i];
-                            Arrays.fill(features, Double.NaN);
-                            if (panel.containsYear(year)) {
-                                int cell = panel.cell(r, year);
-                                System.arraycopy(panel.features(), cell * p, features, 0, p);
-                                observed[i] = panel.target()[cell];
-                            } else {
-                                observed[i] = Double.NaN;
-                            }
-                            FeatureCutoff.Estimate estimate = FeatureCutoff.estimate(model, modelIndex.get(i), year, features, 0,
-                                    observable);
-                            trend[i] = estimate.trend();
-                            double anomaly = estimate.anomaly();
-                            predicted[i] = estimate.predicted();
-                            present[i] = estimate.present();
+                            row.strings[cRegion] = panel.regions().get(regions[i]);
                             row.ints[cPresent] = present[i];
-                            skill.add(predicted[i], observed[i]);
-                            row.strings[cRegion] = panel.regions().get(r);
                             row.doubles[cTrend] = trend[i];
-                            row.doubles[cAnomaly] = anomaly;
+                            row.doubles[cAnomaly] = anomaly[i];
                             row.doubles[cPredicted] = predicted[i];
                             row.doubles[cObserved] = observed[i];
-                            row.doubles[cWeight] = weights.weight(r, year);
+                            row.doubles[cWeight] = weights.weight(regions[i], year);
                             int c = 0;
                             for (double[][] values : referenceValues) {
                                 for (double[] issue : values) {
@@ -195,13 +204,12 @@ public final class ForecastStage implements Stage {
                             }
                             table.write();
                         }
-                        double[] ones = new double[n];
                         row.strings[cLevel] = "national";
-                        row.strings[cRegion] = HindcastStage.NATIONAL;
-                        row.doubles[cTrend] = weights.aggregate(regions, year, trend, ones);
-                        row.doubles[cPredicted] = weights.aggregate(regions, year, predicted, ones);
-                        row.doubles[cAnomaly] = row.doubles[cPredicted] - row.doubles[cTrend];
-                        row.doubles[cObserved] = anyObserved(observed) ? weights.aggregate(regions, year, observed, predicted) : Double.NaN;
+                        row.strings[cRegion] = Names.NATIONAL;
+                        row.doubles[cTrend] = nationalTrendRow;
+                        row.doubles[cPredicted] = nationalPredictedRow;
+                        row.doubles[cAnomaly] = nationalPredictedRow - nationalTrendRow;
+                        row.doubles[cObserved] = nationalObserved;
                         row.doubles[cWeight] = Double.NaN;
                         row.ints[cPresent] = n == 0 ? 0 : Arrays.stream(present).min().getAsInt();
                         int c = 0;
@@ -218,22 +226,18 @@ public final class ForecastStage implements Stage {
             } finally {
                 context.progress().finish();
             }
-            double nationalPredicted = weights.aggregate(regions, year, predicted, new double[n]);
-            double nationalTrend = weights.aggregate(regions, year, trend, new double[n]);
-            double nationalObserved = anyObserved(observed) ? weights.aggregate(regions, year, observed, predicted) : Double.NaN;
             long step = step(initDate);
-            long timestamp = System.currentTimeMillis();
-            List<Metric> metrics = new ArrayList<>();
-            metrics.add(new Metric("forecast.national.predicted", nationalPredicted, timestamp, step));
-            metrics.add(new Metric("forecast.national.trend", nationalTrend, timestamp, step));
-            metrics.add(new Metric("forecast.features_observable", observableCount, timestamp, step));
+            StageMetrics metrics = new StageMetrics(context.clock())
+                    .add("forecast.national.predicted", nationalPredicted, step)
+                    .add("forecast.national.trend", nationalTrend, step)
+                    .add("forecast.features_observable", observableCount, step);
             int fewest = n == 0 ? 0 : Arrays.stream(present).min().getAsInt();
-            metrics.add(new Metric("forecast.features_present.min", fewest, timestamp, step));
-            metrics.add(new Metric("forecast.regions", n, timestamp, step));
-            metrics.add(new Metric("forecast.in_sample", inSample ? 1 : 0, timestamp, step));
+            metrics.add("forecast.features_present.min", fewest, step)
+                    .add("forecast.regions", n, step)
+                    .add("forecast.in_sample", inSample ? 1 : 0, step);
             List<String> lines = new ArrayList<>(data.warnings().stream().map(w -> "warning: " + w).toList());
             lines.add(String.format(Locale.ROOT, "forecast %s for %d: national %.3f %s (trend %.3f), %d of %d features observable, %d regions",
-                    dateText, year, nationalPredicted, HindcastStage.unit(config), nationalTrend, observableCount, p, n));
+                    dateText, year, nationalPredicted, context.settings().unit(), nationalTrend, observableCount, p, n));
             if (p > 0) {
                 lines.add(presentLine(panel, regions, present, observableCount, p));
             }
@@ -244,21 +248,18 @@ public final class ForecastStage implements Stage {
                 lines.add("trend only: no feature's period has ended by " + dateText);
             }
             if (!Double.isNaN(nationalObserved)) {
-                metrics.add(new Metric("forecast.national.observed", nationalObserved, timestamp, step));
-                metrics.add(new Metric("forecast.national.error", nationalPredicted - nationalObserved, timestamp, step));
-                if (nationalObserved != 0) {
-                    metrics.add(new Metric("forecast.national.abs_pct_error",
-                            100 * Math.abs(nationalPredicted - nationalObserved) / Math.abs(nationalObserved), timestamp, step));
-                }
+                metrics.add("forecast.national.observed", nationalObserved, step)
+                        .add("forecast.national.error", nationalPredicted - nationalObserved, step)
+                        .absPctError("forecast.national", nationalPredicted, nationalObserved, step);
                 lines.add(String.format(Locale.ROOT, "observed national %.3f: error %+.3f%s", nationalObserved,
                         nationalPredicted - nationalObserved, inSample
                                 ? " (in-sample: " + year + " is one of the model's training years, so this is not a forecast error)"
                                 : ""));
             }
             if (skill.count() > 0) {
-                HindcastStage.addSkill(metrics, "forecast.regions", skill.skill(), timestamp, step);
+                metrics.skill("forecast.regions", skill.skill(), step);
             }
-            context.run().logMetrics(metrics);
+            context.run().logMetrics(metrics.list());
             lines.add("wrote " + context.runDirectory().resolve(relative));
             return new StageResult(lines);
         }

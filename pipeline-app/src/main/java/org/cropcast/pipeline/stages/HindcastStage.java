@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.MonthDay;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
@@ -25,8 +24,8 @@ import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.pipeline.report.PlotQueue;
 import org.cropcast.pipeline.report.SkillTable;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.DatasetArtifacts;
 import org.cropcast.tracking.Location;
-import org.cropcast.tracking.Metric;
 
 /**
  * The hindcast: cross-validated by test year over the window, with the trend and the regression
@@ -41,10 +40,8 @@ import org.cropcast.tracking.Metric;
  * the launcher renders {@code report/hindcast.html} from the run's metrics and these files.
  */
 public final class HindcastStage implements Stage {
-    static final String NATIONAL = "NATIONAL";
     /** The summary scatter shows at most this many region-years. */
     static final int SCATTER_POINTS = 20_000;
-    private static final String[] SKILL_NAMES = {"rmse", "mae", "mape", "bias", "r2"};
 
     @Override
     public String name() {
@@ -74,30 +71,30 @@ public final class HindcastStage implements Stage {
         PipelineConfig config = context.config();
         try (StageInputs inputs = new StageInputs(context); PlotQueue plots = new PlotQueue()) {
             plots.warmUp();
-            StageData data = StageData.load(config, inputs);
+            StageData data = StageData.load(context, inputs);
             context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
                     context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             List<ReferenceTable> references = data.references(config, inputs);
             requireUniqueKeys(data, references);
-            Run run = new Run(context, data, references, unit(config));
+            Run run = new Run(context, data, references, context.settings().unit());
             run.plots = plots;
             run.execute();
             RunOutputs outputs = new RunOutputs(context);
             for (PipelineConfig.ReferenceSpec spec : Optional.ofNullable(config.referenceData()).orElse(List.of())) {
                 Location source = inputs.location(spec.path());
-                outputs.copy(source, "datasets/" + spec.name() + "/" + source.fileName());
+                outputs.copy(source, DatasetArtifacts.referenceDirectory(spec.name()) + "/" + source.fileName());
             }
             StageSettings settings = data.settings();
             List<String> lines = new ArrayList<>();
             lines.add(String.format(java.util.Locale.ROOT,
                     "hindcast %d-%d: %s, %d folds, %d regions, detrend %s, regression %s%s; national %s-weighted; unit %s",
-                    settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.summaryYears.size(),
+                    settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.skill.years.size(),
                     data.regions().length, settings.detrend().configName(), settings.regression().configName(),
-                    settings.regression() == org.cropcast.pipeline.model.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
+                    settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
                     run.weights.basis().name().toLowerCase(java.util.Locale.ROOT), run.unit));
             data.warnings().forEach(w -> lines.add("warning: " + w));
-            if (run.testCellsMissingFeatures > 0) {
-                lines.add("note: " + run.testCellsMissingFeatures + " test region-years lack some feature value; the model uses the"
+            if (run.skill.testCellsMissingFeatures > 0) {
+                lines.add("note: " + run.skill.testCellsMissingFeatures + " test region-years lack some feature value; the model uses the"
                         + " feature's training mean there (metric hindcast.test_cells_missing_features)");
             }
             if (data.panel().featureCount() > 0) {
@@ -115,29 +112,6 @@ public final class HindcastStage implements Stage {
                 lines.addAll(init.table.lines());
             }
             return new StageResult(lines);
-        }
-    }
-
-    static String unit(PipelineConfig config) {
-        return Optional.ofNullable(config.target().unit()).orElse("target unit");
-    }
-
-    static double[] skillValues(Skill s) {
-        return new double[] {s.rmse(), s.mae(), s.mape(), s.bias(), s.r2()};
-    }
-
-    static void addSkill(List<Metric> metrics, String prefix, Skill skill, long timestamp, long step) {
-        double[] values = skillValues(skill);
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isNaN(values[i])) {
-                metrics.add(new Metric(prefix + "." + SKILL_NAMES[i], values[i], timestamp, step));
-            }
-        }
-    }
-
-    static void addValue(List<Metric> metrics, String key, double value, long timestamp, long step) {
-        if (!Double.isNaN(value)) {
-            metrics.add(new Metric(key, value, timestamp, step));
         }
     }
 
@@ -234,7 +208,11 @@ public final class HindcastStage implements Stage {
         }
     }
 
-    /** One execution's state: accumulators are primitive, rows stream to Parquet. */
+    /**
+     * One execution's state: each fold's predictions are computed ({@link FoldPrediction}) and
+     * accumulated ({@link HindcastSkill}), then written (pred.parquet rows, fold metrics, the fold's
+     * plot); rows stream to Parquet.
+     */
     private static final class Run {
         final StageContext context;
         final Panel panel;
@@ -246,35 +224,15 @@ public final class HindcastStage implements Stage {
         final NationalWeights weights;
         final RunOutputs outputs;
         final SkillTable table = new SkillTable();
+        final HindcastSkill skill;
         PlotQueue plots;
 
-        final Skill.Accumulator modelAll = new Skill.Accumulator();
-        final Skill.Accumulator trendAll = new Skill.Accumulator();
-        final Skill.Accumulator modelNational = new Skill.Accumulator();
-        final Skill.Accumulator trendNational = new Skill.Accumulator();
-        final Skill.Accumulator[] modelRegion;
-        final Skill.Accumulator[] trendRegion;
-        /** [spec][issue][ref, model, trend] for regions and nationally. */
-        final Skill.Accumulator[][][] refRegions;
-        final Skill.Accumulator[][][] refNational;
-
-        final NormalizedRmse modelNrmse = new NormalizedRmse();
-        final NormalizedRmse trendNrmse = new NormalizedRmse();
         /** The hindcast at each configured init date, in date order. */
         final List<InitDate> initDates;
         /** [spec][issue]: the issue's publication date (issue_dates), or null: compared with the all-features model. */
         final MonthDay[][] issueDates;
-        /** Test region-years with at least one missing feature value (they use the training mean for it). */
-        long testCellsMissingFeatures;
-
-        final List<Double> summaryYears = new ArrayList<>();
         /** reports/coefficients.csv: fold, feature, standardised coefficient. */
         final StringBuilder coefficients = new StringBuilder("fold,feature,standardised_coefficient\n");
-        final List<double[]> summaryNational = new ArrayList<>();
-        final double[] summaryObserved;
-        final double[] summaryPredicted;
-        int summaryCount;
-
         Run(StageContext context, StageData data, List<ReferenceTable> references, String unit) {
             this.context = context;
             this.data = data;
@@ -285,24 +243,10 @@ public final class HindcastStage implements Stage {
             this.regions = data.regions();
             this.weights = new NationalWeights(panel);
             this.outputs = new RunOutputs(context);
-            this.modelRegion = accumulators(panel.regionCount());
-            this.trendRegion = accumulators(panel.regionCount());
-            int cells = settings.folds().size() * regions.length;
-            this.summaryObserved = new double[cells];
-            this.summaryPredicted = new double[cells];
+            this.skill = new HindcastSkill(panel.regionCount(), settings.folds().size() * regions.length,
+                    references.stream().mapToInt(r -> r.issues().size()).toArray());
             this.initDates = InitDate.of(context.config().initDates());
             this.issueDates = issueDates(context.config(), references);
-            this.refRegions = new Skill.Accumulator[references.size()][][];
-            this.refNational = new Skill.Accumulator[references.size()][][];
-            for (int s = 0; s < references.size(); s++) {
-                int issues = references.get(s).issues().size();
-                refRegions[s] = new Skill.Accumulator[issues][];
-                refNational[s] = new Skill.Accumulator[issues][];
-                for (int i = 0; i < issues; i++) {
-                    refRegions[s][i] = accumulators(3);
-                    refNational[s][i] = accumulators(3);
-                }
-            }
         }
 
         void execute() {
@@ -317,7 +261,7 @@ public final class HindcastStage implements Stage {
             int fTarget = fitSchema.requiredReal("target");
             int fTrend = fitSchema.requiredReal("trend");
             int fAnomaly = fitSchema.requiredReal("anomaly");
-            boolean featuresInFit = !Boolean.FALSE.equals(context.config().fitDatasetFeatures());
+            boolean featuresInFit = context.settings().fitDatasetFeatures();
             int fFirstFeature = -1;
             for (String feature : featuresInFit ? panel.featureNames() : List.<String>of()) {
                 int slot = fitSchema.real(feature);
@@ -335,9 +279,9 @@ public final class HindcastStage implements Stage {
             context.progress().start("hindcast", folds.size());
             try {
                 // pred.parquet is published (and logged) only once every fold is in it, after fit.parquet
-                outputs.write("datasets/pred.parquet", predOut -> {
+                outputs.write(DatasetArtifacts.PRED_PATH, predOut -> {
                     try (ParquetTable predTable = pred.schema.open(predOut)) {
-                        outputs.write("datasets/fit.parquet", fitOut -> {
+                        outputs.write(DatasetArtifacts.FIT_PATH, fitOut -> {
                             try (ParquetTable fitTable = fitSchema.open(fitOut)) {
                                 ParquetTable.Row row = fitTable.row();
                                 for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
@@ -356,7 +300,17 @@ public final class HindcastStage implements Stage {
                                         }
                                         fitTable.write();
                                     });
-                                    foldResult(fold, model, predTable, pred, top);
+                                    FoldPrediction prediction = FoldPrediction.of(panel, regions, weights, references, model,
+                                            fold.testYear(), initDates.stream().map(d -> d.monthDay).toList(), issueDates);
+                                    skill.add(prediction, regions);
+                                    for (InitDate init : initDates) {
+                                        init.addYear(weights, regions, fold.testYear(), prediction.observed(), prediction.trend(),
+                                                prediction.asOf().get(init.monthDay));
+                                    }
+                                    writePredRows(prediction, predTable, pred);
+                                    context.run().logMetrics(foldMetrics(prediction, model).list());
+                                    addCoefficients(fold, model);
+                                    submitFoldPlot(fold, model, prediction, top);
                                     context.progress().step("fold " + fold.key());
                                 }
                             }
@@ -385,7 +339,7 @@ public final class HindcastStage implements Stage {
             }
             int firstFeature = first;
             int p = panel.featureCount();
-            outputs.write("datasets/features.parquet", out -> {
+            outputs.write(DatasetArtifacts.DIRECTORY + "/features.parquet", out -> {
                 try (ParquetTable table = schema.open(out)) {
                     ParquetTable.Row row = table.row();
                     for (int r : regions) {
@@ -401,154 +355,87 @@ public final class HindcastStage implements Stage {
             });
         }
 
-        void foldResult(StageSettings.Fold fold, FittedModel model, ParquetTable predTable, PredColumns pred, List<Integer> top) {
-            int year = fold.testYear();
-            int n = regions.length;
-            double[] observed = new double[n];
-            double[] trend = new double[n];
-            double[] predicted = new double[n];
-            double[] predictedByRegion = new double[panel.regionCount()];
-            Arrays.fill(predictedByRegion, Double.NaN);
-            Skill.Accumulator foldModel = new Skill.Accumulator();
-            Skill.Accumulator foldTrend = new Skill.Accumulator();
+        /** The fold's rows of pred.parquet: one per selected region, then the national row. */
+        void writePredRows(FoldPrediction fold, ParquetTable predTable, PredColumns pred) {
+            int year = fold.year();
             ParquetTable.Row row = predTable.row();
             row.ints[pred.fold] = year;
             row.ints[pred.year] = year;
             row.strings[pred.level] = "region";
-            int p = panel.featureCount();
-            // the same cut-off as run forecast, at each init date and at each reference issue's date
-            java.util.Map<MonthDay, double[]> asOf = new java.util.HashMap<>();
-            for (InitDate init : initDates) {
-                asOf.put(init.monthDay, estimates(model, year, init.monthDay));
-            }
-            for (MonthDay[] dates : issueDates) {
-                for (MonthDay date : dates) {
-                    if (date != null) {
-                        asOf.computeIfAbsent(date, d -> estimates(model, year, d));
-                    }
-                }
-            }
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < regions.length; i++) {
                 int r = regions[i];
-                int cell = panel.cell(r, year);
-                observed[i] = panel.target()[cell];
-                trend[i] = model.trend(r, year);
-                double anomaly = model.anomaly(panel.features(), cell * p, null);
-                predicted[i] = trend[i] + anomaly;
-                if (!Double.isNaN(observed[i]) && missingFeature(cell)) {
-                    testCellsMissingFeatures++;
-                }
                 for (int d = 0; d < initDates.size(); d++) {
-                    row.doubles[pred.initDates[d]] = asOf.get(initDates.get(d).monthDay)[i];
+                    row.doubles[pred.initDates[d]] = fold.asOf().get(initDates.get(d).monthDay)[i];
                 }
-                predictedByRegion[r] = predicted[i];
-                foldModel.add(predicted[i], observed[i]);
-                foldTrend.add(trend[i], observed[i]);
-                modelAll.add(predicted[i], observed[i]);
-                trendAll.add(trend[i], observed[i]);
-                modelRegion[r].add(predicted[i], observed[i]);
-                trendRegion[r].add(trend[i], observed[i]);
-                summaryObserved[summaryCount] = observed[i];
-                summaryPredicted[summaryCount++] = predicted[i];
                 row.strings[pred.region] = panel.regions().get(r);
-                row.doubles[pred.observed] = observed[i];
-                row.doubles[pred.trend] = trend[i];
-                row.doubles[pred.predicted] = predicted[i];
-                row.doubles[pred.anomaly] = anomaly;
+                row.doubles[pred.observed] = fold.observed()[i];
+                row.doubles[pred.trend] = fold.trend()[i];
+                row.doubles[pred.predicted] = fold.predicted()[i];
+                row.doubles[pred.anomaly] = fold.anomaly()[i];
                 row.doubles[pred.weight] = weights.weight(r, year);
                 for (int s = 0; s < references.size(); s++) {
-                    double[][] values = references.get(s).values();
-                    for (int k = 0; k < values.length; k++) {
-                        double ref = values[k][cell];
-                        row.doubles[pred.references[s][k]] = ref;
-                        if (!Double.isNaN(ref) && !Double.isNaN(observed[i])) {
-                            double forIssue = issueDates[s][k] == null ? predicted[i] : asOf.get(issueDates[s][k])[i];
-                            refRegions[s][k][0].add(ref, observed[i]);
-                            refRegions[s][k][1].add(forIssue, observed[i]);
-                            refRegions[s][k][2].add(trend[i], observed[i]);
-                        }
+                    for (int k = 0; k < pred.references[s].length; k++) {
+                        row.doubles[pred.references[s][k]] = fold.references()[s][k][i];
                     }
                 }
                 predTable.write();
             }
-            double nationalObserved = weights.aggregate(regions, year, observed, predicted);
-            double nationalPredicted = weights.aggregate(regions, year, predicted, observed);
-            double nationalTrend = weights.aggregate(regions, year, trend, observed);
-            modelNational.add(nationalPredicted, nationalObserved);
-            trendNational.add(nationalTrend, nationalObserved);
-            modelNrmse.addYear(foldModel);
-            trendNrmse.addYear(foldTrend);
-            for (InitDate init : initDates) {
-                init.addYear(weights, regions, year, observed, trend, asOf.get(init.monthDay));
-            }
-            summaryYears.add((double) year);
-            summaryNational.add(new double[] {nationalObserved, nationalPredicted, nationalTrend});
             row.strings[pred.level] = "national";
-            row.strings[pred.region] = NATIONAL;
-            row.doubles[pred.observed] = nationalObserved;
-            row.doubles[pred.trend] = nationalTrend;
-            row.doubles[pred.predicted] = nationalPredicted;
-            row.doubles[pred.anomaly] = nationalPredicted - nationalTrend;
+            row.strings[pred.region] = Names.NATIONAL;
+            row.doubles[pred.observed] = fold.nationalObserved();
+            row.doubles[pred.trend] = fold.nationalTrend();
+            row.doubles[pred.predicted] = fold.nationalPredicted();
+            row.doubles[pred.anomaly] = fold.nationalPredicted() - fold.nationalTrend();
             row.doubles[pred.weight] = Double.NaN;
             for (int d = 0; d < initDates.size(); d++) {
                 row.doubles[pred.initDates[d]] = initDates.get(d).lastNational;
             }
-            double[] masked = new double[n];
-            double[] maskedObserved = new double[n];
-            double[] maskedTrend = new double[n];
             for (int s = 0; s < references.size(); s++) {
-                double[][] values = references.get(s).values();
-                for (int k = 0; k < values.length; k++) {
-                    double[] ref = new double[n];
-                    double[] modelForIssue = issueDates[s][k] == null ? predicted : asOf.get(issueDates[s][k]);
-                    for (int i = 0; i < n; i++) {
-                        ref[i] = values[k][panel.cell(regions[i], year)];
-                        boolean both = !Double.isNaN(ref[i]) && !Double.isNaN(observed[i]);
-                        masked[i] = both ? modelForIssue[i] : Double.NaN;
-                        maskedTrend[i] = both ? trend[i] : Double.NaN;
-                        maskedObserved[i] = both ? observed[i] : Double.NaN;
-                    }
-                    double nationalRef = weights.aggregate(regions, year, ref, maskedObserved);
-                    row.doubles[pred.references[s][k]] = nationalRef;
-                    if (!Double.isNaN(nationalRef)) {
-                        double obs = weights.aggregate(regions, year, maskedObserved, maskedObserved);
-                        refNational[s][k][0].add(nationalRef, obs);
-                        refNational[s][k][1].add(weights.aggregate(regions, year, masked, maskedObserved), obs);
-                        refNational[s][k][2].add(weights.aggregate(regions, year, maskedTrend, maskedObserved), obs);
-                    }
+                for (int k = 0; k < pred.references[s].length; k++) {
+                    row.doubles[pred.references[s][k]] = fold.nationalReferences()[s][k];
                 }
             }
             predTable.write();
+        }
 
-            long timestamp = System.currentTimeMillis();
-            List<Metric> metrics = new ArrayList<>();
-            addSkill(metrics, "fold.model.regions", foldModel.skill(), timestamp, year);
-            addSkill(metrics, "fold.trend.regions", foldTrend.skill(), timestamp, year);
-            addValue(metrics, "fold.model.regions.nrmse", foldModel.nrmse(), timestamp, year);
-            addValue(metrics, "fold.trend.regions.nrmse", foldTrend.nrmse(), timestamp, year);
-            if (!Double.isNaN(nationalObserved)) {
-                metrics.add(new Metric("fold.model.national.error", nationalPredicted - nationalObserved, timestamp, year));
-                metrics.add(new Metric("fold.trend.national.error", nationalTrend - nationalObserved, timestamp, year));
-                if (nationalObserved != 0) {
-                    metrics.add(new Metric("fold.model.national.abs_pct_error",
-                            100 * Math.abs(nationalPredicted - nationalObserved) / Math.abs(nationalObserved), timestamp, year));
-                    metrics.add(new Metric("fold.trend.national.abs_pct_error",
-                            100 * Math.abs(nationalTrend - nationalObserved) / Math.abs(nationalObserved), timestamp, year));
-                }
+        /** The fold's metrics, step = its test year. */
+        StageMetrics foldMetrics(FoldPrediction fold, FittedModel model) {
+            int year = fold.year();
+            StageMetrics metrics = new StageMetrics(context.clock())
+                    .skill("fold.model.regions", fold.modelSkill(), year)
+                    .skill("fold.trend.regions", fold.trendSkill(), year)
+                    .addUnlessNaN("fold.model.regions.nrmse", fold.modelAccumulator().nrmse(), year)
+                    .addUnlessNaN("fold.trend.regions.nrmse", fold.trendAccumulator().nrmse(), year);
+            double observed = fold.nationalObserved();
+            if (!Double.isNaN(observed)) {
+                metrics.add("fold.model.national.error", fold.nationalPredicted() - observed, year)
+                        .add("fold.trend.national.error", fold.nationalTrend() - observed, year)
+                        .absPctError("fold.model.national", fold.nationalPredicted(), observed, year)
+                        .absPctError("fold.trend.national", fold.nationalTrend(), observed, year);
             }
-            metrics.add(new Metric("fold.train_rows", model.trainingRows(), timestamp, year));
-            context.run().logMetrics(metrics);
+            return metrics.add("fold.train_rows", model.trainingRows(), year);
+        }
+
+        /** The fold's standardised anomaly coefficients, as rows of reports/coefficients.csv. */
+        void addCoefficients(StageSettings.Fold fold, FittedModel model) {
             for (int f = 0; f < model.beta().length; f++) {
                 coefficients.append(fold.key()).append(',').append(SkillTable.csvText(model.featureNames().get(f))).append(',')
                         .append(model.beta()[f]).append('\n');
             }
+        }
 
+        /**
+         * Draws reports/folds/{test_year}/detrend.png in the background, then copies and logs it: the
+         * largest producers, or without production or area the regions the fold got most wrong.
+         */
+        void submitFoldPlot(StageSettings.Fold fold, FittedModel model, FoldPrediction prediction, List<Integer> top) {
+            int year = fold.testYear();
+            double[] predictedByRegion = prediction.predictedByRegion();
             String relative = "reports/folds/" + fold.key() + "/detrend.png";
             Path png = outputs.scratch(relative);
             List<Integer> shown = top;
             String selection = "largest producers";
             if (weights.basis() == NationalWeights.Basis.EQUAL) {
-                // no production or area: show the regions the fold got most wrong
                 shown = new ArrayList<>(top);
                 shown.sort(java.util.Comparator.comparingDouble((Integer r) -> {
                     double error = Math.abs(predictedByRegion[r] - panel.target(r, year));
@@ -566,49 +453,40 @@ public final class HindcastStage implements Stage {
             });
         }
 
-        /** Per selected region (in {@code regions} order): the model's estimate on {@code monthDay} of {@code year}. */
-        double[] estimates(FittedModel model, int year, MonthDay monthDay) {
-            boolean[] mask = FeatureCutoff.mask(panel.featurePeriods(), FeatureCutoff.initDate(monthDay, year));
-            int p = panel.featureCount();
-            double[] out = new double[regions.length];
-            for (int i = 0; i < regions.length; i++) {
-                int cell = panel.cell(regions[i], year);
-                out[i] = FeatureCutoff.estimate(model, regions[i], year, panel.features(), cell * p, mask).predicted();
-            }
-            return out;
-        }
-
-        boolean missingFeature(int cell) {
-            int p = panel.featureCount();
-            for (int f = 0; f < p; f++) {
-                if (Double.isNaN(panel.features()[cell * p + f])) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
+        /** The run's metrics, tags, skill table and summary plot, from the accumulated skill. */
         void finish() {
-            long timestamp = System.currentTimeMillis();
-            List<Metric> metrics = new ArrayList<>();
             String weighting = weights.basis().name().toLowerCase(java.util.Locale.ROOT) + "-weighted";
-            addRow(table, metrics, "model", "regions", modelAll.skill(), modelNrmse, "model.regions", timestamp);
-            addRow(table, metrics, "trend", "regions", trendAll.skill(), trendNrmse, "trend.regions", timestamp);
-            addRow(table, metrics, "model", "national", modelNational.skill(), null, "model.national", timestamp);
-            addRow(table, metrics, "trend", "national", trendNational.skill(), null, "trend.national", timestamp);
+            context.run().logMetrics(summaryMetrics().list());
+            context.run().setTags(java.util.Map.of("hindcast.national_weighting", weighting,
+                    "hindcast.cv_scheme", settings.cvScheme().configName()));
+            outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
+            for (InitDate init : initDates) {
+                outputs.write("reports/init/" + init.key + "/skill_table.csv", out -> out.write(init.table.csv()));
+            }
+            outputs.write("reports/coefficients.csv", out -> out.write(coefficients.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            writeSummaryPlot(weighting);
+        }
+
+        /** The run's skill metrics (step 0), filling the skill table with the same rows. */
+        StageMetrics summaryMetrics() {
+            StageMetrics metrics = new StageMetrics(context.clock());
+            addRow(table, metrics, "model", "regions", skill.modelAll.skill(), skill.modelNrmse, "model.regions");
+            addRow(table, metrics, "trend", "regions", skill.trendAll.skill(), skill.trendNrmse, "trend.regions");
+            addRow(table, metrics, "model", "national", skill.modelNational.skill(), null, "model.national");
+            addRow(table, metrics, "trend", "national", skill.trendNational.skill(), null, "trend.national");
             for (InitDate init : initDates) {
                 String prefix = "init." + init.key + ".";
-                addRow(init.table, metrics, "model", "regions", init.modelAll.skill(), init.modelNrmse, prefix + "model.regions", timestamp);
-                addRow(init.table, metrics, "trend", "regions", trendAll.skill(), trendNrmse, prefix + "trend.regions", timestamp);
-                addRow(init.table, metrics, "model", "national", init.modelNational.skill(), null, prefix + "model.national", timestamp);
-                addRow(init.table, metrics, "trend", "national", trendNational.skill(), null, prefix + "trend.national", timestamp);
-                metrics.add(new Metric(prefix + "features_observable", init.observable(panel), timestamp, 0));
+                addRow(init.table, metrics, "model", "regions", init.modelAll.skill(), init.modelNrmse, prefix + "model.regions");
+                addRow(init.table, metrics, "trend", "regions", skill.trendAll.skill(), skill.trendNrmse, prefix + "trend.regions");
+                addRow(init.table, metrics, "model", "national", init.modelNational.skill(), null, prefix + "model.national");
+                addRow(init.table, metrics, "trend", "national", skill.trendNational.skill(), null, prefix + "trend.national");
+                metrics.add(prefix + "features_observable", init.observable(panel), 0);
             }
-            metrics.add(new Metric("hindcast.test_cells_missing_features", testCellsMissingFeatures, timestamp, 0));
+            metrics.add("hindcast.test_cells_missing_features", skill.testCellsMissingFeatures, 0);
             for (int r : regions) {
                 String key = Names.metricSegment(panel.regions().get(r));
-                addSkill(metrics, "model.region." + key, modelRegion[r].skill(), timestamp, 0);
-                addSkill(metrics, "trend.region." + key, trendRegion[r].skill(), timestamp, 0);
+                metrics.skill("model.region." + key, skill.modelRegion[r].skill(), 0);
+                metrics.skill("trend.region." + key, skill.trendRegion[r].skill(), 0);
             }
             for (int s = 0; s < references.size(); s++) {
                 ReferenceTable reference = references.get(s);
@@ -616,66 +494,50 @@ public final class HindcastStage implements Stage {
                     String key = "ref." + Names.metricSegment(reference.name()) + "." + Names.metricSegment(reference.issues().get(k));
                     String[] keys = {key, key + ".model", key + ".trend"};
                     String[] scopes = {"regions", "national"};
-                    Skill.Accumulator[][][][] sources = {refRegions, refNational};
+                    Skill.Accumulator[][][][] sources = {skill.refRegions, skill.refNational};
                     for (int scope = 0; scope < 2; scope++) {
                         Skill[] skills = new Skill[3];
                         for (int j = 0; j < 3; j++) {
                             skills[j] = sources[scope][s][k][j].skill();
-                            addSkill(metrics, keys[j] + "." + scopes[scope], skills[j], timestamp, 0);
-                            metrics.add(new Metric(keys[j] + "." + scopes[scope] + ".n", skills[j].n(), timestamp, 0));
+                            metrics.skillWithCount(keys[j] + "." + scopes[scope], skills[j], 0);
                         }
                         table.addComparison(reference.name(), reference.issues().get(k), scopes[scope], skills[0], skills[1], skills[2]);
                     }
                 }
             }
-            metrics.add(new Metric("hindcast.folds", summaryYears.size(), timestamp, 0));
-            metrics.add(new Metric("hindcast.regions", regions.length, timestamp, 0));
-            context.run().logMetrics(metrics);
-            context.run().setTags(java.util.Map.of("hindcast.national_weighting", weighting,
-                    "hindcast.cv_scheme", settings.cvScheme().configName()));
+            return metrics.add("hindcast.folds", skill.years.size(), 0).add("hindcast.regions", regions.length, 0);
+        }
 
-            outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
-            for (InitDate init : initDates) {
-                outputs.write("reports/init/" + init.key + "/skill_table.csv", out -> out.write(init.table.csv()));
-            }
-            outputs.write("reports/coefficients.csv", out -> out.write(coefficients.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            int years = summaryYears.size();
+        /** reports/hindcast_summary.png: national series by test year and a region-year scatter. */
+        void writeSummaryPlot(String weighting) {
+            int years = skill.years.size();
             double[] x = new double[years];
             double[][] national = new double[3][years];
             for (int i = 0; i < years; i++) {
-                x[i] = summaryYears.get(i);
+                x[i] = skill.years.get(i);
                 for (int j = 0; j < 3; j++) {
-                    national[j][i] = summaryNational.get(i)[j];
+                    national[j][i] = skill.national.get(i)[j];
                 }
             }
             // at most SCATTER_POINTS region-years in the scatter (every k-th, deterministic)
-            int stride = Math.max(1, (summaryCount + SCATTER_POINTS - 1) / SCATTER_POINTS);
-            double[] regionObserved = new double[(summaryCount + stride - 1) / stride];
+            int count = skill.count;
+            int stride = Math.max(1, (count + SCATTER_POINTS - 1) / SCATTER_POINTS);
+            double[] regionObserved = new double[(count + stride - 1) / stride];
             double[] regionPredicted = new double[regionObserved.length];
-            for (int i = 0, j = 0; i < summaryCount; i += stride, j++) {
-                regionObserved[j] = summaryObserved[i];
-                regionPredicted[j] = summaryPredicted[i];
+            for (int i = 0, j = 0; i < count; i += stride, j++) {
+                regionObserved[j] = skill.observed[i];
+                regionPredicted[j] = skill.predicted[i];
             }
             Path png = outputs.scratch("reports/hindcast_summary.png");
             HindcastPlots.summary(png, x, national[0], national[1], national[2], regionObserved, regionPredicted, unit, weighting);
             outputs.copy(png, "reports/hindcast_summary.png");
         }
 
-        private static void addRow(SkillTable table, List<Metric> metrics, String source, String scope, Skill skill,
-                NormalizedRmse nrmse, String key, long timestamp) {
+        private static void addRow(SkillTable table, StageMetrics metrics, String source, String scope, Skill skill,
+                NormalizedRmse nrmse, String key) {
             double normalized = nrmse == null ? Double.NaN : nrmse.median();
             table.add(source, scope, skill, normalized);
-            addSkill(metrics, key, skill, timestamp, 0);
-            addValue(metrics, key + ".nrmse", normalized, timestamp, 0);
-            metrics.add(new Metric(key + ".n", skill.n(), timestamp, 0));
-        }
-
-        private static Skill.Accumulator[] accumulators(int n) {
-            Skill.Accumulator[] out = new Skill.Accumulator[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = new Skill.Accumulator();
-            }
-            return out;
+            metrics.skillWithCount(key, skill, 0).addUnlessNaN(key + ".nrmse", normalized, 0);
         }
     }
 

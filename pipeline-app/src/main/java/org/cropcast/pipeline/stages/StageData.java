@@ -2,10 +2,8 @@ package org.cropcast.pipeline.stages;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.cropcast.pipeline.config.PipelineConfig.ReferenceSpec;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
@@ -28,12 +26,13 @@ record StageData(Panel panel, StageSettings settings, BitSet selected, int[] reg
         warnings = List.copyOf(warnings);
     }
 
-    static StageData load(PipelineConfig config, StageInputs inputs) {
+    static StageData load(StageContext context, StageInputs inputs) {
+        PipelineConfig config = context.config();
         if (config.target() == null) {
             throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "target: the target section is required");
         }
         Panel panel = PanelLoader.load(config.target(), Optional.ofNullable(config.features()), inputs);
-        StageSettings settings = StageSettings.resolve(config, panel);
+        StageSettings settings = StageSettings.resolve(context.settings(), panel);
         List<String> warnings = new ArrayList<>();
         BitSet eligible = RegionSelection.eligible(panel, settings.startYear(), settings.endYear(),
                 Optional.ofNullable(config.includeRegions()).orElse(List.of()),
@@ -73,12 +72,7 @@ record StageData(Panel panel, StageSettings settings, BitSet selected, int[] reg
         if (config.referenceData() == null) {
             return tables;
         }
-        Set<String> names = new HashSet<>();
         for (ReferenceSpec spec : config.referenceData()) {
-            if (spec.name() != null && !names.add(spec.name())) {
-                throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
-                        "reference_data: the name '" + spec.name() + "' is used twice; names must be unique");
-            }
             tables.add(ReferenceLoader.load(spec, panel, selected, inputs));
         }
         return tables;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.data.PanelLoader;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.StagedPath;
@@ -24,11 +25,7 @@ final class StageInputs implements PanelLoader.Inputs, AutoCloseable {
 
     /** A configured path: absolute or with a scheme as is, otherwise relative to data_root. */
     Location location(String configured) {
-        boolean hasScheme = configured.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
-        if (hasScheme || Path.of(configured).isAbsolute()) {
-            return Location.of(configured);
-        }
-        return context.dataRoot().resolve(configured);
+        return PipelineSettings.resolve(context.dataRoot(), configured);
     }
 
     @Override

@@ -2,20 +2,21 @@ package org.cropcast.pipeline.stages;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.CvScheme;
+import org.cropcast.pipeline.config.Detrend;
+import org.cropcast.pipeline.config.PipelineSettings;
+import org.cropcast.pipeline.config.Regression;
 import org.cropcast.pipeline.data.Panel;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
-import org.cropcast.pipeline.model.Detrend;
-import org.cropcast.pipeline.model.Regression;
 import org.cropcast.tracking.CropcastException;
 
 /**
- * The stage-relevant configuration with its defaults applied and checked against the data.
+ * The stage-relevant settings, typed once in {@link PipelineSettings}, checked against the data:
+ * the window must lie within the target's years, and a regression needs features.
  *
- * @param startYear first year of the window (feature_start_year, default the first target year)
- * @param endYear last year of the window (feature_end_year, default the last target year)
+ * @param startYear first year of the window (feature_start_year)
+ * @param endYear last year of the window (feature_end_year)
  */
 record StageSettings(
         Detrend detrend,
@@ -26,30 +27,6 @@ record StageSettings(
         int minTrainYears,
         int startYear,
         int endYear) {
-    static final double DEFAULT_RIDGE_ALPHA = 1.0;
-
-    enum CvScheme {
-        LEAVE_ONE_YEAR_OUT,
-        EXPANDING_WINDOW;
-
-        static CvScheme parse(String text) {
-            if (text == null) {
-                return LEAVE_ONE_YEAR_OUT;
-            }
-            for (CvScheme scheme : values()) {
-                if (scheme.name().equalsIgnoreCase(text.trim())) {
-                    return scheme;
-                }
-            }
-            throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
-                    "cv_scheme: unknown value '" + text + "' (expected leave_one_year_out or expanding_window)");
-        }
-
-        String configName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     /** One fold: its test year and the years it trains on. */
     record Fold(int testYear, int[] trainYears) {
         String key() {
@@ -61,35 +38,21 @@ record StageSettings(
         }
     }
 
-    static StageSettings resolve(PipelineConfig config, Panel panel) {
-        Detrend detrend = Detrend.parse(config.detrend());
-        Regression regression = Regression.parse(config.regression());
-        double alpha = Optional.ofNullable(config.ridgeAlpha()).orElse(DEFAULT_RIDGE_ALPHA);
-        if (regression == Regression.RIDGE && !(alpha >= 0)) {
-            throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "ridge_alpha must be >= 0, got " + alpha);
-        }
+    static StageSettings resolve(PipelineSettings settings, Panel panel) {
+        Regression regression = settings.regression();
         if (regression != Regression.NONE && panel.featureCount() == 0) {
             throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
                     "regression " + regression.configName() + " needs features: configure the features section or use regression: none");
         }
         int[] range = panel.targetYearRange();
-        int start = Optional.ofNullable(config.featureStartYear()).orElse(range[0]);
-        int end = Optional.ofNullable(config.featureEndYear()).orElse(range[1]);
-        if (start > end) {
-            throw new CropcastException(PipelineErrorCode.YEARS_OUTSIDE_DATA,
-                    "feature_start_year " + start + " is after feature_end_year " + end);
-        }
+        int start = settings.featureStartYear();
+        int end = settings.featureEndYear();
         if (start < range[0] || end > range[1]) {
             throw new CropcastException(PipelineErrorCode.YEARS_OUTSIDE_DATA, panel.targetFile() + ": years " + start + "-"
                     + end + " (feature_start_year-feature_end_year) reach outside the target's years " + range[0] + "-" + range[1]);
         }
-        CvScheme scheme = CvScheme.parse(config.cvScheme());
-        int minTrain = Optional.ofNullable(config.minTrainYears()).orElse(Math.max(5, detrend.minimumYears()));
-        if (minTrain < 1) {
-            throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "min_train_years must be >= 1, got " + minTrain);
-        }
-        return new StageSettings(detrend, regression, alpha, Optional.ofNullable(config.productionCumulativeThreshold()),
-                scheme, minTrain, start, end);
+        return new StageSettings(settings.detrend(), regression, settings.ridgeAlpha(),
+                Optional.of(settings.productionCumulativeThreshold()), settings.cvScheme(), settings.minTrainYears(), start, end);
     }
 
     int[] windowYears() {

@@ -12,6 +12,7 @@ import com.google.inject.name.Names;
 import java.time.Clock;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.StageRegistry;
 import org.cropcast.pipeline.stages.FitProductionStage;
@@ -24,13 +25,13 @@ import org.cropcast.tracking.DocumentWriter;
 import org.cropcast.tracking.LocalStorage;
 import org.cropcast.tracking.MemoryModelStoreFactory;
 import org.cropcast.tracking.MemoryRunStoreFactory;
-import org.cropcast.tracking.ModelStoreFactory;
-import org.cropcast.tracking.SwitchingModelStoreFactory;
 import org.cropcast.tracking.MemoryStorage;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingModelStoreFactory;
 import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
 
@@ -110,6 +111,12 @@ public final class CropcastModule extends AbstractModule {
     @Singleton
     RunStoreFactory anyRunStore(SwitchingRunStoreFactory factory) {
         return factory;
+    }
+
+    @Provides
+    @Singleton
+    ConfigLoader configLoader() {
+        return new ConfigLoader(context.environment());
     }
 
     @Provides

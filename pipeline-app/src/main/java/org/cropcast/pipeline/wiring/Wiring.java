@@ -22,7 +22,7 @@ public final class Wiring {
                 new CropcastModule(context),
                 new SqliteTrackingModule(new SqliteRunStoreFactory(Optional.empty(), SqliteRunStoreFactory.DEFAULT_LOCK_TIMEOUT,
                         context.clock(), context.random())),
-                new MlflowRestTrackingModule(context.environment()),
+                new MlflowRestTrackingModule(context.environment(), context.clock()),
                 new S3StorageModule(context.environment()));
     }
 }

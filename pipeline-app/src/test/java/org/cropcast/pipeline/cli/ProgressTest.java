@@ -15,7 +15,7 @@ class ProgressTest {
 
     private ProcessContext context(boolean terminal) {
         return new ProcessContext(new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of(), Clock.systemUTC(),
-                new java.util.SplittableRandom(1), terminal, false);
+                new java.util.SplittableRandom(1), terminal, false, "tester");
     }
 
     @Test

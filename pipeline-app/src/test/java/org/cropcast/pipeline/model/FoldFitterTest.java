@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cropcast.pipeline.config.Detrend;
+import org.cropcast.pipeline.config.Regression;
 import org.cropcast.pipeline.data.Panel;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;

@@ -80,8 +80,8 @@ public final class StageBench {
 
         @Override
         public StageResult run(StageContext c) {
-            StageContext timed = new StageContext(c.config(), new TimedRun(c.run(), trackingNanos), c.storage(), c.dataRoot(),
-                    c.runDirectory(), c.workDirectory(), c.initDate(), c.seed(), c.progress(), c.models());
+            StageContext timed = new StageContext(c.config(), c.settings(), new TimedRun(c.run(), trackingNanos), c.storage(),
+                    c.runDirectory(), c.workDirectory(), c.initDate(), c.clock(), c.progress(), c.models());
             long start = System.nanoTime();
             try {
                 return stage.run(timed);

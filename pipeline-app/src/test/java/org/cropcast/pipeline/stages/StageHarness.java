@@ -19,14 +19,15 @@ import java.util.Optional;
 import org.cropcast.pipeline.Cropcast;
 import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.runs.ProcessContext;
 import org.cropcast.pipeline.runs.RunDirectories;
 import org.cropcast.pipeline.runs.StageLauncher;
 import org.cropcast.pipeline.runs.TrackingTarget;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.Location;
-import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.ModelStore;
 import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
@@ -175,9 +176,9 @@ final class StageHarness {
         StageResult result = launcher.runScope(store, tracking, Optional.empty())
                 .run(StageLauncher.runRequest(stage.name(), config, configPath, choice, List.of()), run -> {
                     runs.add(new StageRun(run.runId(), store, artifacts, Optional.empty()));
-                    return stage.run(new StageContext(config, run, storage(), Location.of(config.dataRoot()), choice.directory(),
-                            work, initDate, config.randomSeed(), ProgressListener.NONE, new StageModels(models(store, tracking), artifacts,
-                            forecastModel), allowTrendOnly));
+                    return stage.run(new StageContext(config, PipelineSettings.of(config), run, storage(), choice.directory(),
+                            work, initDate, injector.getInstance(Clock.class), ProgressListener.NONE,
+                            new StageModels(models(store, tracking), artifacts, forecastModel), allowTrendOnly));
                 });
         StageRun finished = new StageRun(lastRun().runId(), store, artifacts, Optional.of(result));
         runs.set(runs.size() - 1, finished);

@@ -2,6 +2,7 @@ package org.cropcast.tracking.mlflow;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -64,14 +65,22 @@ public final class MlflowRestRunStore implements RunStore {
     private static final String PARAM_CHANGE = "Changing param values is not allowed";
 
     private final MlflowRestClient client;
+    /** The end time of a duplicate run this store marks FAILED. */
+    private final Clock clock;
 
-    MlflowRestRunStore(MlflowRestClient client) {
+    MlflowRestRunStore(MlflowRestClient client, Clock clock) {
         this.client = requireNonNull(client, "client is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** A store for one tracking URI, for embedding without the Guice module, with the system clock. */
+    public static MlflowRestRunStore open(String trackingUri, MlflowRestSettings settings) {
+        return open(trackingUri, settings, Clock.systemUTC());
     }
 
     /** A store for one tracking URI, for embedding without the Guice module. */
-    public static MlflowRestRunStore open(String trackingUri, MlflowRestSettings settings) {
-        return new MlflowRestRunStore(new MlflowRestConnections(settings).client(trackingUri));
+    public static MlflowRestRunStore open(String trackingUri, MlflowRestSettings settings, Clock clock) {
+        return new MlflowRestRunStore(new MlflowRestConnections(settings).client(trackingUri), clock);
     }
 
     @Override
@@ -196,7 +205,7 @@ public final class MlflowRestRunStore implements RunStore {
                 client.post(API + "runs/set-tag", Service.SetTag.newBuilder().setRunId(id).setKey(DUPLICATE_OF_TAG).setValue(kept.value()),
                         Service.SetTag.Response.newBuilder());
                 client.post(API + "runs/update", Service.UpdateRun.newBuilder().setRunId(id).setStatus(Service.RunStatus.FAILED)
-                        .setEndTime(System.currentTimeMillis()), Service.UpdateRun.Response.newBuilder());
+                        .setEndTime(clock.millis()), Service.UpdateRun.Response.newBuilder());
                 client.post(API + "runs/delete", Service.DeleteRun.newBuilder().setRunId(id), Service.DeleteRun.Response.newBuilder());
                 log.warn("{}: creating a run was retried after a lost answer and made run {} twice; the extra run {} is marked FAILED"
                         + " (tag {}) and deleted", client.shownUri(), kept, id, DUPLICATE_OF_TAG);

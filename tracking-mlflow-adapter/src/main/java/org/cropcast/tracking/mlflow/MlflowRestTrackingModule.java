@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import java.time.Clock;
 import java.util.Map;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.ModelStoreFactory;
@@ -19,18 +20,25 @@ import org.cropcast.tracking.RunStoreFactory;
  */
 public final class MlflowRestTrackingModule extends AbstractModule {
     private final MlflowRestConnections connections;
+    private final Clock clock;
 
+    /** With the system clock. */
     public MlflowRestTrackingModule(Map<String, String> environment) {
-        this(new MlflowRestConnections(MlflowRestSettings.fromEnvironment(requireNonNull(environment, "environment is null"))));
+        this(environment, Clock.systemUTC());
     }
 
-    public MlflowRestTrackingModule(MlflowRestConnections connections) {
+    public MlflowRestTrackingModule(Map<String, String> environment, Clock clock) {
+        this(new MlflowRestConnections(MlflowRestSettings.fromEnvironment(requireNonNull(environment, "environment is null"))), clock);
+    }
+
+    public MlflowRestTrackingModule(MlflowRestConnections connections, Clock clock) {
         this.connections = requireNonNull(connections, "connections is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     @Override
     protected void configure() {
-        MlflowRestRunStoreFactory factory = new MlflowRestRunStoreFactory(connections);
+        MlflowRestRunStoreFactory factory = new MlflowRestRunStoreFactory(connections, clock);
         MapBinder<String, RunStoreFactory> factories = MapBinder.newMapBinder(binder(), String.class, RunStoreFactory.class);
         for (String scheme : factory.schemes()) {
             factories.addBinding(scheme).toInstance(factory);

@@ -30,6 +30,7 @@ import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStores;
 import org.cropcast.tracking.Tag;
 import org.cropcast.tracking.TrackingErrorCode;
 import org.cropcast.tracking.TrackingLimits;
@@ -50,8 +51,8 @@ import org.cropcast.tracking.TrackingLimits;
  * Unlike Python MLflow's {@code log_batch}, a batch here is one transaction: all or nothing.
  */
 public final class SqliteRunStore implements RunStore {
-    static final String RUN_NAME_TAG = "mlflow.runName";
-    static final String USER_TAG = "mlflow.user";
+    static final String RUN_NAME_TAG = RunStores.RUN_NAME_TAG;
+    static final String USER_TAG = RunStores.USER_TAG;
     private static final double MAX_FLOAT = Double.MAX_VALUE; // 1.7976931348623157e308, MLflow's stand-in for inf
 
     private final SqliteDatabase db;
@@ -229,9 +230,8 @@ public final class SqliteRunStore implements RunStore {
         Map<String, String> tags = tagMap(request.tags());
         String runName = request.runName();
         String tagName = tags.get(RUN_NAME_TAG);
-        if (!runName.isEmpty() && tagName != null && !tagName.equals(runName)) {
-            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "both run name '" + SqliteValidation.quote(runName)
-                    + "' and tag mlflow.runName='" + SqliteValidation.quote(tagName) + "' are given, with different values");
+        if (tagName != null) {
+            RunStores.checkRunNameTag(runName, tagName);
         }
         if (runName.isEmpty()) {
             runName = tagName != null ? tagName : SqliteRunNames.generate(random);
@@ -296,10 +296,7 @@ public final class SqliteRunStore implements RunStore {
     public void endRun(RunId runId, RunStatus status, long endTimeMillis) {
         requireNonNull(runId, "runId is null");
         requireNonNull(status, "status is null");
-        if (!status.isTerminal()) {
-            throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
-                    "a run can only be ended FINISHED, FAILED or KILLED, not " + status);
-        }
+        RunStores.requireTerminal(status);
         SqliteValidation.timestamp("end time", endTimeMillis);
         db.write(d -> {
             requireActiveRun(runId);
@@ -336,7 +333,7 @@ public final class SqliteRunStore implements RunStore {
         query.setString(1, runId.value());
         try (ResultSet rows = query.executeQuery()) {
             if (!rows.next()) {
-                throw new CropcastException(TrackingErrorCode.RUN_NOT_FOUND, "run with id=" + runId + " not found");
+                throw RunStores.runNotFound(runId);
             }
             return stage(rows.getString(1));
         }
@@ -346,8 +343,7 @@ public final class SqliteRunStore implements RunStore {
     static void requireActiveRun(SqliteDatabase db, RunId runId) throws SQLException {
         LifecycleStage stage = lifecycleOf(db, runId);
         if (stage != LifecycleStage.ACTIVE) {
-            throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE,
-                    "the run " + runId + " must be in the 'active' state; current state is " + stage.mlflowName());
+            throw RunStores.runNotActive(runId);
         }
     }
 
@@ -404,27 +400,20 @@ public final class SqliteRunStore implements RunStore {
             return;
         }
         PreparedStatement query = db.prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
-        List<String> conflicts = new ArrayList<>();
+        Map<String, String> logged = new LinkedHashMap<>();
         Map<String, String> fresh = new LinkedHashMap<>();
         for (Map.Entry<String, String> param : params.entrySet()) {
             query.setString(1, runId.value());
             query.setString(2, param.getKey());
             try (ResultSet rows = query.executeQuery()) {
                 if (rows.next()) {
-                    String old = rows.getString(1);
-                    if (!old.equals(param.getValue())) {
-                        conflicts.add("'" + SqliteValidation.quote(param.getKey()) + "' (logged '" + SqliteValidation.quote(old)
-                                + "', new '" + SqliteValidation.quote(param.getValue()) + "')");
-                    }
+                    logged.put(param.getKey(), rows.getString(1));
                 } else {
                     fresh.put(param.getKey(), param.getValue());
                 }
             }
         }
-        if (!conflicts.isEmpty()) {
-            throw new CropcastException(TrackingErrorCode.PARAM_CONFLICT, "changing param values is not allowed:"
-                    + " run " + runId + " already has " + String.join(", ", conflicts));
-        }
+        RunStores.checkParamConflicts(runId, logged, params.entrySet().stream().map(e -> new Param(e.getKey(), e.getValue())).toList());
         PreparedStatement insert = db.prepare("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
         for (Map.Entry<String, String> param : fresh.entrySet()) {
             insert.setString(1, param.getKey());

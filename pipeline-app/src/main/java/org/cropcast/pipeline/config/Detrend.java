@@ -1,8 +1,6 @@
-package org.cropcast.pipeline.model;
+package org.cropcast.pipeline.config;
 
 import java.util.Locale;
-import org.cropcast.pipeline.errors.PipelineErrorCode;
-import org.cropcast.tracking.CropcastException;
 
 /**
  * The per-region trend: a polynomial in {@code t = (year - origin) / 10} of degree 0 ({@code none}:
@@ -36,16 +34,8 @@ public enum Detrend {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Detrend parse(String text) {
-        if (text == null) {
-            return LINEAR;
-        }
-        for (Detrend d : values()) {
-            if (d.configName().equalsIgnoreCase(text.trim())) {
-                return d;
-            }
-        }
-        throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
-                "detrend: unknown value '" + text + "' (expected none, linear or quadratic)");
+    /** The value a configuration (or a saved model) names; {@code detrend: unknown value ...} otherwise. */
+    public static Detrend of(String configName) {
+        return ConfigEnums.of(Detrend.class, "detrend", configName);
     }
 }

@@ -1,0 +1,21 @@
+package org.cropcast.pipeline.config;
+
+import java.util.Locale;
+
+/** How the detrended anomaly is predicted from the standardised features. */
+public enum Regression {
+    /** Trend only: the predicted anomaly is zero. */
+    NONE,
+    OLS,
+    /** Ridge: {@code ridge_alpha} is added to the diagonal of Z'Z (the intercept is not penalised). */
+    RIDGE;
+
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The value a configuration (or a saved model) names; {@code detrend: unknown value ...} otherwise. */
+    public static Regression of(String configName) {
+        return ConfigEnums.of(Regression.class, "regression", configName);
+    }
+}
