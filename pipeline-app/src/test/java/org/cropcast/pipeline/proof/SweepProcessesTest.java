@@ -124,7 +124,13 @@ class SweepProcessesTest {
         List<Run> found = store.searchRuns(search);
         assertThat(found).hasSize(children).allSatisfy(r -> assertThat(r.info().status()).isEqualTo(RunStatus.FINISHED));
         assertThat(found.stream().map(r -> r.data().tags().get(RunTags.RUN_DIR)).distinct()).hasSize(children);
-        assertThat(found.get(0).id().value()).isEqualTo(sweep.data().tags().get(SweepLauncher.TAG_BEST_RUN));
+        // the best child has the lowest metric; children may tie (with regression=ols, ridge_alpha changes nothing),
+        // so compare the metric of the best run with the first of the search, and find the best run among the children
+        double lowest = found.get(0).data().latestMetrics().get(SweepLauncher.DEFAULT_METRIC).value();
+        assertThat(sweep.data().latestMetrics().get("best." + SweepLauncher.DEFAULT_METRIC).value()).isEqualTo(lowest);
+        Run best = found.stream().filter(r -> r.id().value().equals(sweep.data().tags().get(SweepLauncher.TAG_BEST_RUN)))
+                .findFirst().orElseThrow(() -> new AssertionError("the best run is not among the sweep's children"));
+        assertThat(best.data().latestMetrics().get(SweepLauncher.DEFAULT_METRIC).value()).isEqualTo(lowest);
         assertThat(found.stream().map(r -> r.data().tags().get(SweepLauncher.TAG_COMBINATION)).distinct()).hasSize(children);
     }
 
