@@ -303,6 +303,47 @@ public abstract class AbstractModelStoreContractTest {
         assertThat(inputs.models()).isEmpty();
     }
 
+    /**
+     * Runs of one experiment that log the same new dataset at the same moment (a sweep's children) all succeed and share
+     * one stored dataset: an MLflow server's look-up-then-insert loses this race with a uniqueness violation.
+     */
+    @Test
+    public void runsLoggingTheSameNewDatasetAtOnceAllSucceed() throws Exception {
+        Experiment experiment = newExperiment();
+        int parallel = 8;
+        List<RunInfo> racers = new java.util.ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            racers.add(newRun(experiment));
+        }
+        List<Dataset> datasets = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            for (int round = 0; round < 4; round++) {
+                Dataset shared = dataset("target-" + round, UUID.randomUUID().toString().replace("-", ""));
+                datasets.add(shared);
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(parallel);
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (RunInfo racer : racers) {
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        models.logInputs(racer.runId(), List.of(DatasetInput.withContext(shared, "training")), List.of());
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(models.listDatasets(experiment.id())).containsExactlyInAnyOrderElementsOf(datasets);
+        for (RunInfo racer : racers) {
+            assertThat(models.getRunInputs(racer.runId()).datasets()).extracting(DatasetInput::dataset)
+                    .containsExactlyInAnyOrderElementsOf(datasets);
+        }
+    }
+
     @Test
     public void sameDatasetInAnotherExperimentIsAnotherDataset() {
         Experiment a = newExperiment();

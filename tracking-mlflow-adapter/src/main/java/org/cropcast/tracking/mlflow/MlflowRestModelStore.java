@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Dataset;
 import org.cropcast.tracking.DatasetInput;
@@ -511,8 +515,31 @@ public final class MlflowRestModelStore implements ModelStore {
         }
         ArrayNode modelArray = body.putArray("models");
         models.stream().distinct().forEach(m -> modelArray.addObject().put("model_id", m.value()));
-        requireRunWritten(runId, "log inputs of run " + runId, call("POST", "runs/log-inputs", Map.of(), Optional.of(body)));
+        MlflowRestClient.Result<String> result = Failsafe.with(DATASET_RACE)
+                .get(() -> call("POST", "runs/log-inputs", Map.of(), Optional.of(body)));
+        requireRunWritten(runId, "log inputs of run " + runId, result);
     }
+
+    /**
+     * MLflow's log-inputs looks up the experiment's datasets, then inserts the missing ones: two runs of one experiment
+     * logging the same new dataset at once race, and the loser's whole request is rolled back with a uniqueness
+     * violation on {@code datasets} (SQLite "UNIQUE constraint failed: datasets...", PostgreSQL "duplicate key value
+     * violates unique constraint ... datasets"). Sent again, the lookup finds the winner's row and only the input is
+     * written, so the request is repeated a few times with jittered backoff; any other failure is final.
+     */
+    private static final RetryPolicy<MlflowRestClient.Result<String>> DATASET_RACE = RetryPolicy.<MlflowRestClient.Result<String>>builder()
+            .handleResultIf(MlflowRestModelStore::lostDatasetRace)
+            .withBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
+            .withJitter(0.5)
+            .withMaxRetries(6)
+            .build();
+
+    static boolean lostDatasetRace(MlflowRestClient.Result<String> result) {
+        return result.error().map(e -> e.status() == 400 && DATASET_UNIQUENESS.matcher(e.message()).find()).orElse(false);
+    }
+
+    private static final Pattern DATASET_UNIQUENESS = Pattern.compile(
+            "(?is)(unique constraint failed: datasets\\.|duplicate key value violates unique constraint.*dataset)");
 
     private static ObjectNode datasetJson(Dataset dataset) {
         ObjectNode node = object().put("name", dataset.name()).put("digest", dataset.digest())
