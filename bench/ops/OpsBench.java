@@ -375,6 +375,9 @@ public final class OpsBench {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
             s.execute("PRAGMA foreign_keys=ON");
+            // the settings cropcast's store uses (SqliteDatabase): the best SQLite offers without touching the schema
+            s.execute("PRAGMA cache_size=-32768");
+            s.execute("PRAGMA wal_autocheckpoint=10000");
         }
         c.setAutoCommit(true);
         return c;
@@ -386,7 +389,8 @@ public final class OpsBench {
      * {@code BEGIN IMMEDIATE} transaction per write, no validation. log_batch keeps
      * {@code latest_metrics} (part of the rows MLflow's schema needs: get run and search read
      * it); get run is one statement (its own snapshot); search is the page query then one
-     * statement for the tags, params and latest metrics of all its runs (ids as a JSON array).
+     * statement for the tags, params and latest metrics of all its runs (ids as a JSON array, each row
+     * naming its run by its index there).
      */
     static final class Raw {
         private final PreparedStatement begin;
@@ -424,11 +428,10 @@ public final class OpsBench {
             page = c.prepareStatement("SELECT run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri,"
                     + " lifecycle_stage FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'active'"
                     + " ORDER BY start_time DESC, run_uuid LIMIT ?");
-            pageData = c.prepareStatement("SELECT 1, run_uuid, key, value, NULL, NULL, NULL FROM tags"
-                    + " WHERE run_uuid IN (SELECT value FROM json_each(?1))"
-                    + " UNION ALL SELECT 2, run_uuid, key, value, NULL, NULL, NULL FROM params WHERE run_uuid IN (SELECT value FROM json_each(?1))"
-                    + " UNION ALL SELECT 3, run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics"
-                    + " WHERE run_uuid IN (SELECT value FROM json_each(?1))");
+            pageData = c.prepareStatement("SELECT 1, j.key, t.key, t.value, NULL, NULL, NULL FROM json_each(?1) j JOIN tags t ON t.run_uuid = j.value"
+                    + " UNION ALL SELECT 2, j.key, p.key, p.value, NULL, NULL, NULL FROM json_each(?1) j JOIN params p ON p.run_uuid = j.value"
+                    + " UNION ALL SELECT 3, j.key, m.key, m.value, m.timestamp, m.step, m.is_nan FROM json_each(?1) j"
+                    + " JOIN latest_metrics m ON m.run_uuid = j.value");
         }
 
         String createRun(String expId, List<Tag> tags) {
@@ -527,7 +530,7 @@ public final class OpsBench {
                     pageData.setString(1, ids.append(']').toString());
                     try (ResultSet r = pageData.executeQuery()) {
                         while (r.next()) {
-                            r.getString(2);
+                            r.getInt(2);
                             readDataRow(r, 1, 3);
                         }
                     }

@@ -553,16 +553,17 @@ public final class SqliteRunStore implements RunStore {
             + " UNION ALL SELECT " + METRIC_ROW + ", key, value, timestamp, step, is_nan, NULL, NULL, NULL, NULL FROM latest_metrics"
             + " WHERE run_uuid = ?1";
     /**
-     * The data rows of many runs in one statement (kind, run_uuid, key, value, timestamp, step,
-     * is_nan), the run ids given as one JSON array ({@code json_each}), so that one prepared
-     * statement serves any number of runs and each table is read once through its run_uuid index.
+     * The data rows of many runs in one statement (kind, the run's index in the given list, key,
+     * value, timestamp, step, is_nan), the run ids given as one JSON array ({@code json_each}), so
+     * that one prepared statement serves any number of runs and each table is read through its
+     * run_uuid index once per run.
      */
-    private static final String DATA_OF_RUNS = "SELECT " + TAG_ROW + ", run_uuid, key, value, NULL, NULL, NULL FROM tags"
-            + " WHERE run_uuid IN (SELECT value FROM json_each(?1))"
-            + " UNION ALL SELECT " + PARAM_ROW + ", run_uuid, key, value, NULL, NULL, NULL FROM params"
-            + " WHERE run_uuid IN (SELECT value FROM json_each(?1))"
-            + " UNION ALL SELECT " + METRIC_ROW + ", run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics"
-            + " WHERE run_uuid IN (SELECT value FROM json_each(?1))";
+    private static final String DATA_OF_RUNS = "SELECT " + TAG_ROW + ", j.key, t.key, t.value, NULL, NULL, NULL"
+            + " FROM json_each(?1) j JOIN tags t ON t.run_uuid = j.value"
+            + " UNION ALL SELECT " + PARAM_ROW + ", j.key, p.key, p.value, NULL, NULL, NULL"
+            + " FROM json_each(?1) j JOIN params p ON p.run_uuid = j.value"
+            + " UNION ALL SELECT " + METRIC_ROW + ", j.key, m.key, m.value, m.timestamp, m.step, m.is_nan"
+            + " FROM json_each(?1) j JOIN latest_metrics m ON m.run_uuid = j.value";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Optional<RunInfo> runInfo(RunId runId) throws SQLException {
@@ -584,26 +585,35 @@ public final class SqliteRunStore implements RunStore {
                 nullToEmpty(rows.getString(offset + 8)), stage(rows.getString(offset + 9)));
     }
 
-    /** One run's params, tags and latest metrics, gathered from data rows. */
+    /**
+     * One run's params, tags and latest metrics, gathered from data rows into the immutable maps
+     * {@link RunData} keeps (built once from their entries, not copied from a HashMap).
+     */
     private static final class RunDataRows {
-        private final Map<String, String> params = new HashMap<>();
-        private final Map<String, String> tags = new HashMap<>();
-        private final Map<String, Metric> latest = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        private static final Map.Entry<String, String>[] NO_TEXT = new Map.Entry[0];
+        @SuppressWarnings("unchecked")
+        private static final Map.Entry<String, Metric>[] NO_METRICS = new Map.Entry[0];
+        private final List<Map.Entry<String, String>> params = new ArrayList<>();
+        private final List<Map.Entry<String, String>> tags = new ArrayList<>();
+        private final List<Map.Entry<String, Metric>> latest = new ArrayList<>();
 
         /** Adds a data row: its kind in column {@code kind}, then key, value, timestamp, step, is_nan from column {@code key}. */
         void add(ResultSet rows, int kind, int key) throws SQLException {
             String name = rows.getString(key);
             switch (rows.getInt(kind)) {
-                case TAG_ROW -> tags.put(name, nullToEmpty(rows.getString(key + 1)));
-                case PARAM_ROW -> params.put(name, rows.getString(key + 1));
-                case METRIC_ROW -> latest.put(name, new Metric(name, readValue(rows.getDouble(key + 1), rows.getInt(key + 4) != 0),
-                        rows.getLong(key + 2), rows.getLong(key + 3)));
+                case TAG_ROW -> tags.add(Map.entry(name, nullToEmpty(rows.getString(key + 1))));
+                case PARAM_ROW -> params.add(Map.entry(name, rows.getString(key + 1)));
+                case METRIC_ROW -> latest.add(Map.entry(name, new Metric(name, readValue(rows.getDouble(key + 1), rows.getInt(key + 4) != 0),
+                        rows.getLong(key + 2), rows.getLong(key + 3))));
                 default -> throw new IllegalStateException("unknown data row kind " + rows.getInt(kind));
             }
         }
 
+        /** The run's data; each key once (the tables' primary keys are (key, run_uuid)). */
         RunData build() {
-            return new RunData(params, tags, latest);
+            return new RunData(Map.ofEntries(params.toArray(NO_TEXT)), Map.ofEntries(tags.toArray(NO_TEXT)),
+                    Map.ofEntries(latest.toArray(NO_METRICS)));
         }
     }
 
@@ -681,11 +691,11 @@ public final class SqliteRunStore implements RunStore {
         if (infos.isEmpty()) {
             return List.of();
         }
-        Map<String, RunDataRows> data = new HashMap<>();
+        RunDataRows[] data = new RunDataRows[infos.size()];
         List<String> ids = new ArrayList<>(infos.size());
-        for (RunInfo info : infos) {
-            ids.add(info.runId().value());
-            data.put(info.runId().value(), new RunDataRows());
+        for (int i = 0; i < data.length; i++) {
+            ids.add(infos.get(i).runId().value());
+            data[i] = new RunDataRows();
         }
         PreparedStatement query = d.prepare(DATA_OF_RUNS);
         try {
@@ -695,12 +705,12 @@ public final class SqliteRunStore implements RunStore {
         }
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                data.get(rows.getString(2)).add(rows, 1, 3);
+                data[rows.getInt(2)].add(rows, 1, 3);
             }
         }
         List<Run> out = new ArrayList<>(infos.size());
-        for (RunInfo info : infos) {
-            out.add(new Run(info, data.get(info.runId().value()).build()));
+        for (int i = 0; i < data.length; i++) {
+            out.add(new Run(infos.get(i), data[i].build()));
         }
         return out;
     }
