@@ -45,6 +45,7 @@ import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingAdapters;
 
 /**
  * Runs one stage as one MLflow run: chooses the run directory and mode ({@link RunDirectories}),
@@ -60,6 +61,7 @@ public final class StageLauncher {
 
     private final StageRegistry stages;
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final Storage storage;
@@ -69,8 +71,9 @@ public final class StageLauncher {
 
     @Inject
     public StageLauncher(StageRegistry stages, RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts,
-            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context) {
+            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context, TrackingAdapters adapters) {
         this.stages = requireNonNull(stages, "stages is null");
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.modelStores = requireNonNull(modelStores, "modelStores is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -135,7 +138,7 @@ public final class StageLauncher {
         PipelineSettings settings = PipelineSettings.of(config);
         List<Location> dataFiles = InputFiles.of(launch.configPath(), config, settings.dataRoot(), storage);
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
-        TrackingTarget tracking = TrackingTarget.of(config);
+        TrackingTarget tracking = TrackingTarget.of(config, adapters);
         RunDirectories directories = runDirectories();
         RunDirectories.Choice choice = launch.model().isPresent() && launch.runDirectory().isEmpty()
                 ? directories.choose(config, launch.stage(), Optional.empty(), false)
