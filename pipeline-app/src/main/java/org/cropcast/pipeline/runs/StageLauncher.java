@@ -21,6 +21,7 @@ import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
+import org.cropcast.pipeline.stages.StageCheck;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
@@ -153,6 +154,7 @@ public final class StageLauncher {
                 RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
             Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
                     .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
+            stage.check(new StageCheck(config, settings, storage, choice.directory(), new StageModels(models, artifacts, forecastModel)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
