@@ -29,6 +29,10 @@ SUB_BENCHES = [
      "`run hindcast` on US corn, and a synthetic panel of 5,000 regions x 40 years x 24 features with -Xmx1g; tracking overhead."),
     ("embed", "Embedded entry point (bench/embed)", "bench/embed/run.sh",
      "The per-call cost of core's `Tracking`/`EmbeddedRun` against calling `SqliteRunStore` directly, in one JVM (docs/EMBEDDING.md)."),
+    ("sync", "runs sync against mlflow-export-import (bench/sync)", "bench/sync/run.sh",
+     "The same experiment from an embedded database to one `mlflow server`, copied twice by each (docs/SYNC.md)."),
+    ("sync-scale", "runs sync at scale (bench/sync, PEER=0)", "PEER=0 bench/sync/run.sh",
+     "cropcast alone: 2,000 runs x 10,000 metric points in full mode (fewer runs in quick mode), copied then synced again."),
 ]
 
 OPS = [
@@ -726,7 +730,7 @@ def main():
     parser.add_argument("--img", required=True)
     parser.add_argument("--json", help="also write the goals' figures here (docs/benchmarks.json)")
     args = parser.parse_args()
-    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync"]
+    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync", "sync-scale"]
     Report(args).write()
 
 
