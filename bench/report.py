@@ -29,6 +29,10 @@ SUB_BENCHES = [
      "`run hindcast` on US corn, and a synthetic panel of 5,000 regions x 40 years x 24 features with -Xmx1g; tracking overhead."),
     ("embed", "Embedded entry point (bench/embed)", "bench/embed/run.sh",
      "The per-call cost of core's `Tracking`/`EmbeddedRun` against calling `SqliteRunStore` directly, in one JVM (docs/EMBEDDING.md)."),
+    ("sweep", "Sweeps (bench/sweep)", "bench/sweep/run.sh",
+     "A sweep of 16 hindcast children (4 in quick mode) on a new embedded database with `--parallel 8` (4) against `--parallel 1`,"
+     " and the same children's tracking calls replayed by Python MLflow's own SQLite store as nested runs in 8 (4) processes:"
+     " wall time, throughput and failures (docs/SWEEPS.md)."),
 ]
 
 OPS = [
@@ -719,7 +723,7 @@ def main():
     parser.add_argument("--img", required=True)
     parser.add_argument("--json", help="also write the goals' figures here (docs/benchmarks.json)")
     args = parser.parse_args()
-    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync"]
+    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync", "sweep"]
     Report(args).write()
 
 
