@@ -14,7 +14,10 @@ import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.MemoryModelStore;
 import org.cropcast.tracking.MemoryRunStore;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.sync.RunSync;
 import org.cropcast.tracking.sync.SyncEndpoint;
@@ -36,15 +39,17 @@ public final class RunsSync {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunsSync.class);
     private final RunStoreFactory backends;
     private final TrackingAdapters adapters;
+    private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
     private final ConfigLoader loader;
     private final Clock clock;
 
     @Inject
-    public RunsSync(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, ConfigLoader loader, Clock clock,
-            TrackingAdapters adapters) {
+    public RunsSync(RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts, ProcessContext context,
+            ConfigLoader loader, Clock clock, TrackingAdapters adapters) {
         this.backends = requireNonNull(backends, "backends is null");
+        this.modelStores = requireNonNull(modelStores, "modelStores is null");
         this.adapters = requireNonNull(adapters, "adapters is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
@@ -69,9 +74,14 @@ public final class RunsSync {
         }
         try (RunStore sourceRuns = backends.create(source.uri());
                 RunStore destinationRuns = absent && request.dryRun()
-                        ? new MemoryRunStore(clock, context.random()) : backends.create(destination.uri())) {
-            RunSync sync = new RunSync(new SyncEndpoint(source.uri(), sourceRuns, EndpointArtifactStore.of(artifacts, source.uri())),
-                    new SyncEndpoint(destination.uri(), destinationRuns, EndpointArtifactStore.of(artifacts, destination.uri())),
+                        ? new MemoryRunStore(clock, context.random()) : backends.create(destination.uri());
+                ModelStore sourceModels = modelStores.create(source.uri(), sourceRuns);
+                ModelStore destinationModels = absent && request.dryRun()
+                        ? new MemoryModelStore(destinationRuns, clock, context.random()) : modelStores.create(destination.uri(), destinationRuns)) {
+            RunSync sync = new RunSync(
+                    new SyncEndpoint(source.uri(), sourceRuns, EndpointArtifactStore.of(artifacts, source.uri()), sourceModels),
+                    new SyncEndpoint(destination.uri(), destinationRuns, EndpointArtifactStore.of(artifacts, destination.uri()),
+                            destinationModels),
                     clock, listener);
             return sync.sync(request);
         }

@@ -21,6 +21,7 @@ import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
+import org.cropcast.pipeline.stages.StageCheck;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
@@ -145,16 +146,22 @@ public final class StageLauncher {
                 : choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
+        // from here until a run exists in the directory, a signal or an error releases the claim
+        java.util.concurrent.atomic.AtomicBoolean runMade = new java.util.concurrent.atomic.AtomicBoolean();
+        Optional<Thread> releaseOnSignal = releaseOnSignal(directories, choice, runMade);
+        // the directory is this process's until the run has ended: a second process is refused before it touches anything
+        try (RunDirectoryLock held = RunDirectoryLock.acquire(choice.directory()).orElse(null);
+                RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
             Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
                     .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
+            stage.check(new StageCheck(config, settings, storage, choice.directory(), new StageModels(models, artifacts, forecastModel)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
-                StageResult result = scope.run(request, run -> {
+                StageResult result = scope.run(request, made -> runMade.set(true), run -> {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
@@ -175,9 +182,41 @@ public final class StageLauncher {
             } finally {
                 deleteRecursively(work);
             }
-        } catch (RuntimeException e) {
-            directories.release(choice);
+        } catch (RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError): a claimed directory no run was made in must not stay
+            // behind; the run, if made, has been ended FAILED by the run scope where the store allowed
+            if (!runMade.get()) {
+                directories.release(choice);
+            }
             throw e;
+        } finally {
+            releaseOnSignal.ifPresent(StageLauncher::removeHook);
+        }
+    }
+
+    /**
+     * In a real process, a shutdown hook that releases the claimed run directory if a signal
+     * arrives before a run was made in it (a run made there keeps its directory: it is resumed there).
+     */
+    private Optional<Thread> releaseOnSignal(RunDirectories directories, RunDirectories.Choice choice,
+            java.util.concurrent.atomic.AtomicBoolean runMade) {
+        if (!context.handleSignals() || (choice.created().isEmpty() && choice.claim().isEmpty())) {
+            return Optional.empty();
+        }
+        Thread hook = new Thread(() -> {
+            if (!runMade.get()) {
+                directories.release(choice);
+            }
+        }, "cropcast-release-" + choice.directory().fileName());
+        Runtime.getRuntime().addShutdownHook(hook);
+        return Optional.of(hook);
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs and finds a run made
         }
     }
 
