@@ -428,8 +428,8 @@ class TestRunScope {
         }
         String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
             storage.calls.clear();
-            DatasetArtifacts.logPred(run, source);
-            DatasetArtifacts.logReference(run, "conab-lev", prefix);
+            run.logArtifact(source, DatasetArtifacts.DIRECTORY);
+            run.logArtifact(prefix, DatasetArtifacts.referenceDirectory("conab-lev"));
             return run.artifactUri();
         });
         assertThat(artifactUri).startsWith("memory://");
@@ -445,7 +445,7 @@ class TestRunScope {
         memory.write(source, out -> out.write("fit bytes".getBytes(StandardCharsets.UTF_8)));
         String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
             storage.calls.clear();
-            DatasetArtifacts.logFit(run, source);
+            run.logArtifact(source, DatasetArtifacts.DIRECTORY);
             return run.artifactUri();
         });
         assertThat(artifactUri).startsWith("file:");
