@@ -202,7 +202,8 @@ class SweepProcessesTest {
     private static void awaitStatus(Path db, String stage, RunStatus status, int atLeast) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(db) && count(db, stage, status) >= atLeast) {
+            // the sweep creates the file before it commits MLflow's schema into it: a reader in between sees no tables
+            if (Files.exists(db) && schemaCommitted(db) && count(db, stage, status) >= atLeast) {
                 return;
             }
             Thread.sleep(200);
@@ -218,6 +219,10 @@ class SweepProcessesTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static boolean schemaCommitted(Path db) throws Exception {
+        return queryOne(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'tags')").equals("2");
     }
 
     private static int count(Path db, String stage, RunStatus status) throws Exception {
