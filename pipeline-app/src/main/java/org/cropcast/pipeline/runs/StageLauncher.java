@@ -21,6 +21,7 @@ import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
+import org.cropcast.pipeline.stages.StageCheck;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
@@ -45,6 +46,7 @@ import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingAdapters;
 
 /**
  * Runs one stage as one MLflow run: chooses the run directory and mode ({@link RunDirectories}),
@@ -60,6 +62,7 @@ public final class StageLauncher {
 
     private final StageRegistry stages;
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final Storage storage;
@@ -69,8 +72,9 @@ public final class StageLauncher {
 
     @Inject
     public StageLauncher(StageRegistry stages, RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts,
-            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context) {
+            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context, TrackingAdapters adapters) {
         this.stages = requireNonNull(stages, "stages is null");
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.modelStores = requireNonNull(modelStores, "modelStores is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -135,7 +139,7 @@ public final class StageLauncher {
         PipelineSettings settings = PipelineSettings.of(config);
         List<Location> dataFiles = InputFiles.of(launch.configPath(), config, settings.dataRoot(), storage);
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
-        TrackingTarget tracking = TrackingTarget.of(config);
+        TrackingTarget tracking = TrackingTarget.of(config, adapters);
         RunDirectories directories = runDirectories();
         RunDirectories.Choice choice = launch.model().isPresent() && launch.runDirectory().isEmpty()
                 ? directories.choose(config, launch.stage(), Optional.empty(), false)
@@ -150,6 +154,7 @@ public final class StageLauncher {
                 RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
             Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
                     .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
+            stage.check(new StageCheck(config, settings, storage, choice.directory(), new StageModels(models, artifacts, forecastModel)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
