@@ -68,7 +68,8 @@ public final class ConfigDefaults {
         putIfAbsent(root, "detrend", DEFAULT_DETREND);
         putIfAbsent(root, "regression", DEFAULT_REGRESSION);
         putIfAbsent(root, "ridge_alpha", DEFAULT_RIDGE_ALPHA);
-        if (root.path("regression").isTextual() && Regression.GBT.configName().equalsIgnoreCase(root.get("regression").asText().trim())
+        if (root.path("regression").isTextual() && (Regression.GBT.configName().equalsIgnoreCase(root.get("regression").asText().trim())
+                || Regression.AUTO.configName().equalsIgnoreCase(root.get("regression").asText().trim()))
                 || root.get("gbt") instanceof ObjectNode) {
             // only for gbt (or a gbt section given): the resolved configuration of the linear models stays as it was
             ObjectNode gbt = root.get("gbt") instanceof ObjectNode given ? given : root.putObject("gbt");
