@@ -16,6 +16,7 @@
 #   s3         bench/s3/run.sh                (S3-to-S3 logging: server-side copy vs staging)
 #   pipeline   bench/pipeline/run.sh          (stage timings, 5,000 regions x 40 years x 24 features)
 #   sync       bench/sync/run.sh              (runs sync vs mlflow-export-import, same experiment, same server)
+#   sync-scale PEER=0 bench/sync/run.sh       (runs sync alone: 2,000 runs x 10,000 points; 100 runs in quick mode)
 # Sub-benchmarks get CROPCAST_BENCH_MODE=quick|full in their environment.
 #
 # Needs JDK 17, Maven, and the pinned Python MLflow venv (~/.cache/cropcast/mlflow-<version>, installed
@@ -38,7 +39,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed sync"
+all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed sync sync-scale"
 parts="${only//,/ }"
 parts="${parts:-$all_parts}"
 for p in $parts; do
@@ -170,6 +171,8 @@ if [[ "$mode" == quick ]]; then
   sub embed 900 bench/embed/run.sh
   sub_env=(NO_BUILD=1 RUNS=20 POINTS=1000 BENCH_JSONL="$results/sync.jsonl")
   sub sync 1800 bench/sync/run.sh
+  sub_env=(NO_BUILD=1 PEER=0 RUNS=100 POINTS=10000 FILES=1 BENCH_JSONL="$results/sync-scale.jsonl")
+  sub sync-scale 1800 bench/sync/run.sh
 else
   sub_env=(CROPCAST_BENCH_MODE=full)
   sub sqlite 2400 bench/sqlite/run.sh --print
@@ -182,6 +185,8 @@ else
   sub embed 1800 bench/embed/run.sh
   sub_env=(NO_BUILD=1 RUNS=40 POINTS=2000 BENCH_JSONL="$results/sync.jsonl")
   sub sync 3600 bench/sync/run.sh
+  sub_env=(NO_BUILD=1 PEER=0 RUNS=2000 POINTS=10000 FILES=1 BENCH_JSONL="$results/sync-scale.jsonl")
+  sub sync-scale 43200 bench/sync/run.sh
 fi
 
 cat /proc/loadavg > "$results/loadavg.end"

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # cropcast runs sync against mlflow-export-import (export, then import) of the same experiment from
 # the same embedded database to the same mlflow server: wall time, what a second run does, what
-# each preserved. Writes bench/sync/results.md and the ratio sync_vs_export_import into
-# docs/benchmarks.json.
+# each preserved. Writes its raw results into bench/results/ (sync.jsonl: the samples bench/report.py
+# turns into docs/benchmarks.json's sync_vs_export_import; sync.md: the table, also on stdout);
+# docs/benchmarks.json is bench/report.py's alone (bench/run.sh runs it; standalone:
+# python bench/report.py --results bench/results --json docs/benchmarks.json ...).
 #
-#   bench/sync/run.sh                       RUNS=40 POINTS=2000 FILES=2 FILE_KB=256 by default
-#   RUNS=2000 POINTS=10000 bench/sync/run.sh   the issue's full size (hours on 2 cores)
+#   bench/sync/run.sh                          RUNS=40 POINTS=2000 FILES=2 FILE_KB=256 PARALLEL=4 by default
+#   PEER=0 RUNS=2000 POINTS=10000 bench/sync/run.sh   the issue's scale case, cropcast only (part
+#                                              sync-scale of bench/run.sh's full mode; hours on 2 cores)
 #
 # Needs the pinned MLflow venv (~/.cache/cropcast/mlflow-<version>) and installs mlflow-export-import
 # from the package index into a venv of its own beside it (the pinned venv stays as it is).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-RUNS=${RUNS:-40}; POINTS=${POINTS:-2000}; FILES=${FILES:-2}; FILE_KB=${FILE_KB:-256}
+RUNS=${RUNS:-40}; POINTS=${POINTS:-2000}; FILES=${FILES:-2}; FILE_KB=${FILE_KB:-256}; PARALLEL=${PARALLEL:-4}; PEER=${PEER:-1}
+results="${BENCH_RESULTS:-$root/bench/results}"
+mkdir -p "$results"
+part=sync; [[ "$PEER" == 0 ]] && part=sync-scale
+export BENCH_JSONL="${BENCH_JSONL:-$results/$part.jsonl}"
 log() { printf '[bench sync %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 version="$(sed -n 's:.*<mlflow.python.version>\(.*\)</mlflow.python.version>.*:\1:p' pom.xml | head -1)"
@@ -20,7 +27,7 @@ cache="${CROPCAST_CACHE_DIR:-$HOME/.cache/cropcast}"
 venv="${CROPCAST_MLFLOW_VENV:-$cache/mlflow-$version}"
 eei_version=1.2.0
 eei="$cache/mlflow-export-import-$eei_version"
-if [[ ! -x "$eei/bin/export-experiment" ]]; then
+if [[ "$PEER" != 0 && ! -x "$eei/bin/export-experiment" ]]; then
   log "installing mlflow-export-import $eei_version into $eei (on top of the pinned MLflow $version)"
   "$venv/bin/python" -m venv "$eei"
   "$venv/bin/python" -c 'import site; print(site.getsitepackages()[0])' > "$("$eei/bin/python" -c 'import site; print(site.getsitepackages()[0])')/pinned-mlflow.pth"
@@ -35,7 +42,7 @@ fi
 
 work="$root/bench/sync/work"
 rm -rf "$work"; mkdir -p "$work"
-export BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/sync/results.md' ':!docs/benchmarks.json' || echo '+changes')"
+export BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs/benchmarks.json' ':!docs/BENCHMARKS.md' || echo '+changes')"
 log "seeding $RUNS runs x $POINTS points, $FILES files of $FILE_KB KiB each"
 java -cp "$jar" bench/sync/Seed.java "$work/node/mlruns.db" "$RUNS" "$POINTS" "$FILES" "$FILE_KB"
 src="sqlite:///$work/node/mlruns.db"
@@ -54,64 +61,74 @@ curl -sf "$server/health" > /dev/null || { log "the server did not start"; tail 
 seconds() { local t0; t0=$(date +%s.%N); "$@" > "$work/last.out" 2> "$work/last.err" || { cat "$work/last.err" >&2; return 1; }; python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$t0" "$(date +%s.%N)"; }
 
 log "cropcast runs sync (first)"
-c1=$(seconds java -jar "$jar" -q runs sync --from "$src" --to "$server" --experiment bench --json)
+c1=$(seconds java -jar "$jar" -q runs sync --from "$src" --to "$server" --experiment bench --parallel "$PARALLEL" --json)
 cp "$work/last.out" "$work/sync-1.json"
 log "cropcast runs sync (second)"
-c2=$(seconds java -jar "$jar" -q runs sync --from "$src" --to "$server" --experiment bench --json)
+c2=$(seconds java -jar "$jar" -q runs sync --from "$src" --to "$server" --experiment bench --parallel "$PARALLEL" --json)
 cp "$work/last.out" "$work/sync-2.json"
 "$venv/bin/python" bench/sync/check.py "$src" bench "$server" bench > "$work/check-cropcast.json"
 
-log "mlflow-export-import: export-experiment"
-e1=$(MLFLOW_TRACKING_URI="$src" seconds "$eei/bin/export-experiment" --experiment bench --output-dir "$work/export")
-log "mlflow-export-import: import-experiment (first)"
-i1=$(MLFLOW_TRACKING_URI="$server" seconds "$eei/bin/import-experiment" --experiment-name bench-eei --input-dir "$work/export")
-log "mlflow-export-import: import-experiment (second)"
-i2=$(MLFLOW_TRACKING_URI="$server" seconds "$eei/bin/import-experiment" --experiment-name bench-eei --input-dir "$work/export")
-"$venv/bin/python" bench/sync/check.py "$src" bench "$server" bench-eei > "$work/check-eei.json"
+e1=0; i1=0; i2=0
+if [[ "$PEER" != 0 ]]; then
+  log "mlflow-export-import: export-experiment"
+  e1=$(MLFLOW_TRACKING_URI="$src" seconds "$eei/bin/export-experiment" --experiment bench --output-dir "$work/export")
+  log "mlflow-export-import: import-experiment (first)"
+  i1=$(MLFLOW_TRACKING_URI="$server" seconds "$eei/bin/import-experiment" --experiment-name bench-eei --input-dir "$work/export")
+  log "mlflow-export-import: import-experiment (second)"
+  i2=$(MLFLOW_TRACKING_URI="$server" seconds "$eei/bin/import-experiment" --experiment-name bench-eei --input-dir "$work/export")
+  "$venv/bin/python" bench/sync/check.py "$src" bench "$server" bench-eei > "$work/check-eei.json"
+fi
 
-"$venv/bin/python" - "$work" "$c1" "$c2" "$e1" "$i1" "$i2" "$RUNS" "$POINTS" "$FILES" "$FILE_KB" "$root" <<'PY'
-import json, os, sys, subprocess
+"$venv/bin/python" - "$work" "$c1" "$c2" "$e1" "$i1" "$i2" "$RUNS" "$POINTS" "$FILES" "$FILE_KB" "$results/$part.md" "$PEER" "$PARALLEL" <<'PY'
+import json, os, sys
 work, c1, c2, e1, i1, i2 = sys.argv[1], *map(float, sys.argv[2:7])
 runs, points, files, file_kb = map(int, sys.argv[7:11])
-root = sys.argv[11]
+out_md, peer, parallel = sys.argv[11], sys.argv[12] != "0", int(sys.argv[13])
 s1, s2 = (json.load(open(os.path.join(work, f"sync-{i}.json"))) for i in (1, 2))
-cc, ce = (json.load(open(os.path.join(work, f"check-{n}.json"))) for n in ("cropcast", "eei"))
-ratio = (e1 + i1) / c1
+cc = json.load(open(os.path.join(work, "check-cropcast.json")))
+ce = json.load(open(os.path.join(work, "check-eei.json"))) if peer else None
 commit = os.environ["BENCH_COMMIT"]  # the tree the jar was built from, read before the run
 def row(name, c):
     p = c["runs_preserving"]
     return (f"| {name} | {c['destination_runs']} (source {c['source_runs']}) | {p['start_time']} | {p['end_time']} | "
             f"{p['status']} | {p['params']} | {p['metric_history']} | {p['artifacts']} |")
-md = f"""# runs sync vs mlflow-export-import
+md = f"""# runs sync{" vs mlflow-export-import" if peer else " at scale (cropcast only)"}
 
 `bench/sync/run.sh` at {commit}: {runs} runs x {points} metric points, {files} artifact files of {file_kb} KiB each,
 from an embedded cropcast database to one `mlflow server` (SQLite backend, local artifact root), on
-{os.cpu_count()} cores. mlflow-export-import 1.2.0 on the pinned MLflow.
+{os.cpu_count()} cores (load average {open("/proc/loadavg").read().split()[0]} at the end); `--parallel {parallel}`.{" mlflow-export-import 1.2.0 on the pinned MLflow." if peer else ""}
 
 | | first copy | second run |
 |---|---|---|
 | cropcast `runs sync` | {c1:.1f} s ({s1['runs_by_result']['created']} created, {s1['metric_points']:,} points, {s1['artifact_bytes']:,} bytes) | {c2:.1f} s ({s2['runs_by_result']['unchanged']} unchanged, {s2['metric_points']} points, {s2['artifact_bytes']} bytes) |
-| mlflow-export-import | {e1 + i1:.1f} s (export {e1:.1f} s + import {i1:.1f} s) | import again {i2:.1f} s |
+"""
+if peer:
+    ratio = (e1 + i1) / c1
+    md += f"""| mlflow-export-import | {e1 + i1:.1f} s (export {e1:.1f} s + import {i1:.1f} s) | import again {i2:.1f} s |
 
-**sync_vs_export_import = {ratio:.1f}** (export-import's export + import time over cropcast's first sync).
-
+**sync_vs_export_import = {ratio:.2f}** (export-import's export + import time over cropcast's first sync).
+"""
+def row(name, c):
+    p = c["runs_preserving"]
+    return (f"| {name} | {c['destination_runs']} (source {c['source_runs']}) | {p['start_time']} | {p['end_time']} | "
+            f"{p['status']} | {p['params']} | {p['metric_history']} | {p['artifacts']} |")
+md += f"""
 What each preserved after its second run, counted over the source's runs (matched by run name):
 
 | tool | runs at the destination | start time | end time | status | params | full metric history | artifacts |
 |---|---|---|---|---|---|---|---|
 {row("cropcast runs sync", cc)}
-{row("mlflow-export-import", ce)}
 """
-open(os.path.join(root, "bench/sync/results.md"), "w").write(md)
-path = os.path.join(root, "docs/benchmarks.json")
-doc = json.load(open(path)) if os.path.exists(path) else {}
-doc["sync_vs_export_import"] = {"ratio": round(ratio, 2), "cropcast_seconds": c1, "export_import_seconds": round(e1 + i1, 2),
-                                "runs": runs, "points_per_run": points, "commit": commit, "source": "bench/sync/run.sh"}
-json.dump(doc, open(path, "w"), indent=2, sort_keys=True)
-open(path, "a").write("\n")
-if os.environ.get("BENCH_JSONL"):  # inside bench/run.sh: the report reads the samples from there
-    with open(os.environ["BENCH_JSONL"], "a") as f:
-        f.write(json.dumps({"system": "sync-cropcast", "op": "sync", "samples": [c1], "runs": runs, "points": points}) + "\n")
-        f.write(json.dumps({"system": "sync-export-import", "op": "sync", "samples": [round(e1 + i1, 2)], "runs": runs, "points": points}) + "\n")
+if peer:
+    md += row("mlflow-export-import", ce) + "\n"
+open(out_md, "w").write(md)
+# the raw samples bench/report.py reads (docs/benchmarks.json is its output, not this script's)
+with open(os.environ["BENCH_JSONL"], "a") as f:
+    system = "sync-cropcast" if peer else "sync-cropcast-scale"
+    f.write(json.dumps({"system": system, "op": "sync", "samples": [c1], "second": [c2], "runs": runs, "points": points,
+                        "parallel": parallel, "commit": commit}) + "\n")
+    if peer:
+        f.write(json.dumps({"system": "sync-export-import", "op": "sync", "samples": [round(e1 + i1, 2)], "second": [i2],
+                            "runs": runs, "points": points, "commit": commit}) + "\n")
 print(md)
 PY

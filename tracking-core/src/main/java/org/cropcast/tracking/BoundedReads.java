@@ -1,6 +1,5 @@
 package org.cropcast.tracking;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Supplier;
@@ -25,40 +24,12 @@ public final class BoundedReads {
 
     /** {@code in} as a stream that throws {@code tooLarge}'s exception once more than {@code limit} bytes were read from it (for parsers that read a stream). */
     public static InputStream limited(InputStream in, long limit, Supplier<? extends RuntimeException> tooLarge) {
-        return new FilterInputStream(in) {
-            private long read;
-
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    count(1);
-                }
-                return b;
+        long[] read = {0};
+        return new ReadCountingInputStream(in, n -> {
+            read[0] += n;
+            if (read[0] > limit) {
+                throw tooLarge.get();
             }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0) {
-                    count(n);
-                }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                long skipped = super.skip(n);
-                count(skipped);
-                return skipped;
-            }
-
-            private void count(long n) {
-                read += n;
-                if (read > limit) {
-                    throw tooLarge.get();
-                }
-            }
-        };
+        });
     }
 }

@@ -122,8 +122,9 @@ public final class RunsSyncCommand implements Callable<Integer> {
                 counts.get(Outcome.CREATED), counts.get(Outcome.UPDATED), counts.get(Outcome.UNCHANGED),
                 counts.get(Outcome.CONFLICT), counts.get(Outcome.FAILED),
                 report.staleRuns() > 0 ? "; " + report.staleRuns() + " stale (RUNNING, heartbeat stopped)" : ""));
-        out.println(String.format(Locale.ROOT, "Copied: %,d metric points, %d files, %s", report.metricPoints(), report.artifactFiles(),
-                SyncProgress.bytes(report.artifactBytes())) + (report.dryRun() ? " (would be)" : ""));
+        out.println(String.format(Locale.ROOT, "Copied: %,d metric points, %d files, %s; %d dataset inputs, %d logged models, %d model versions",
+                report.metricPoints(), report.artifactFiles(), SyncProgress.bytes(report.artifactBytes()), report.datasets(), report.models(),
+                report.modelVersions()) + (report.dryRun() ? " (would be)" : ""));
         List<RunSyncResult> withProblems = report.runs().stream().filter(r -> !r.problems().isEmpty()).toList();
         if (!withProblems.isEmpty()) {
             out.println();
@@ -146,6 +147,9 @@ public final class RunsSyncCommand implements Callable<Integer> {
         out.put("metric_points", report.metricPoints());
         out.put("artifact_files", report.artifactFiles());
         out.put("artifact_bytes", report.artifactBytes());
+        out.put("datasets", report.datasets());
+        out.put("models", report.models());
+        out.put("model_versions", report.modelVersions());
         out.put("stale_runs", report.staleRuns());
         List<Map<String, Object>> runs = new ArrayList<>();
         for (RunSyncResult r : report.runs()) {
@@ -161,6 +165,9 @@ public final class RunsSyncCommand implements Callable<Integer> {
             run.put("artifact_files", r.artifactFiles());
             run.put("artifact_bytes", r.artifactBytes());
             run.put("files_copied_in_storage", r.filesCopiedInStorage());
+            run.put("datasets", r.datasets());
+            run.put("models", r.models());
+            run.put("model_versions", r.modelVersions());
             run.put("stale", r.stale());
             run.put("finalized", r.finalized());
             run.put("problems", r.problems());

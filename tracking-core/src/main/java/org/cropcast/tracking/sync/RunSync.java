@@ -75,7 +75,8 @@ public final class RunSync {
     static final int METRIC_BATCH = 1000;
     static final int PARAM_BATCH = 100;
     static final int TAG_BATCH = 100;
-    private static final int DIGEST_FORMAT = 1;
+    /** 2: with the lineage (dataset inputs, logged models, registered versions, model inputs and outputs). */
+    private static final int DIGEST_FORMAT = 2;
 
     private final SyncEndpoint source;
     private final SyncEndpoint destination;
@@ -103,16 +104,17 @@ public final class RunSync {
      */
     public SyncReport sync(SyncRequest request) {
         requireNonNull(request, "request is null");
-        List<Run> runs = select(request);
+        LineageSync lineage = new LineageSync(source, destination, this::copyFile, RunSync::walk, listener);
+        List<Run> runs = select(request, lineage);
         listener.planned(runs.size());
-        Session session = new Session(request);
+        Session session = new Session(request, lineage);
         RunSyncResult[] results = new RunSyncResult[runs.size()];
         if (request.parallelism() == 1) {
             for (int i = 0; i < runs.size(); i++) {
                 results[i] = syncOne(session, i, runs.get(i));
             }
         } else {
-            syncInParallel(session, runs, results, request.parallelism());
+            syncInParallel(session, runs, results, request.parallelism(), lineage);
         }
         return new SyncReport(source.display(), destination.display(), request.dryRun(), List.of(results));
     }
@@ -122,13 +124,17 @@ public final class RunSync {
      * after its parents'; an error that is not a {@link CropcastException} (a bug, or the process
      * dying) stops the sync as it would a sequential one.
      */
-    private void syncInParallel(Session session, List<Run> runs, RunSyncResult[] results, int parallelism) {
+    private void syncInParallel(Session session, List<Run> runs, RunSyncResult[] results, int parallelism, LineageSync lineage) {
         Map<RunId, Integer> generation = new HashMap<>();
         int generations = 0;
         for (Run run : runs) {
-            Integer parent = Optional.ofNullable(run.data().tags().get(SyncTags.PARENT_RUN_ID)).flatMap(RunSync::parseRunId)
-                    .map(generation::get).orElse(null);
-            int g = parent == null ? 0 : parent + 1;
+            int g = 0;
+            for (RunId dependency : dependencies(run, lineage)) {
+                Integer before = generation.get(dependency);
+                if (before != null) {
+                    g = Math.max(g, before + 1);
+                }
+            }
             generation.put(run.id(), g);
             generations = Math.max(generations, g + 1);
         }
@@ -177,7 +183,7 @@ public final class RunSync {
             String message = Redactor.truncateForMessage(Redactor.redact(e.getMessage()));
             LOG.warn("run {} failed to sync: {}", run.id(), message);
             result = new RunSyncResult(run.id(), session.experimentName(run.info().experimentId()), run.info().runName(),
-                    Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0, 0,
+                    Outcome.FAILED, Optional.ofNullable(session.mapped.get(run.id())), 0, 0, 0, 0, 0, 0, 0, 0, 0,
                     session.isStale(run), false, List.of(message));
         }
         listener.runFinished(result);
@@ -186,7 +192,7 @@ public final class RunSync {
 
     // ---- selection ----
 
-    private List<Run> select(SyncRequest request) {
+    private List<Run> select(SyncRequest request, LineageSync lineage) {
         Map<RunId, Run> selected = new LinkedHashMap<>();
         for (RunId id : request.runs()) {
             Run run = source.runs().getRun(id).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
@@ -219,21 +225,34 @@ public final class RunSync {
         List<Run> ordered = new ArrayList<>();
         Set<RunId> placed = new HashSet<>();
         for (Run run : List.copyOf(selected.values())) {
-            place(run, selected, ordered, placed, new HashSet<>());
+            place(run, selected, ordered, placed, new HashSet<>(), lineage);
         }
         return ordered;
     }
 
-    private void place(Run run, Map<RunId, Run> selected, List<Run> ordered, Set<RunId> placed, Set<RunId> path) {
+    /**
+     * The source runs a run's copy needs first: its parent (for {@code mlflow.parentRunId}) and the
+     * producers of the logged models it read (for its model inputs).
+     */
+    private static List<RunId> dependencies(Run run, LineageSync lineage) {
+        List<RunId> dependencies = new ArrayList<>();
+        String parent = run.data().tags().get(SyncTags.PARENT_RUN_ID);
+        if (parent != null) {
+            parseRunId(parent).filter(id -> !id.equals(run.id())).ifPresent(dependencies::add);
+        }
+        dependencies.addAll(lineage.dependencies(run));
+        return dependencies;
+    }
+
+    private void place(Run run, Map<RunId, Run> selected, List<Run> ordered, Set<RunId> placed, Set<RunId> path, LineageSync lineage) {
         if (placed.contains(run.id()) || !path.add(run.id())) {
             return;
         }
-        String parent = run.data().tags().get(SyncTags.PARENT_RUN_ID);
-        if (parent != null && !parent.equals(run.id().value())) {
-            Optional<Run> parentRun = parseRunId(parent).flatMap(id -> Optional.ofNullable(selected.get(id)).or(() -> source.runs().getRun(id)));
-            parentRun.ifPresent(p -> {
+        for (RunId dependency : dependencies(run, lineage)) {
+            Optional<Run> needed = Optional.ofNullable(selected.get(dependency)).or(() -> source.runs().getRun(dependency));
+            needed.ifPresent(p -> {
                 selected.putIfAbsent(p.id(), p);
-                place(p, selected, ordered, placed, path);
+                place(p, selected, ordered, placed, path, lineage);
             });
         }
         if (placed.add(run.id())) {
@@ -262,9 +281,11 @@ public final class RunSync {
         private final Map<RunId, RunId> mapped = new java.util.concurrent.ConcurrentHashMap<>();
         /** Source runs a dry run would create. */
         private final Set<RunId> wouldCreate = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final LineageSync lineage;
 
-        Session(SyncRequest request) {
+        Session(SyncRequest request, LineageSync lineage) {
             this.request = request;
+            this.lineage = lineage;
         }
 
         String experimentName(ExperimentId id) {
@@ -283,7 +304,7 @@ public final class RunSync {
             boolean finalized = stale && request.finalizeStale();
             Run run = finalized ? finalizeStale(selected) : selected;
             String experimentName = experimentName(run.info().experimentId());
-            Snapshot snapshot = snapshot(run);
+            Snapshot snapshot = snapshot(run, lineage);
             Optional<Run> existing = findCopy(run, experimentName);
             if (existing.isPresent() && existing.get().info().lifecycleStage() == LifecycleStage.DELETED
                     && run.info().lifecycleStage() != LifecycleStage.DELETED) {
@@ -302,7 +323,7 @@ public final class RunSync {
                     recordOnSource(run, copy.id(), problems);
                 }
                 return new RunSyncResult(run.id(), experimentName, run.info().runName(), Outcome.UNCHANGED, Optional.of(copy.id()),
-                        0, 0, 0, 0, 0, 0, stale, finalized, problems);
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, stale, finalized, problems);
             }
 
             List<String> problems = new ArrayList<>();
@@ -356,15 +377,22 @@ public final class RunSync {
 
             if (dryRun) {
                 existing.ifPresentOrElse(c -> mapped.put(run.id(), c.id()), () -> wouldCreate.add(run.id()));
-                listener.metricPoints(metrics.size());
-                listener.bytes(bytes);
+                listener.metricPoints(run.id(), metrics.size());
+                listener.bytes(run.id(), bytes);
+                LineageSync.Counts models = lineage.apply(run, existing.map(Run::id).orElse(null), existing.isPresent(),
+                        id -> Optional.ofNullable(mapped.get(id)), true, problems);
                 Outcome outcome = conflict ? Outcome.CONFLICT : existing.isEmpty() ? Outcome.CREATED
-                        : params.isEmpty() && tags.isEmpty() && metrics.isEmpty() && files.isEmpty()
-                                && !statusDiffers(run.info(), existing.get().info()) ? Outcome.UNCHANGED : Outcome.UPDATED;
+                        : params.isEmpty() && tags.isEmpty() && metrics.isEmpty() && files.isEmpty() && models.datasets() == 0
+                                && models.models() == 0 && !statusDiffers(run.info(), existing.get().info()) ? Outcome.UNCHANGED : Outcome.UPDATED;
                 return new RunSyncResult(run.id(), experimentName, run.info().runName(), outcome, existing.map(Run::id),
-                        metrics.size(), params.size(), tags.size(), files.size(), bytes, 0, stale, finalized, problems);
+                        metrics.size(), params.size(), tags.size(), files.size() + models.files(), bytes + models.bytes(), 0,
+                        models.datasets(), models.models(), models.versions(), stale, finalized, problems);
             }
 
+            long modelBytes = existing.isPresent() ? 0 : lineage.lineage(run).models().stream().flatMap(m -> m.files().stream())
+                    .mapToLong(f -> f.sizeBytes().orElse(0L)).sum();
+            int modelFiles = existing.isPresent() ? 0 : lineage.lineage(run).models().stream().mapToInt(m -> m.files().size()).sum();
+            listener.runPlanned(run.id(), metrics.size(), files.size() + modelFiles, bytes + modelBytes);
             Run copy = existing.isPresent() ? existing.get() : create(run, experimentName);
             RunId copyId = copy.id();
             mapped.put(run.id(), copyId);
@@ -383,16 +411,18 @@ public final class RunSync {
                 p += batchParams.size();
                 t += batchTags.size();
                 m += batchMetrics.size();
-                listener.metricPoints(batchMetrics.size());
+                listener.metricPoints(run.id(), batchMetrics.size());
             }
             if (!files.isEmpty()) {
                 destination.artifacts().discardIncompleteUploads(copy.info().artifactUri());
             }
             int copiedInStorage = 0;
             for (ArtifactEntry file : files) {
-                copiedInStorage += copyFile(run.info().artifactUri(), copy.info().artifactUri(), file) ? 1 : 0;
-                listener.bytes(file.sizeBytes().orElse(0L));
+                copiedInStorage += copyFile(run.id(), run.info().artifactUri(), copy.info().artifactUri(), file) ? 1 : 0;
             }
+            LineageSync.Counts models = lineage.apply(run, copyId, existing.isPresent(), id -> Optional.ofNullable(mapped.get(id)),
+                    false, problems);
+            conflict |= models.conflict();
             RunInfo from = run.info();
             RunInfo target = copy.info();
             if (from.status().isTerminal() && statusDiffers(from, target)) {
@@ -411,7 +441,9 @@ public final class RunSync {
             recordOnSource(run, copyId, problems);
             Outcome outcome = conflict ? Outcome.CONFLICT : existing.isPresent() ? Outcome.UPDATED : Outcome.CREATED;
             return new RunSyncResult(run.id(), experimentName, run.info().runName(), outcome, Optional.of(copyId),
-                    metrics.size(), params.size(), tags.size(), files.size(), bytes, copiedInStorage, stale, finalized, problems);
+                    metrics.size(), params.size(), tags.size(), files.size() + models.files(), bytes + models.bytes(),
+                    copiedInStorage + models.filesInStorage(), models.datasets(), models.models(), models.versions(), stale, finalized,
+                    problems);
         }
 
         /** Ends a stale source run KILLED at its last heartbeat, and reads it again. */
@@ -565,21 +597,54 @@ public final class RunSync {
         return files;
     }
 
-    /** Copies one file; true if it was copied inside the storage service. */
-    private boolean copyFile(String sourceRoot, String targetRoot, ArtifactEntry file) {
+    /** Copies one file of a run (or of a model it produced); true if it was copied inside the storage service. */
+    private boolean copyFile(RunId run, String sourceRoot, String targetRoot, ArtifactEntry file) {
         Optional<Location> direct = directSource(sourceRoot, file.path())
                 .filter(location -> destination.artifacts().canCopyDirectly(location, targetRoot));
         if (direct.isPresent()) {
             int slash = file.path().lastIndexOf('/');
             destination.artifacts().copyDirectly(direct.get(), targetRoot, slash < 0 ? "" : file.path().substring(0, slash));
+            listener.bytes(run, file.sizeBytes().orElse(0L));
             return true;
         }
-        try (InputStream in = source.artifacts().open(sourceRoot, file.path())) {
+        try (InputStream in = new ReportingInputStream(source.artifacts().open(sourceRoot, file.path()), run)) {
             destination.artifacts().upload(targetRoot, file.path(), in);
             return false;
         } catch (IOException e) {
             throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE,
                     "cannot copy artifact '" + file.path() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Reports the bytes read through it to the listener, in steps of at least 64 KiB (and the rest on close). */
+    private final class ReportingInputStream extends org.cropcast.tracking.ReadCountingInputStream {
+        private static final int STEP = 64 * 1024;
+        private final RunId run;
+        private final long[] unreported;
+
+        ReportingInputStream(InputStream in, RunId run) {
+            this(in, run, new long[1]);
+        }
+
+        private ReportingInputStream(InputStream in, RunId run, long[] unreported) {
+            super(in, n -> {
+                unreported[0] += n;
+                if (unreported[0] >= STEP) {
+                    listener.bytes(run, unreported[0]);
+                    unreported[0] = 0;
+                }
+            });
+            this.run = run;
+            this.unreported = unreported;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (unreported[0] > 0) {
+                listener.bytes(run, unreported[0]);
+                unreported[0] = 0;
+            }
+            super.close();
         }
     }
 
@@ -598,17 +663,17 @@ public final class RunSync {
     /** What the sync reads of a source run once: its full histories, its files and their digest. */
     private record Snapshot(SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files, String digest) {}
 
-    private Snapshot snapshot(Run run) {
+    private Snapshot snapshot(Run run, LineageSync lineage) {
         SortedMap<String, List<Metric>> histories = source.runs().getMetricHistories(run.id());
         List<ArtifactEntry> files = walk(source, run.info().artifactUri());
-        return new Snapshot(histories, files, digest(run, histories, files));
+        return new Snapshot(histories, files, digest(run, histories, files, lineage.lineage(run)));
     }
 
     /**
      * SHA-256 of everything a sync copies of the run (info, params, copied tags, every metric row,
      * artifact paths and sizes), in a fixed order: equal digests mean nothing to copy.
      */
-    static String digest(Run run, SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files) {
+    static String digest(Run run, SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files, LineageSync.Lineage lineage) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
@@ -636,6 +701,7 @@ public final class RunSync {
                     writeLongString(out, file.path());
                     out.writeLong(file.sizeBytes().orElse(-1L));
                 }
+                LineageSync.digest(out, lineage);
             }
             return HexFormat.of().formatHex(sha.digest());
         } catch (IOException e) {

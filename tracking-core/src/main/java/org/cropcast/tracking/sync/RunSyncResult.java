@@ -14,6 +14,10 @@ import org.cropcast.tracking.RunId;
  * @param metricPoints, params, tags, artifactFiles, artifactBytes what was written (or would be, in a dry run)
  * @param filesCopiedInStorage how many of the files were copied inside the storage service
  *     (server-side), not streamed through the sync
+ * @param datasets dataset inputs linked to the copy
+ * @param models logged models created or brought up to date (their files count in {@code artifactFiles}
+ *     and {@code artifactBytes})
+ * @param modelVersions registered model versions created
  * @param stale the source run is RUNNING but its heartbeat stopped
  * @param finalized the stale source run was ended KILLED ({@code --finalize-stale})
  * @param problems one line each: a conflicting param with both values, a failure, a parent
@@ -31,6 +35,9 @@ public record RunSyncResult(
         int artifactFiles,
         long artifactBytes,
         int filesCopiedInStorage,
+        int datasets,
+        int models,
+        int modelVersions,
         boolean stale,
         boolean finalized,
         List<String> problems) {

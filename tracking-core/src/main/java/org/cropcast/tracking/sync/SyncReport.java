@@ -42,6 +42,18 @@ public record SyncReport(String source, String destination, boolean dryRun, List
         return runs.stream().mapToInt(RunSyncResult::artifactFiles).sum();
     }
 
+    public int datasets() {
+        return runs.stream().mapToInt(RunSyncResult::datasets).sum();
+    }
+
+    public int models() {
+        return runs.stream().mapToInt(RunSyncResult::models).sum();
+    }
+
+    public int modelVersions() {
+        return runs.stream().mapToInt(RunSyncResult::modelVersions).sum();
+    }
+
     public long staleRuns() {
         return runs.stream().filter(RunSyncResult::stale).count();
     }

@@ -20,6 +20,8 @@ public final class SyncTags {
     public static final String SOURCE_RUN_ID = PREFIX + "source_run_id";
     /** The source backend's URI, credentials masked. */
     public static final String SOURCE_URI = PREFIX + "source_uri";
+    /** On a copied logged model: the source model's id (with {@link #SOURCE_BACKEND} and {@link #SOURCE_URI}). */
+    public static final String SOURCE_MODEL_ID = PREFIX + "source_model_id";
     /** SHA-256 of everything copied from the source run, written last: the copy is complete as of that state. */
     public static final String SOURCE_DIGEST = PREFIX + "source_digest";
     /** Prefix of the source run's tags naming its copies, one per destination fingerprint. */

@@ -19,6 +19,16 @@ import org.cropcast.tracking.ArtifactEntry;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Experiment;
+import org.cropcast.tracking.Dataset;
+import org.cropcast.tracking.DatasetInput;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.LoggedModelRequest;
+import org.cropcast.tracking.LoggedModelStatus;
+import org.cropcast.tracking.ModelId;
+import org.cropcast.tracking.ModelOutput;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelUri;
+import org.cropcast.tracking.ModelVersion;
 import org.cropcast.tracking.LifecycleStage;
 import org.cropcast.tracking.Metric;
 import org.cropcast.tracking.MutableClock;
@@ -82,6 +92,8 @@ public abstract class AbstractRunSyncContractTest {
 
     @AfterEach
     public final void closeEndpoints() {
+        source.models().ifPresent(ModelStore::close);
+        destination.models().ifPresent(ModelStore::close);
         source.runs().close();
         destination.runs().close();
     }
@@ -165,9 +177,13 @@ public abstract class AbstractRunSyncContractTest {
         return SyncRequest.everything();
     }
 
-    /** The destination wrapped so every write is counted. */
+    /** The destination wrapped so every write is counted (model store writes count in {@code runs.writes}). */
     protected SyncEndpoint counted(CountingRunStore runs, CountingArtifactStore artifacts) {
-        return new SyncEndpoint(destination.uri(), runs, artifacts);
+        return counted(destination, runs, artifacts);
+    }
+
+    protected static SyncEndpoint counted(SyncEndpoint side, CountingRunStore runs, CountingArtifactStore artifacts) {
+        return side.with(runs, artifacts, side.models().map(m -> CountingModelStore.wrap(m, runs.writes)));
     }
 
     // ---- the contract ----
@@ -211,7 +227,8 @@ public abstract class AbstractRunSyncContractTest {
     @Test
     public void identityTagsOnBothSidesAndNoCredentialInAnyCopy() throws IOException {
         Seeded seeded = seed();
-        SyncEndpoint withCredentials = new SyncEndpoint("https://alice:s3cret@tracking.example.com/", source.runs(), source.artifacts());
+        SyncEndpoint withCredentials = new SyncEndpoint("https://alice:s3cret@tracking.example.com/", source.runs(), source.artifacts(),
+                source.models());
         SyncReport report = sync(withCredentials, destination, new SyncRequest(List.of(), List.of(seeded.parent()), false, false,
                 RunHealth.DEFAULT_STALE_AFTER));
         assertThat(report.succeeded()).as(report.toString()).isTrue();
@@ -255,7 +272,7 @@ public abstract class AbstractRunSyncContractTest {
         CountingRunStore runs = new CountingRunStore(source.runs());
         CountingArtifactStore artifacts = new CountingArtifactStore(source.artifacts());
 
-        SyncReport back = sync(destination, new SyncEndpoint(source.uri(), runs, artifacts), all().withExperiments(List.of(expA, expB)));
+        SyncReport back = sync(destination, counted(source, runs, artifacts), all().withExperiments(List.of(expA, expB)));
 
         assertThat(back.succeeded()).as(back.toString()).isTrue();
         assertThat(back.metricPoints()).isZero();
@@ -380,7 +397,7 @@ public abstract class AbstractRunSyncContractTest {
     public void killedInTheMiddleOfAMetricHistoryThenRestartedCompletesWithoutDuplicates() throws IOException {
         Seeded seeded = seed();
         CountingRunStore dying = new CountingRunStore(destination.runs(), 1);
-        assertThatThrownBy(() -> sync(source, new SyncEndpoint(destination.uri(), dying, destination.artifacts()), all()))
+        assertThatThrownBy(() -> sync(source, destination.with(dying, destination.artifacts(), destination.models()), all()))
                 .isInstanceOf(SimulatedKill.class);
         Run partial = copyOf(seeded.parent()).orElseThrow();
         assertThat(partial.info().status()).as("the copy is not ended before it is complete").isEqualTo(RunStatus.RUNNING);
@@ -402,7 +419,7 @@ public abstract class AbstractRunSyncContractTest {
     public void killedInTheMiddleOfAnUploadLeavesNoPartialArtifactAndRestartCompletes() throws IOException {
         Seeded seeded = seed();
         CountingArtifactStore dyingSource = new CountingArtifactStore(source.artifacts(), 100_000);
-        SyncEndpoint from = new SyncEndpoint(source.uri(), source.runs(), dyingSource);
+        SyncEndpoint from = source.with(source.runs(), dyingSource, source.models());
         assertThatThrownBy(() -> sync(from, destination, all())).isInstanceOf(SimulatedKill.class);
         Run partial = copyOf(seeded.parent()).orElseThrow();
         Map<String, Long> visible = files(destination, partial.info().artifactUri());
@@ -479,6 +496,190 @@ public abstract class AbstractRunSyncContractTest {
         assertThatThrownBy(() -> new RunSync(source, new SyncEndpoint(source.uri(), destination.runs(), destination.artifacts()),
                 clock, SyncListener.NONE))
                 .isInstanceOfSatisfying(CropcastException.class, e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARGUMENT));
+    }
+
+    // ---- lineage: dataset inputs, logged models, the registry ----
+
+    protected static final Dataset TARGET = new Dataset("target", "0123456789abcdef0123456789abcdef", "local",
+            "{\"uri\": \"/data/target.csv\"}", Optional.of("{\"mlflow_colspec\": []}"), Optional.of("{\"num_rows\": 12}"));
+    protected static final Dataset FEATURES = new Dataset("features", "fedcba9876543210fedcba9876543210", "s3",
+            "{\"uri\": \"s3://bucket/features.csv\"}", Optional.empty(), Optional.empty());
+
+    /** What {@link #seedLineage} makes at the source. */
+    protected record Lineage(RunId training, ModelId model, RunId forecast, String registered) {}
+
+    /**
+     * Experiment "sync-a": a training run with two dataset inputs that produced a READY logged model
+     * (params, tags with a credential, a metric on its dataset, an MLmodel naming its ids, a binary
+     * file), registered as version 1 with alias {@code champion}; and a forecast run, started
+     * <em>earlier</em> (so it is listed first), that read the model and an evaluation dataset.
+     */
+    protected Lineage seedLineage() throws IOException {
+        ModelStore models = source.models().orElseThrow();
+        Experiment a = source.runs().getOrCreateExperiment(expA);
+        RunId training = source.runs().createRun(new CreateRunRequest(a.id(), "fit-production", "alice", T0 + 100, List.of())).runId();
+        models.logInputs(training, List.of(DatasetInput.withContext(TARGET, "training"), DatasetInput.withContext(FEATURES, "training")),
+                List.of());
+        LoggedModel model = models.createLoggedModel(new LoggedModelRequest(a.id(), "production", Optional.of(training),
+                Optional.of("cropcast"), Map.of("learner", "ridge", "alpha", "0.5"),
+                Map.of("cropcast.stage", "fit-production", "endpoint", "https://bob:hunter2@data.example.com/panel")));
+        logFile(source, model.artifactLocation(), LineageSync.MLMODEL, mlmodel(model.artifactLocation(), model.modelId(), training));
+        logFile(source, model.artifactLocation(), "model.json", "{\"coefficients\": [1.5]}\n".getBytes(StandardCharsets.UTF_8));
+        logFile(source, model.artifactLocation(), "data/weights.bin", randomBytes(70_000, 3));
+        models.logModelMetrics(training, model.modelId(), List.of(new Metric("rmse_in_sample", 0.25, T0 + 110, 0)), Optional.of(TARGET));
+        models.finalizeLoggedModel(model.modelId(), LoggedModelStatus.READY);
+        models.logOutputs(training, List.of(new ModelOutput(model.modelId(), 0)));
+        source.runs().endRun(training, RunStatus.FINISHED, T0 + 120);
+        String registered = experimentName("maize-yield");
+        models.createRegisteredModel(registered);
+        models.createModelVersion(registered, model.modelId());
+        models.setAlias(registered, "champion", 1);
+
+        RunId forecast = source.runs().createRun(new CreateRunRequest(a.id(), "forecast", "alice", T0 + 50, List.of())).runId();
+        models.logInputs(forecast, List.of(DatasetInput.withContext(FEATURES, "evaluation")), List.of(model.modelId()));
+        source.runs().endRun(forecast, RunStatus.FINISHED, T0 + 200);
+        return new Lineage(training, model.modelId(), forecast, registered);
+    }
+
+    protected static byte[] mlmodel(String artifactLocation, ModelId model, RunId run) {
+        return ("artifact_path: " + artifactLocation + "\nflavors:\n  cropcast:\n    model: model.json\n    model_id: " + model
+                + "\nmodel_id: " + model + "\nmodel_uuid: " + model + "\nrun_id: " + run + "\nutc_time_created: '2023-11-14 22:13:20.000000'\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    protected void logFile(SyncEndpoint side, String root, String path, byte[] content) throws IOException {
+        Path file = work.resolve("upload-" + System.nanoTime()).resolve(path.substring(path.lastIndexOf('/') + 1));
+        Files.createDirectories(file.getParent());
+        Files.write(file, content);
+        int slash = path.lastIndexOf('/');
+        side.artifacts().logFile(root, file, slash < 0 ? "" : path.substring(0, slash));
+    }
+
+    @Test
+    public void datasetInputsLoggedModelsAndTheRegistryAreCopiedWithTheDestinationsIds() throws IOException {
+        Lineage seeded = seedLineage();
+        SyncReport report = sync(all().withParallelism(4));
+
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        List<RunId> order = report.runs().stream().map(RunSyncResult::sourceRunId).toList();
+        assertThat(order.indexOf(seeded.training())).as("the model's producer before its reader").isLessThan(order.indexOf(seeded.forecast()));
+        RunSyncResult training = result(report, seeded.training());
+        assertThat(training.datasets()).isEqualTo(2);
+        assertThat(training.models()).isEqualTo(1);
+        assertThat(training.modelVersions()).isEqualTo(1);
+        assertThat(training.artifactFiles()).isEqualTo(3);
+        assertLineageCopied(seeded);
+
+        CountingRunStore runs = new CountingRunStore(destination.runs());
+        CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
+        SyncReport second = sync(source, counted(runs, artifacts), all());
+        assertThat(second.runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.UNCHANGED);
+        assertThat(runs.writes).as("no write to the destination's runs or models").hasValue(0);
+        assertThat(artifacts.uploads).hasValue(0);
+        assertThat(destination.models().orElseThrow().searchLoggedModels(destination.runs().findExperiment(expA).orElseThrow().id()))
+                .hasSize(1);
+        assertThat(destination.models().orElseThrow().listModelVersions(seeded.registered())).hasSize(1);
+    }
+
+    @Test
+    public void aChangedRegistryOrModelReachesTheCopyAndNothingElse() throws IOException {
+        Lineage seeded = seedLineage();
+        sync(all());
+        ModelStore models = source.models().orElseThrow();
+        models.setAlias(seeded.registered(), "staging", 1);
+        models.setLoggedModelTags(seeded.model(), Map.of("reviewed", "yes"));
+        CountingRunStore runs = new CountingRunStore(destination.runs());
+        CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
+
+        SyncReport report = sync(source, counted(runs, artifacts), all());
+
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        assertThat(result(report, seeded.training()).outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(result(report, seeded.training()).modelVersions()).isZero();
+        assertThat(artifacts.uploads).as("the model's files are there already").hasValue(0);
+        assertThat(runs.metricRows).hasValue(0);
+        assertLineageCopied(seeded);
+        ModelStore target = destination.models().orElseThrow();
+        assertThat(target.getRegisteredModel(seeded.registered()).orElseThrow().aliases()).containsOnlyKeys("champion", "staging");
+        assertThat(target.listModelVersions(seeded.registered())).hasSize(1);
+    }
+
+    @Test
+    public void anAliasHeldByAnotherModelAtTheDestinationIsRefusedNamingBoth() throws IOException {
+        Lineage seeded = seedLineage();
+        ModelStore target = destination.models().orElseThrow();
+        Experiment there = destination.runs().getOrCreateExperiment(experimentName("team"));
+        RunId teamRun = destination.runs().createRun(new CreateRunRequest(there.id(), "team-fit", "erin", T0, List.of())).runId();
+        LoggedModel teamModel = target.createLoggedModel(LoggedModelRequest.of(there.id(), "team", teamRun));
+        target.finalizeLoggedModel(teamModel.modelId(), LoggedModelStatus.READY);
+        target.createRegisteredModel(seeded.registered());
+        int teamVersion = target.createModelVersion(seeded.registered(), teamModel.modelId()).version();
+        target.setAlias(seeded.registered(), "champion", teamVersion);
+
+        SyncReport report = sync(all());
+
+        RunSyncResult training = result(report, seeded.training());
+        assertThat(training.outcome()).isEqualTo(Outcome.CONFLICT);
+        assertThat(training.problems()).singleElement().asString().contains("'champion'", "version " + teamVersion);
+        assertThat(target.getRegisteredModel(seeded.registered()).orElseThrow().aliases()).containsEntry("champion", teamVersion);
+        assertThat(target.listModelVersions(seeded.registered())).as("the copy is registered beside the team's version").hasSize(2);
+        assertThat(result(report, seeded.forecast()).outcome()).isEqualTo(Outcome.CREATED);
+    }
+
+    /** The copy of a source model at the destination, found by its identity tag. */
+    protected LoggedModel modelCopyOf(ModelId sourceModel) {
+        ModelStore target = destination.models().orElseThrow();
+        return destination.runs().listExperiments().stream().flatMap(e -> target.searchLoggedModels(e.id()).stream())
+                .filter(m -> sourceModel.value().equals(m.tags().get(SyncTags.SOURCE_MODEL_ID))).findFirst()
+                .orElseThrow(() -> new AssertionError("no copy of model " + sourceModel));
+    }
+
+    /** Asserts the lineage of {@link #seedLineage} at the destination, every id the destination's. */
+    protected void assertLineageCopied(Lineage seeded) throws IOException {
+        ModelStore from = source.models().orElseThrow();
+        ModelStore to = destination.models().orElseThrow();
+        RunId training = copyOf(seeded.training()).orElseThrow().id();
+        RunId forecast = copyOf(seeded.forecast()).orElseThrow().id();
+        LoggedModel original = from.getLoggedModel(seeded.model()).orElseThrow();
+        LoggedModel copy = modelCopyOf(seeded.model());
+
+        assertThat(copy.modelId()).isNotEqualTo(original.modelId());
+        assertThat(copy.name()).isEqualTo(original.name());
+        assertThat(copy.status()).isEqualTo(LoggedModelStatus.READY);
+        assertThat(copy.modelType()).isEqualTo(original.modelType());
+        assertThat(copy.sourceRunId()).contains(training);
+        assertThat(copy.params()).isEqualTo(original.params());
+        assertThat(LineageSync.copiedModelTags(copy.tags())).isEqualTo(LineageSync.copiedModelTags(original.tags()));
+        assertThat(copy.tags()).containsEntry("endpoint", "https://***@data.example.com/panel")
+                .containsEntry(SyncTags.SOURCE_BACKEND, source.fingerprint());
+        assertThat(copy.metrics()).singleElement().satisfies(m -> {
+            assertThat(m.key()).isEqualTo("rmse_in_sample");
+            assertThat(m.value()).isEqualTo(0.25);
+            assertThat(m.runId()).isEqualTo(training);
+            assertThat(m.datasetName()).contains(TARGET.name());
+            assertThat(m.datasetDigest()).contains(TARGET.digest());
+        });
+        Map<String, Long> files = files(source, original.artifactLocation());
+        Map<String, Long> copiedFiles = files(destination, copy.artifactLocation());
+        assertThat(copiedFiles.keySet()).isEqualTo(files.keySet());
+        for (String path : files.keySet()) {
+            if (!path.equals(LineageSync.MLMODEL)) {
+                assertThat(bytes(destination, copy.artifactLocation(), path)).as(path).isEqualTo(bytes(source, original.artifactLocation(), path));
+            }
+        }
+        assertThat(new String(bytes(destination, copy.artifactLocation(), LineageSync.MLMODEL), StandardCharsets.UTF_8))
+                .as("the MLmodel names the copy's ids").isEqualTo(new String(mlmodel(copy.artifactLocation(), copy.modelId(), training),
+                        StandardCharsets.UTF_8).replace("    model_id: " + copy.modelId(), "    model_id: " + original.modelId()));
+
+        assertThat(to.getRunInputs(training).datasets()).containsExactlyInAnyOrderElementsOf(from.getRunInputs(seeded.training()).datasets());
+        assertThat(to.getRunInputs(training).models()).isEmpty();
+        assertThat(to.getRunOutputs(training)).containsExactly(new ModelOutput(copy.modelId(), 0));
+        assertThat(to.getRunInputs(forecast).models()).containsExactly(copy.modelId());
+        assertThat(to.getRunInputs(forecast).datasets()).containsExactlyInAnyOrderElementsOf(from.getRunInputs(seeded.forecast()).datasets());
+
+        ModelVersion champion = to.getModelVersionByAlias(seeded.registered(), "champion").orElseThrow();
+        assertThat(champion.source()).isEqualTo(ModelUri.PREFIX + copy.modelId());
+        assertThat(champion.runId()).contains(training);
     }
 
     // ---- reading both sides ----

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
+import org.cropcast.tracking.MemoryModelStore;
 import org.cropcast.tracking.MemoryRunStore;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.StorageArtifactStore;
@@ -19,22 +20,22 @@ class TestRunSyncInsideOneStorage extends AbstractRunSyncContractTest {
 
     @Override
     protected SyncEndpoint newSource() {
-        return new SyncEndpoint("memory:source", new MemoryRunStore(clock, new SplittableRandom(3), "memory://source-bucket/artifacts"),
-                new StorageArtifactStore(storage));
+        MemoryRunStore runs = new MemoryRunStore(clock, new SplittableRandom(3), "memory://source-bucket/artifacts");
+        return new SyncEndpoint("memory:source", runs, new StorageArtifactStore(storage), new MemoryModelStore(runs, clock, new SplittableRandom(7)));
     }
 
     @Override
     protected SyncEndpoint newDestination() {
-        return new SyncEndpoint("memory:destination",
-                new MemoryRunStore(clock, new SplittableRandom(4), "memory://destination-bucket/artifacts"),
-                new StorageArtifactStore(storage));
+        MemoryRunStore runs = new MemoryRunStore(clock, new SplittableRandom(4), "memory://destination-bucket/artifacts");
+        return new SyncEndpoint("memory:destination", runs, new StorageArtifactStore(storage), new MemoryModelStore(runs, clock,
+                new SplittableRandom(8)));
     }
 
     @Test
     public void filesAreCopiedInsideTheStorage() throws IOException {
         Seeded seeded = seed();
         CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
-        SyncReport report = sync(source, new SyncEndpoint(destination.uri(), destination.runs(), artifacts), all());
+        SyncReport report = sync(source, destination.with(destination.runs(), artifacts, destination.models()), all());
         assertThat(report.succeeded()).isTrue();
         assertThat(artifacts.directCopies).hasValue(report.artifactFiles());
         assertThat(report.runs()).allSatisfy(r -> assertThat(r.filesCopiedInStorage()).isEqualTo(r.artifactFiles()));

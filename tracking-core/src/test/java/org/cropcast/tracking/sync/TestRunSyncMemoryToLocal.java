@@ -2,6 +2,7 @@ package org.cropcast.tracking.sync;
 
 import java.util.SplittableRandom;
 import org.cropcast.tracking.LocalStorage;
+import org.cropcast.tracking.MemoryModelStore;
 import org.cropcast.tracking.MemoryRunStore;
 import org.cropcast.tracking.MemoryStorage;
 import org.cropcast.tracking.StorageArtifactStore;
@@ -13,14 +14,16 @@ import org.cropcast.tracking.StorageArtifactStore;
 class TestRunSyncMemoryToLocal extends AbstractRunSyncContractTest {
     @Override
     protected SyncEndpoint newSource() {
-        return new SyncEndpoint("memory:source", new MemoryRunStore(clock, new SplittableRandom(1)),
-                new StorageArtifactStore(new MemoryStorage()));
+        MemoryRunStore runs = new MemoryRunStore(clock, new SplittableRandom(1));
+        return new SyncEndpoint("memory:source", runs, new StorageArtifactStore(new MemoryStorage()),
+                new MemoryModelStore(runs, clock, new SplittableRandom(5)));
     }
 
     @Override
     protected SyncEndpoint newDestination() {
         String base = work.resolve("destination-artifacts").toUri().toString();
-        return new SyncEndpoint("memory:destination", new MemoryRunStore(clock, new SplittableRandom(2), base),
-                new StorageArtifactStore(new LocalStorage()));
+        MemoryRunStore runs = new MemoryRunStore(clock, new SplittableRandom(2), base);
+        return new SyncEndpoint("memory:destination", runs, new StorageArtifactStore(new LocalStorage()),
+                new MemoryModelStore(runs, clock, new SplittableRandom(6)));
     }
 }

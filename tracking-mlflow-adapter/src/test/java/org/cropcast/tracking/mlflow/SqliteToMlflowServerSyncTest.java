@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.cropcast.storage.s3.S3MockServer;
 import org.cropcast.tracking.LocalStorage;
 import org.cropcast.tracking.RunId;
+import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.StorageArtifactStore;
-import org.cropcast.tracking.sync.AbstractRunSyncContractTest;
 import org.cropcast.tracking.sync.RunSyncResult;
 import org.cropcast.tracking.sync.SyncEndpoint;
 import org.cropcast.tracking.sync.SyncReport;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * class; each test uses experiments of its own. Beyond the contract: the pinned Python client sees
  * each copy exactly as it sees the original, and S3-to-S3 artifacts are copied inside S3.
  */
-class SqliteToMlflowServerSyncTest extends AbstractRunSyncContractTest {
+class SqliteToMlflowServerSyncTest extends AbstractSqliteSourceSyncTest {
     private static final S3MockServer S3 = S3MockServer.shared();
     private static PostgresProcess postgres;
     private static MlflowServerProcess server;
@@ -69,13 +70,16 @@ class SqliteToMlflowServerSyncTest extends AbstractRunSyncContractTest {
         String uri = "sqlite:///" + work.resolve("node-" + UUID.randomUUID()).resolve("mlruns.db");
         SqliteRunStore store = SqliteRunStore.open(SqliteTrackingUri.parse(uri), artifactRoot, Duration.ofSeconds(30), clock,
                 new SplittableRandom());
-        return new SyncEndpoint(uri, store, new StorageArtifactStore(artifactRoot.isPresent() ? S3.storage() : new LocalStorage()));
+        return new SyncEndpoint(uri, store, new StorageArtifactStore(artifactRoot.isPresent() ? S3.storage() : new LocalStorage()),
+                SqliteModelStore.beside(store, clock, new SplittableRandom()));
     }
 
     @Override
     protected SyncEndpoint newDestination() {
-        return new SyncEndpoint(server.trackingUri(), MlflowRestRunStore.open(server.trackingUri(), MlflowRestSettings.defaults()),
-                new StorageArtifactStore(S3.storage()));
+        MlflowRestConnections connections = new MlflowRestConnections(MlflowRestSettings.defaults());
+        RunStore runs = new MlflowRestRunStoreFactory(connections).create(server.trackingUri());
+        return new SyncEndpoint(server.trackingUri(), runs, new StorageArtifactStore(S3.storage()),
+                new MlflowRestModelStoreFactory(connections).create(server.trackingUri(), runs));
     }
 
     @Test
@@ -111,5 +115,10 @@ class SqliteToMlflowServerSyncTest extends AbstractRunSyncContractTest {
         for (RunId id : List.of(seeded.parent(), seeded.child())) {
             assertCopied(id);
         }
+    }
+
+    @Override
+    protected Map<String, String> destinationEnvironment() {
+        return S3.environment();
     }
 }
