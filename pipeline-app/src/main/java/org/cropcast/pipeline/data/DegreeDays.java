@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.cropcast.pipeline.config.PipelineConfig.DailySpec;
@@ -108,7 +107,7 @@ public final class DegreeDays {
     List<String> names() {
         List<String> names = new ArrayList<>();
         for (int month : months) {
-            names.add(String.format(Locale.ROOT, "%s_m%02d", name, month));
+            names.add(PanelLoader.longName(name, month));
         }
         return names;
     }

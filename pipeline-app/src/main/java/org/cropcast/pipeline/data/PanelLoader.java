@@ -267,7 +267,7 @@ public final class PanelLoader {
     }
 
     /** The feature a long-layout variable gives for one period: {@code <variable>_mMM}. */
-    private static String longName(String variable, int period) {
+    static String longName(String variable, int period) {
         return String.format(Locale.ROOT, "%s_m%02d", variable, period);
     }
 
@@ -289,6 +289,15 @@ public final class PanelLoader {
                 String name = wide ? variable : longName(variable, period);
                 names.add(name);
                 if (squared.contains(variable)) {
+                    squares.add(name + "_sq");
+                }
+            }
+        }
+        if (spec.daily() != null) {
+            for (Integer month : Optional.ofNullable(spec.daily().periods()).orElse(List.of())) {
+                String name = longName(spec.daily().name(), month);
+                names.add(name);
+                if (squared.contains(spec.daily().name())) {
                     squares.add(name + "_sq");
                 }
             }

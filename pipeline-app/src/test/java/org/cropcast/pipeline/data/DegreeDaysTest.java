@@ -38,7 +38,10 @@ class DegreeDaysTest {
         DailySpec spec = new DailySpec("daily.csv", "region", "date", "tmin", "tmax", 10.0, 30.0, List.of(5, 6), "gdd");
         FeatureSpec features = new FeatureSpec("wide.csv", "wide", "region", "year", null, List.of("soil"), null, null, null, squared,
                 spec);
-        return PanelLoader.load(target, Optional.of(features), dir::resolve);
+        Panel panel = PanelLoader.load(target, Optional.of(features), dir::resolve);
+        assertThat(PanelLoader.featureNames(features)).as("the names a forecast checks a saved model against")
+                .isEqualTo(panel.featureNames());
+        return panel;
     }
 
     private static String days(String region, LocalDate from, LocalDate until, double tmin, double tmax) {
