@@ -28,6 +28,9 @@ VARIANTS=(
   "ridge May-Sep|features.periods=[5,6,7,8,9]"
   "ridge May-Sep + squared temperature|features.periods=[5,6,7,8,9] features.squared=[t2m_mean_c]"
   "ridge May-Sep + squared temperature alpha 10|features.periods=[5,6,7,8,9] features.squared=[t2m_mean_c] ridge_alpha=10"
+  "gbt May-Sep (defaults: 300 trees, depth 3)|regression=gbt features.periods=[5,6,7,8,9]"
+  "gbt May-Sep depth 4, min child weight 20|regression=gbt features.periods=[5,6,7,8,9] gbt.max_depth=4 gbt.min_child_weight=20"
+  "auto (ridge or gbt per fold by inner CV) May-Sep|regression=auto features.periods=[5,6,7,8,9]"
 )
 i=0
 for variant in "${VARIANTS[@]}"; do

@@ -20,6 +20,9 @@ public final class ConfigDefaults {
     public static final String DEFAULT_DETREND = Detrend.LINEAR.configName();
     public static final String DEFAULT_REGRESSION = Regression.RIDGE.configName();
     public static final double DEFAULT_RIDGE_ALPHA = 1.0;
+    /** features.daily: corn's degree-day base and cap, °C. */
+    public static final double DEFAULT_GDD_BASE = 10.0;
+    public static final double DEFAULT_GDD_CAP = 30.0;
     /** regression gbt: shallow, slow trees on a few hundred state-years (see docs/CONFIGURATION.md). */
     public static final int DEFAULT_GBT_TREES = 300;
     public static final int DEFAULT_GBT_MAX_DEPTH = 3;
@@ -65,7 +68,8 @@ public final class ConfigDefaults {
         putIfAbsent(root, "detrend", DEFAULT_DETREND);
         putIfAbsent(root, "regression", DEFAULT_REGRESSION);
         putIfAbsent(root, "ridge_alpha", DEFAULT_RIDGE_ALPHA);
-        if (root.path("regression").isTextual() && Regression.GBT.configName().equalsIgnoreCase(root.get("regression").asText().trim())
+        if (root.path("regression").isTextual() && (Regression.GBT.configName().equalsIgnoreCase(root.get("regression").asText().trim())
+                || Regression.AUTO.configName().equalsIgnoreCase(root.get("regression").asText().trim()))
                 || root.get("gbt") instanceof ObjectNode) {
             // only for gbt (or a gbt section given): the resolved configuration of the linear models stays as it was
             ObjectNode gbt = root.get("gbt") instanceof ObjectNode given ? given : root.putObject("gbt");
@@ -92,6 +96,17 @@ public final class ConfigDefaults {
             putIfAbsent(features, "layout", "wide");
             putIfAbsent(features, "region_column", "region");
             putIfAbsent(features, "year_column", "year");
+            if (features.get("daily") instanceof ObjectNode daily) {
+                if (features.path("region_column").isTextual()) {
+                    putIfAbsent(daily, "region_column", features.get("region_column").asText());
+                }
+                putIfAbsent(daily, "date_column", "date");
+                putIfAbsent(daily, "tmin_column", "tmin");
+                putIfAbsent(daily, "tmax_column", "tmax");
+                putIfAbsent(daily, "base", DEFAULT_GDD_BASE);
+                putIfAbsent(daily, "cap", DEFAULT_GDD_CAP);
+                putIfAbsent(daily, "name", "gdd");
+            }
         }
         if (isAbsent(root.get("reference_data"))) {
             root.putArray("reference_data");

@@ -127,6 +127,34 @@ public final class ConfigValidator {
         }
     }
 
+    private void daily(PipelineConfig.DailySpec d) {
+        required("features.daily.path", d.path());
+        required("features.daily.region_column", d.regionColumn());
+        required("features.daily.date_column", d.dateColumn());
+        required("features.daily.tmin_column", d.tminColumn());
+        required("features.daily.tmax_column", d.tmaxColumn());
+        String name = required("features.daily.name", d.name());
+        if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            throw invalid("features.daily.name", "must be letters, digits and '_', starting with a letter", quote(name));
+        }
+        double base = required("features.daily.base", d.base());
+        double cap = required("features.daily.cap", d.cap());
+        if (!Double.isFinite(base) || !Double.isFinite(cap) || !(cap > base)) {
+            throw invalid("features.daily.cap", "must be a finite number above features.daily.base (" + base + ")", String.valueOf(cap));
+        }
+        if (d.periods() == null || d.periods().isEmpty()) {
+            throw missing("features.daily.periods");
+        }
+        for (Integer month : d.periods()) {
+            if (month == null || month < 1 || month > 12) {
+                throw invalid("features.daily.periods", "must be months 1-12", String.valueOf(month));
+            }
+        }
+        if (new HashSet<>(d.periods()).size() != d.periods().size()) {
+            throw invalid("features.daily.periods", "must not repeat a month", String.valueOf(d.periods()));
+        }
+    }
+
     private void gbt(PipelineConfig.GbtSpec g) {
         int trees = required("gbt.trees", g.trees());
         if (trees < 1 || trees > 100_000) {
@@ -205,10 +233,14 @@ public final class ConfigValidator {
         }
         if (features.squared() != null) {
             for (String variable : features.squared()) {
-                if (!features.variables().contains(variable)) {
+                boolean degreeDays = features.daily() != null && variable != null && variable.equals(features.daily().name());
+                if (!features.variables().contains(variable) && !degreeDays) {
                     throw invalid("features.squared", "must name variables of features.variables " + features.variables(), quote(variable));
                 }
             }
+        }
+        if (features.daily() != null) {
+            daily(features.daily());
         }
         if (layout.equals("long")) {
             required("features.period_column", features.periodColumn());

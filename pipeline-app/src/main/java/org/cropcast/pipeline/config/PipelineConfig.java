@@ -103,7 +103,33 @@ public record PipelineConfig(
              * Engineered terms: for each listed variable, the square of every feature made from it
              * ({@code <feature>_sq}, same period), so a linear model can bend (too hot hurts).
              */
-            @JsonProperty("squared") List<String> squared) {}
+            @JsonProperty("squared") List<String> squared,
+            /** Growing degree days per month from a daily Tmin/Tmax file, added after the features above. */
+            @JsonProperty("daily") DailySpec daily) {}
+
+    /**
+     * A daily weather file (one row per region and day) from which growing degree days per month
+     * are computed: per day {@code (min(max(tmax, base), cap) + min(max(tmin, base), cap)) / 2 - base}
+     * (the capped, "modified" method: corn is 10/30 °C), summed over the month; a month with a day
+     * missing is missing. Feature {@code <name>_m<MM>}, period MM: observable once the month has
+     * ended, so only days before the init date count.
+     */
+    public record DailySpec(
+            @JsonProperty("path") String path,
+            /** Default: features.region_column. */
+            @JsonProperty("region_column") String regionColumn,
+            /** ISO dates (yyyy-mm-dd). */
+            @JsonProperty("date_column") String dateColumn,
+            @JsonProperty("tmin_column") String tminColumn,
+            @JsonProperty("tmax_column") String tmaxColumn,
+            /** Base temperature, in the file's unit (°C for corn: 10). */
+            @JsonProperty("base") Double base,
+            /** Upper threshold (°C for corn: 30); above base. */
+            @JsonProperty("cap") Double cap,
+            /** Months (1-12) to sum. */
+            @JsonProperty("periods") List<Integer> periods,
+            /** Feature name prefix (default gdd: gdd_m07). */
+            @JsonProperty("name") String name) {}
 
     /**
      * Gradient-boosted regression trees of the anomaly (XGBoost, squared error, seeded by

@@ -41,7 +41,7 @@ public record PipelineSettings(
         requireNonNull(regression, "regression is null");
         requireNonNull(cvScheme, "cvScheme is null");
         requireNonNull(gbt, "gbt is null");
-        if (regression == Regression.GBT && gbt.isEmpty()) {
+        if (regression.growsTrees() && gbt.isEmpty()) {
             throw new IllegalArgumentException("regression gbt needs its gbt settings");
         }
         requireNonNull(unit, "unit is null");

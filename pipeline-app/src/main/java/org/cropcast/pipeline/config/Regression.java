@@ -14,7 +14,18 @@ public enum Regression {
      * hyperparameters of the {@code gbt} section; a feature not present is given its training mean,
      * as for the linear models.
      */
-    GBT;
+    GBT,
+    /**
+     * Chosen per fold by hindcast skill: ridge ({@code ridge_alpha}) or gbt (the {@code gbt}
+     * section), whichever has the lower RMSE in an inner cross-validation on the fold's own training
+     * years (5 folds of interleaved years), so the choice never sees the test year.
+     */
+    AUTO;
+
+    /** True for the learners that need the {@code gbt} settings. */
+    public boolean growsTrees() {
+        return this == GBT || this == AUTO;
+    }
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -72,6 +72,15 @@ public final class Cells {
         return (int) value;
     }
 
+    /** The cell as an ISO date (yyyy-mm-dd). */
+    public static java.time.LocalDate date(String cell, String file, String column, long row) {
+        try {
+            return java.time.LocalDate.parse(cell == null ? "" : cell.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw notNumeric(cell, file, column, row, "an ISO date (yyyy-mm-dd)");
+        }
+    }
+
     private static CropcastException notNumeric(String cell, String file, String column, long row, String what) {
         String shown = cell == null ? "" : cell.length() > 40 ? cell.substring(0, 40) + "..." : cell;
         return new CropcastException(PipelineErrorCode.NON_NUMERIC_VALUE,

@@ -83,6 +83,12 @@ public final class PanelLoader {
             minYear = Math.min(minYear, featureRows.minYear);
             maxYear = Math.max(maxYear, featureRows.maxYear);
         }
+        DegreeDays daily = features.map(FeatureSpec::daily)
+                .map(spec -> DegreeDays.read(spec, regionIndex, inputs.local(spec.path()))).orElse(null);
+        if (daily != null && !daily.isEmpty()) {
+            minYear = Math.min(minYear, daily.minYear());
+            maxYear = Math.max(maxYear, daily.maxYear());
+        }
         int years = maxYear - minYear + 1;
         int cells = regions.size() * years;
         double[] targetValues = filled(cells);
@@ -107,7 +113,12 @@ public final class PanelLoader {
         double[] featureValues = featureRows.toDense(regions, minYear, years);
         Panel panel = new Panel(regions, minYear, years, targetValues, area, production, featureRows.names,
                 featureRows.periodOfFeature, featureValues, file);
-        return withSquares(panel, featureRows.variableOfFeature(), features.get().squared());
+        List<String> variableOfFeature = new ArrayList<>(featureRows.variableOfFeature());
+        if (daily != null) {
+            panel = withDegreeDays(panel, daily);
+            daily.names().forEach(n -> variableOfFeature.add(features.get().daily().name()));
+        }
+        return withSquares(panel, variableOfFeature, features.get().squared());
     }
 
     /**
@@ -139,6 +150,36 @@ public final class PanelLoader {
             for (int i = 0; i < sources.size(); i++) {
                 double x = panel.features()[cell * p + sources.get(i)];
                 values[cell * q + p + i] = x * x;
+            }
+        }
+        return new Panel(panel.regions(), panel.firstYear(), panel.years(), panel.target(), panel.area(), panel.production(),
+                names, periods, values, panel.targetFile());
+    }
+
+    /** The panel with the daily file's degree-day features after the features. */
+    private static Panel withDegreeDays(Panel panel, DegreeDays daily) {
+        List<String> added = daily.names();
+        int p = panel.featureCount();
+        int q = p + added.size();
+        List<String> names = new ArrayList<>(panel.featureNames());
+        for (String name : added) {
+            if (names.contains(name)) {
+                throw config("features.daily.name: feature '" + name + "' is also a feature of " + panel.targetFile()
+                        + "'s features file; choose another name");
+            }
+            names.add(name);
+        }
+        int[] periods = Arrays.copyOf(panel.featurePeriods(), q);
+        System.arraycopy(daily.periods(), 0, periods, p, added.size());
+        int years = panel.years();
+        double[] values = new double[panel.regionCount() * years * q];
+        for (int r = 0; r < panel.regionCount(); r++) {
+            for (int y = 0; y < years; y++) {
+                int cell = r * years + y;
+                System.arraycopy(panel.features(), cell * p, values, cell * q, p);
+                for (int i = 0; i < added.size(); i++) {
+                    values[cell * q + p + i] = daily.value(r, panel.firstYear() + y, i);
+                }
             }
         }
         return new Panel(panel.regions(), panel.firstYear(), panel.years(), panel.target(), panel.area(), panel.production(),
@@ -226,7 +267,7 @@ public final class PanelLoader {
     }
 
     /** The feature a long-layout variable gives for one period: {@code <variable>_mMM}. */
-    private static String longName(String variable, int period) {
+    static String longName(String variable, int period) {
         return String.format(Locale.ROOT, "%s_m%02d", variable, period);
     }
 
@@ -248,6 +289,15 @@ public final class PanelLoader {
                 String name = wide ? variable : longName(variable, period);
                 names.add(name);
                 if (squared.contains(variable)) {
+                    squares.add(name + "_sq");
+                }
+            }
+        }
+        if (spec.daily() != null) {
+            for (Integer month : Optional.ofNullable(spec.daily().periods()).orElse(List.of())) {
+                String name = longName(spec.daily().name(), month);
+                names.add(name);
+                if (squared.contains(spec.daily().name())) {
                     squares.add(name + "_sq");
                 }
             }

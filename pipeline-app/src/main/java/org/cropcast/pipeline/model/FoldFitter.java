@@ -33,6 +33,10 @@ public final class FoldFitter {
     private final Regression regression;
     private final double ridgeAlpha;
     private final Optional<GbtSettings> gbt;
+    /** regression auto: the ridge and gbt fitters it chooses between (empty otherwise). */
+    private final List<FoldFitter> candidates;
+    /** Inner folds of regression auto's choice. */
+    public static final int INNER_FOLDS = 5;
     private final int origin;
     private final int p;
     /** Cells of selected regions with a target and every feature. */
@@ -56,9 +60,13 @@ public final class FoldFitter {
     /** @param gbt the trees' hyperparameters, required for regression gbt */
     public FoldFitter(Panel panel, BitSet selected, Detrend detrend, Regression regression, double ridgeAlpha,
             Optional<GbtSettings> gbt, int origin) {
-        if (regression == Regression.GBT && gbt.isEmpty()) {
-            throw new IllegalArgumentException("regression gbt needs its gbt settings");
+        if (regression.growsTrees() && gbt.isEmpty()) {
+            throw new IllegalArgumentException("regression " + regression.configName() + " needs its gbt settings");
         }
+        this.candidates = regression == Regression.AUTO
+                ? List.of(new FoldFitter(panel, selected, detrend, Regression.RIDGE, ridgeAlpha, gbt, origin),
+                        new FoldFitter(panel, selected, detrend, Regression.GBT, ridgeAlpha, gbt, origin))
+                : List.of();
         this.gbt = gbt;
         this.panel = panel;
         this.selected = selected;
@@ -66,7 +74,7 @@ public final class FoldFitter {
         this.regression = regression;
         this.ridgeAlpha = ridgeAlpha;
         this.origin = origin;
-        this.p = regression == Regression.NONE ? 0 : panel.featureCount();
+        this.p = regression == Regression.NONE || regression == Regression.AUTO ? 0 : panel.featureCount();
         int years = panel.years();
         this.complete = new BitSet(panel.regionCount() * years);
         this.shift = new double[p];
@@ -138,6 +146,9 @@ public final class FoldFitter {
     }
 
     private FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink) {
+        if (regression == Regression.AUTO) {
+            return choose(trainYears, foldLabel).fit(trainYears, foldLabel, sink);
+        }
         int k = detrend.coefficients();
         double[] coefficients = new double[panel.regionCount() * k];
         Arrays.fill(coefficients, Double.NaN);
@@ -313,6 +324,46 @@ public final class FoldFitter {
         }
         return new FittedModel(detrend, regression, origin, panel.regions(), trend.trendCoefficients(),
                 panel.featureNames(), sumA / n, beta.data.clone(), originalMean, sd, n);
+    }
+
+    /**
+     * regression auto: the candidate with the lower RMSE (every feature known) over an inner
+     * cross-validation on the training years alone: year i of {@code trainYears} is held out in
+     * inner fold {@code i % 5}. A tie goes to ridge.
+     */
+    private FoldFitter choose(int[] trainYears, String foldLabel) {
+        int folds = Math.min(INNER_FOLDS, trainYears.length);
+        FoldFitter best = null;
+        double bestError = Double.POSITIVE_INFINITY;
+        for (FoldFitter candidate : candidates) {
+            double sum = 0;
+            long n = 0;
+            for (int k = 0; k < folds; k++) {
+                int fold = k;
+                int[] innerTrain = java.util.stream.IntStream.range(0, trainYears.length).filter(i -> i % folds != fold)
+                        .map(i -> trainYears[i]).toArray();
+                FittedModel model = candidate.fit(innerTrain, foldLabel + ", inner fold " + (k + 1) + " of " + folds, null);
+                int pp = panel.featureCount();
+                for (int i = fold; i < trainYears.length; i += folds) {
+                    int year = trainYears[i];
+                    for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
+                        int cell = panel.cell(r, year);
+                        double observed = panel.target()[cell];
+                        if (!Double.isNaN(observed)) {
+                            double predicted = model.trend(r, year) + model.anomaly(panel.features(), cell * pp, null);
+                            sum += (predicted - observed) * (predicted - observed);
+                            n++;
+                        }
+                    }
+                }
+            }
+            double error = n == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(sum / n);
+            if (best == null || error < bestError) {
+                best = candidate;
+                bestError = error;
+            }
+        }
+        return best;
     }
 
     /** Smallest over largest eigenvalue of a symmetric matrix (0 when singular). */

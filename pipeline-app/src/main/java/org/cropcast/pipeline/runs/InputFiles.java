@@ -23,6 +23,9 @@ public final class InputFiles {
         add(files, source, "target.path", config.target().path(), dataRoot, storage);
         if (config.features() != null) {
             add(files, source, "features.path", config.features().path(), dataRoot, storage);
+            if (config.features().daily() != null) {
+                add(files, source, "features.daily.path", config.features().daily().path(), dataRoot, storage);
+            }
         }
         List<PipelineConfig.ReferenceSpec> specs = config.referenceData() == null ? List.of() : config.referenceData();
         for (int i = 0; i < specs.size(); i++) {

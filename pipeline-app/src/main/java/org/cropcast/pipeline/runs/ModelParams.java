@@ -56,6 +56,12 @@ public final class ModelParams {
         params.put("features.variables", list(features.map(PipelineConfig.FeatureSpec::variables).orElse(null)));
         params.put("features.periods", features.map(ModelParams::periods).orElse(NONE));
         params.put("features.squared", list(features.map(PipelineConfig.FeatureSpec::squared).orElse(null)));
+        Optional<PipelineConfig.DailySpec> daily = features.map(PipelineConfig.FeatureSpec::daily);
+        if (daily.isPresent()) {
+            params.put("features.daily.path", daily.get().path());
+            params.put("features.daily.degree_days", daily.get().name() + " base " + daily.get().base() + " cap " + daily.get().cap()
+                    + " months " + list(daily.get().periods()));
+        }
         params.put("init_dates", list(c.initDates()));
         params.put("include_regions", list(c.includeRegions()));
         params.put("exclude_regions", list(c.excludeRegions()));
@@ -65,6 +71,9 @@ public final class ModelParams {
             int next = 1;
             if (c.features() != null) {
                 params.put("features.sha256", Fingerprints.sha256Prefix(storage, inputs.get(next++)));
+                if (c.features().daily() != null) {
+                    params.put("features.daily.sha256", Fingerprints.sha256Prefix(storage, inputs.get(next++)));
+                }
             }
             List<PipelineConfig.ReferenceSpec> specs = Optional.ofNullable(c.referenceData()).orElse(List.of());
             for (int i = 0; i < specs.size() && next < inputs.size(); i++) {

@@ -97,6 +97,10 @@ public final class HindcastStage implements Stage {
                 lines.add("note: " + run.skill.testCellsMissingFeatures + " test region-years lack some feature value; the model uses the"
                         + " feature's training mean there (metric hindcast.test_cells_missing_features)");
             }
+            if (context.settings().regression() == org.cropcast.pipeline.config.Regression.AUTO) {
+                lines.add("regression auto: gbt chosen in " + run.treesChosen + " of " + settings.folds().size()
+                        + " folds, ridge in the others (metric fold.auto.gbt_chosen)");
+            }
             if (data.panel().featureCount() > 0) {
                 lines.add("model: every feature as if known (no init-date cut-off)" + (run.initDates.isEmpty()
                         ? "; set init_dates for the skill as of a forecast date" : "; init_dates below cut the features off as run forecast does"));
@@ -126,13 +130,19 @@ public final class HindcastStage implements Stage {
         }
     }
 
+    private static String trees(org.cropcast.pipeline.config.PipelineSettings settings) {
+        return settings.gbt().map(g -> String.format(java.util.Locale.ROOT,
+                " (XGBoost: %d trees, depth %d, learning rate %s, subsample %s, min child weight %s, seed %d)", g.trees(),
+                g.maxDepth(), g.learningRate(), g.subsample(), g.minChildWeight(), g.seed())).orElse("");
+    }
+
     /** The learner's settings for a summary line: " (alpha 1.0)" for ridge, the trees for gbt, "" otherwise. */
     static String learnerDetail(org.cropcast.pipeline.config.PipelineSettings settings) {
         return switch (settings.regression()) {
             case RIDGE -> " (alpha " + settings.ridgeAlpha() + ")";
-            case GBT -> settings.gbt().map(g -> String.format(java.util.Locale.ROOT,
-                    " (XGBoost: %d trees, depth %d, learning rate %s, subsample %s, min child weight %s, seed %d)", g.trees(),
-                    g.maxDepth(), g.learningRate(), g.subsample(), g.minChildWeight(), g.seed())).orElse("");
+            case GBT -> trees(settings);
+            case AUTO -> " (per fold, by inner " + FoldFitter.INNER_FOLDS + "-fold cross-validation on its training years: ridge alpha "
+                    + settings.ridgeAlpha() + " or gbt" + trees(settings) + ")";
             default -> "";
         };
     }
@@ -253,6 +263,8 @@ public final class HindcastStage implements Stage {
         final List<InitDate> initDates;
         /** [spec][issue]: the issue's publication date (issue_dates), or null: compared with the all-features model. */
         final MonthDay[][] issueDates;
+        /** The folds whose model is gbt (regression auto: the folds that chose it). */
+        int treesChosen;
         /** reports/coefficients.csv: fold, feature, standardised coefficient. */
         final StringBuilder coefficients = new StringBuilder("fold,feature,standardised_coefficient\n");
         Run(StageContext context, StageData data, List<ReferenceTable> references, String unit) {
@@ -298,6 +310,7 @@ public final class HindcastStage implements Stage {
             for (StageSettings.Fold fold : folds) {
                 models.add(fitter.fit(fold.trainYears(), fold.label()));
             }
+            treesChosen = (int) models.stream().filter(m -> m.trees().isPresent()).count();
             context.progress().start("hindcast", folds.size());
             try {
                 // pred.parquet is published (and logged) only once every fold is in it, after fit.parquet
@@ -434,6 +447,9 @@ public final class HindcastStage implements Stage {
                         .add("fold.trend.national.error", fold.nationalTrend() - observed, year)
                         .absPctError("fold.model.national", fold.nationalPredicted(), observed, year)
                         .absPctError("fold.trend.national", fold.nationalTrend(), observed, year);
+            }
+            if (context.settings().regression() == org.cropcast.pipeline.config.Regression.AUTO) {
+                metrics.add("fold.auto.gbt_chosen", model.trees().isPresent() ? 1 : 0, year);
             }
             return metrics.add("fold.train_rows", model.trainingRows(), year);
         }

@@ -226,7 +226,7 @@ class CommandLineTest {
                 new Case(valid.replace("feature_end_year: 2005", "feature_end_year: 1999"), "the years are reversed"),
                 new Case(valid + "production_cumulative_threshold: 1.2\n", "must be in (0, 1]"),
                 new Case(valid + "detrend: cubic\n", "key 'detrend': must be one of none, linear, quadratic"),
-                new Case(valid + "regression: lasso\n", "key 'regression': must be one of none, ols, ridge, gbt"),
+                new Case(valid + "regression: lasso\n", "key 'regression': must be one of none, ols, ridge, gbt, auto"),
                 new Case(valid.replace("feature_start_year: 2001", "feature_start_year: soon"), "key 'feature_start_year': expected an integer"),
                 new Case("experiment_name: [unclosed\n", "bad.yaml:1:"),
                 new Case(valid.replace("target.csv", "missing.csv"), "key 'target.path': input file not found"),

@@ -31,7 +31,7 @@ class TestPanelLoaderFeatureNames {
         Files.writeString(dir.resolve("target.csv"), "region,year,yield\na,2000,1.0\na,2001,1.1\nb,2000,2.0\n");
         Files.writeString(dir.resolve("wide.csv"), "region,year,gdd,precip,unused\na,2000,1,2,0\na,2001,3,4,0\nb,2000,5,6,0\n");
         FeatureSpec spec = new FeatureSpec("wide.csv", null, "region", "year", null, List.of("gdd", "precip"), null, null,
-                Map.of("gdd", 7), List.of("precip"));
+                Map.of("gdd", 7), List.of("precip"), null);
         List<String> loaded = PanelLoader.load(TARGET, Optional.of(spec), name -> dir.resolve(name)).featureNames();
         assertThat(PanelLoader.featureNames(spec)).isEqualTo(loaded).containsExactly("gdd", "precip", "precip_sq");
         assertThat(PanelLoader.featureColumns(spec)).containsExactly("region", "year", "gdd", "precip");
@@ -43,7 +43,7 @@ class TestPanelLoaderFeatureNames {
         Files.writeString(dir.resolve("long.csv"),
                 "region,year,month,tmax,rain\na,2000,6,30,1\na,2000,7,31,2\nb,2000,6,29,3\nb,2000,7,28,4\n");
         FeatureSpec spec = new FeatureSpec("long.csv", "long", "region", "year", "month", List.of("tmax", "rain"), List.of(6, 7),
-                null, null, List.of("tmax"));
+                null, null, List.of("tmax"), null);
         List<String> loaded = PanelLoader.load(TARGET, Optional.of(spec), name -> dir.resolve(name)).featureNames();
         assertThat(PanelLoader.featureNames(spec)).isEqualTo(loaded)
                 .containsExactly("tmax_m06", "tmax_m07", "rain_m06", "rain_m07", "tmax_m06_sq", "tmax_m07_sq");

@@ -61,7 +61,7 @@ class GradientBoostedTreesTest {
 
     private static FoldFitter fitter(Panel panel, Regression regression) {
         return new FoldFitter(panel, all(), Detrend.LINEAR, regression, 1.0,
-                regression == Regression.GBT ? Optional.of(GBT) : Optional.empty(), FIRST);
+                regression.growsTrees() ? Optional.of(GBT) : Optional.empty(), FIRST);
     }
 
     /** Leave-one-year-out RMSE of the anomaly model over every region-year. */
@@ -151,5 +151,49 @@ class GradientBoostedTreesTest {
                 read.trainingYears(), read.trainingRows(), read.nationalWeighting(), read.regions(), read.intercept(), read.features(),
                 new ProductionModel.Trees("xgboost4j", 200, 3, 0.05, 0.8, 5, 7, "xgboost-ubj", "bm90IGEgbW9kZWw="));
         assertThatThrownBy(corrupt::toFitted).isInstanceOf(CropcastException.class).hasMessageContaining("not a readable XGBoost model");
+    }
+
+    /** Yield = region level + trend + 0.8 t + noise: a straight line, which ridge fits and the trees only approximate. */
+    private static Panel linearPanel(long seed) {
+        Panel hump = humpPanel(seed);
+        SplittableRandom random = new SplittableRandom(seed + 1);
+        double[] target = hump.target().clone();
+        for (int r = 0; r < REGIONS; r++) {
+            for (int y = 0; y < YEARS; y++) {
+                int cell = r * YEARS + y;
+                target[cell] = 8 + r + 0.1 * y + 0.8 * (hump.features()[cell * 2] - 24) + 0.3 * random.nextGaussian();
+            }
+        }
+        double[] nan = new double[REGIONS * YEARS];
+        Arrays.fill(nan, Double.NaN);
+        return new Panel(hump.regions(), FIRST, YEARS, target, nan, nan, hump.featureNames(), hump.featurePeriods(), hump.features(),
+                "linear.csv");
+    }
+
+    @Test
+    void autoChoosesByInnerCrossValidationOnTheTrainingYearsAlone() {
+        int[] train = IntStream.range(FIRST, FIRST + YEARS).filter(y -> y != FIRST + 10).toArray();
+        Panel hump = humpPanel(5);
+        FittedModel chosen = fitter(hump, Regression.AUTO).fit(train, "fold");
+        assertThat(chosen.regression()).as("the hump needs trees").isEqualTo(Regression.GBT);
+        assertThat(chosen.trees().orElseThrow().base64()).as("the chosen learner refitted on every training year")
+                .isEqualTo(fitter(hump, Regression.GBT).fit(train, "fold").trees().orElseThrow().base64());
+        Panel linear = linearPanel(5);
+        FittedModel straight = fitter(linear, Regression.AUTO).fit(train, "fold");
+        assertThat(straight.regression()).as("a straight line is ridge's").isEqualTo(Regression.RIDGE);
+        assertThat(straight.beta()).isEqualTo(fitter(linear, Regression.RIDGE).fit(train, "fold").beta());
+
+        // the test year's data cannot sway the choice: the hump's test year replaced by a straight line's
+        double[] mixed = hump.target().clone();
+        for (int r = 0; r < REGIONS; r++) {
+            int cell = hump.cell(r, FIRST + 10);
+            mixed[cell] = linear.target()[cell] + 50;
+        }
+        double[] nan = new double[REGIONS * YEARS];
+        Arrays.fill(nan, Double.NaN);
+        Panel changed = new Panel(hump.regions(), FIRST, YEARS, mixed, nan, nan, hump.featureNames(), hump.featurePeriods(),
+                hump.features(), "changed.csv");
+        assertThat(fitter(changed, Regression.AUTO).fit(train, "fold").trees().orElseThrow().base64())
+                .isEqualTo(chosen.trees().orElseThrow().base64());
     }
 }

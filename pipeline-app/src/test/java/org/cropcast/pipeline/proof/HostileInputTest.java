@@ -286,7 +286,7 @@ class HostileInputTest {
                 m.edit("threshold zero", "", "production_cumulative_threshold: 0", "must be in (0, 1] (got 0.0)"),
                 m.edit("threshold above one", "", "production_cumulative_threshold: 1.01", "must be in (0, 1] (got 1.01)"),
                 m.edit("unknown detrend", "", "detrend: cubic", "key 'detrend': must be one of none, linear, quadratic (got 'cubic')"),
-                m.edit("unknown regression", "", "regression: lasso", "key 'regression': must be one of none, ols, ridge, gbt (got 'lasso')"),
+                m.edit("unknown regression", "", "regression: lasso", "key 'regression': must be one of none, ols, ridge, gbt, auto (got 'lasso')"),
                 m.edit("unknown cv scheme", "", "cv_scheme: kfold", "key 'cv_scheme': must be one of leave_one_year_out, expanding_window"),
                 // paths, keys and names (the path-traversal checklist)
                 m.edit("experiment key traversal", "", "experiment_key: ../../etc", "key 'experiment_key': must be 1-64 characters"),

@@ -70,4 +70,19 @@ class GbtStagesTest {
         assertThat(((Number) fromForecast.get("s")).doubleValue())
                 .isCloseTo(((Number) fromHindcast.get("s")).doubleValue(), within(1e-4));
     }
+
+    @Test
+    void autoChoosesPerFoldAndSaysWhichItChose() throws IOException {
+        Path demoConfig = DemoDataGenerator.write(temp.resolve("demo"), 11);
+        StageHarness harness = new StageHarness(temp.resolve("a"));
+        StageRun hindcast = harness.run(new HindcastStage(), harness.config(demoConfig, "regression=auto", "gbt.trees=60",
+                "feature_start_year=2008"));
+        // the demo's planted signal is linear in the weather: ridge wins the inner cross-validation
+        assertThat(hindcast.result().summaryLines()).contains("regression auto: gbt chosen in 0 of 15 folds, ridge in the others"
+                + " (metric fold.auto.gbt_chosen)");
+        assertThat(hindcast.history("fold.auto.gbt_chosen")).hasSize(15).allSatisfy(m -> assertThat(m.value()).isZero());
+        assertThat(hindcast.stored().data().params()).containsEntry("hindcast/regression", "auto")
+                .containsEntry("hindcast/gbt.trees", "60");
+        assertThat(hindcast.artifactText("reports/coefficients.csv").lines()).hasSizeGreaterThan(1);
+    }
 }
