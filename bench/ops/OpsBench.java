@@ -76,78 +76,86 @@ public final class OpsBench {
     // ---------------------------------------------------------------- per-operation latency
 
     /**
-     * Create run and get run: {@code repeats} calls after {@link #WARMUP}. log_batch: every system
-     * makes the same number of calls into its measured run ({@link #BATCH_WARMUP} unreported, then
-     * {@code batchCalls}, as ops_peer.py does), because each call grows the {@code metrics} index
-     * and later calls cost more; the JIT is warmed beforehand on a throwaway database.
+     * Create run, log_batch and get run, cropcast and raw SQLite each on its own new database,
+     * their calls alternating (one cropcast call, one raw call) so that both meet the same
+     * conditions. Both paths are first warmed up alike on throwaway databases ({@link #WARMUP}
+     * rounds of every operation), so neither is measured while the JIT still compiles the JDBC
+     * driver's code the other already warmed. log_batch: every system makes the same number of
+     * calls into its measured run ({@link #BATCH_WARMUP} unreported, then {@code batchCalls}, as
+     * ops_peer.py does), because each call grows the {@code metrics} index and later calls cost more.
      */
     static void latency(Path work, int repeats, int batchCalls) throws Exception {
-        Path warm = work.resolve("latency-warmup/mlruns.db");
-        Files.createDirectories(warm.getParent());
-        try (RunStore store = open(warm)) {
-            ExperimentId exp = store.getOrCreateExperiment("warmup").id();
-            for (int size : BATCH_SIZES) {
-                RunId run = store.createRun(new CreateRunRequest(exp, "warm" + size, "bench", System.currentTimeMillis(), List.of())).runId();
-                int[] step = {0};
-                time(0, () -> store.logBatch(run, metrics(size, step[0]++), List.of(), List.of())); // WARMUP calls, none reported
-            }
+        Pair warm = Pair.open(work, "latency-warmup");
+        try {
+            warm.measure(WARMUP, repeats, WARMUP, 0, false);
+        } finally {
+            warm.close();
         }
-        Path db = work.resolve("latency-cropcast/mlruns.db");
-        Files.createDirectories(db.getParent());
-        try (RunStore store = open(db)) {
-            ExperimentId exp = store.getOrCreateExperiment("latency").id();
+        Pair measured = Pair.open(work, "latency");
+        try {
+            measured.measure(WARMUP, repeats, BATCH_WARMUP, batchCalls, true);
+        } finally {
+            measured.close();
+        }
+    }
+
+    /** cropcast's store and raw SQLite, each on its own database under WORK/NAME-cropcast and WORK/NAME-raw. */
+    record Pair(RunStore store, ExperimentId exp, Connection connection, Raw peer, String rawExp) {
+        static Pair open(Path work, String name) throws Exception {
+            Path db = work.resolve(name + "-cropcast/mlruns.db");
+            Path rawDb = work.resolve(name + "-raw/mlruns.db");
+            Files.createDirectories(db.getParent());
+            Files.createDirectories(rawDb.getParent());
+            String rawExp;
+            try (RunStore s = OpsBench.open(rawDb)) { // the schema and an experiment, written by the store
+                rawExp = s.getOrCreateExperiment("latency").id().value();
+            }
+            RunStore store = OpsBench.open(db);
+            Connection c = OpsBench.raw(rawDb);
+            return new Pair(store, store.getOrCreateExperiment("latency").id(), c, new Raw(c), rawExp);
+        }
+
+        /** Every operation, alternating; reported only if {@code report} (else a warm-up). */
+        void measure(int warmup, int repeats, int batchWarmup, int batchCalls, boolean report) {
             int[] counter = {0};
-            emit("cropcast", "create_run", time(repeats, () -> {
-                store.createRun(new CreateRunRequest(exp, "r" + counter[0]++, "bench", System.currentTimeMillis(), List.of()));
-            }));
+            double[][] create = alternate(warmup, repeats,
+                    () -> store.createRun(new CreateRunRequest(exp, "r" + counter[0], "bench", System.currentTimeMillis(), List.of())),
+                    // the same rows cropcast writes for a run: the run and its two creation tags (mlflow.runName, mlflow.user)
+                    () -> peer.createRun(rawExp, List.of(new Tag("mlflow.runName", "r" + counter[0]++), new Tag("mlflow.user", "bench"))));
+            emit(report, "create_run", create);
             for (int size : BATCH_SIZES) {
                 RunId run = store.createRun(new CreateRunRequest(exp, "batch" + size, "bench", System.currentTimeMillis(), List.of())).runId();
-                int[] step = {0};
-                emit("cropcast", "log_batch_" + size, time(BATCH_WARMUP, batchCalls, () -> {
-                    int s = step[0]++;
-                    store.logBatch(run, metrics(size, s), List.of(), List.of());
-                }));
+                String rawRun = peer.createRun(rawExp, List.of());
+                int[] step = {0, 0};
+                emit(report, "log_batch_" + size, alternate(batchWarmup, batchCalls,
+                        () -> store.logBatch(run, metrics(size, step[0]++), List.of(), List.of()),
+                        () -> peer.insertMetrics(rawRun, metrics(size, step[1]++))));
             }
             RunId rich = richRun(store, exp);
-            emit("cropcast", "get_run", time(repeats, () -> {
+            String rawRich = peer.createRun(rawExp, tags(20));
+            peer.insertMetrics(rawRich, metrics(100, 0));
+            peer.insertParams(rawRich, params(9));
+            emit(report, "get_run", alternate(warmup, repeats, () -> {
                 if (store.getRun(rich).isEmpty()) {
                     throw new IllegalStateException("run vanished");
                 }
+            }, () -> {
+                if (peer.getRun(rawRich) != 1 + 20 + 9 + 100) {
+                    throw new IllegalStateException("raw get run read the wrong rows");
+                }
             }));
         }
-        Path rawDb = work.resolve("latency-raw/mlruns.db");
-        Files.createDirectories(rawDb.getParent());
-        String expId;
-        try (RunStore store = open(rawDb)) { // the schema and an experiment, written by the store
-            expId = store.getOrCreateExperiment("latency").id().value();
-        }
-        String warmExpId;
-        try (RunStore store = open(warm)) {
-            warmExpId = store.getOrCreateExperiment("warmup").id().value();
-        }
-        try (Connection c = raw(warm)) { // JIT warm-up of the raw path, also on the throwaway database
-            Raw raw = new Raw(c);
-            for (int size : BATCH_SIZES) {
-                String run = raw.createRun(warmExpId, List.of());
-                int[] step = {0};
-                time(0, () -> raw.insertMetrics(run, metrics(size, step[0]++))); // WARMUP calls, none reported
+
+        private static void emit(boolean report, String op, double[][] samples) {
+            if (report) {
+                OpsBench.emit("cropcast", op, samples[0]);
+                OpsBench.emit("raw", op, samples[1]);
             }
         }
-        try (Connection c = raw(rawDb)) {
-            Raw raw = new Raw(c);
-            // the same rows cropcast writes for a run: the run and its two creation tags (mlflow.runName, mlflow.user)
-            int[] named = {0};
-            emit("raw", "create_run", time(repeats, () -> raw.createRun(expId,
-                    List.of(new Tag("mlflow.runName", "r" + named[0]++), new Tag("mlflow.user", "bench")))));
-            for (int size : BATCH_SIZES) {
-                String run = raw.createRun(expId, List.of());
-                int[] step = {0};
-                emit("raw", "log_batch_" + size, time(BATCH_WARMUP, batchCalls, () -> raw.insertMetrics(run, metrics(size, step[0]++))));
-            }
-            String rich = raw.createRun(expId, tags(20));
-            raw.insertMetrics(rich, metrics(100, 0));
-            raw.insertParams(rich, params(9));
-            emit("raw", "get_run", time(repeats, () -> raw.getRun(rich)));
+
+        void close() throws SQLException {
+            store.close();
+            connection.close();
         }
     }
 
@@ -208,25 +216,25 @@ public final class OpsBench {
         }
     }
 
+    /** Search latency, cropcast and raw SQLite alternating on the same database (after {@link #WARMUP} rounds). */
     static void search(Path db, int repeats, int maxResults) throws Exception {
         String op = "search_" + maxResults;
-        try (RunStore store = open(db)) {
+        try (RunStore store = open(db); Connection c = raw(db)) {
             ExperimentId exp = store.findExperiment("search").map(Experiment::id).orElseThrow();
-            emit("cropcast", op, time(repeats, () -> {
+            Raw raw = new Raw(c);
+            double[][] samples = alternate(Math.min(WARMUP, repeats), repeats, () -> {
                 List<Run> runs = store.searchRuns(new RunSearch(exp, Optional.empty(), maxResults));
                 if (runs.size() != maxResults) {
                     throw new IllegalStateException("found " + runs.size());
                 }
-            }));
-            try (Connection c = raw(db)) {
-                Raw raw = new Raw(c);
-                emit("raw", op, time(repeats, () -> {
-                    int n = raw.search(exp.value(), maxResults);
-                    if (n != maxResults) {
-                        throw new IllegalStateException("found " + n);
-                    }
-                }));
-            }
+            }, () -> {
+                int n = raw.search(exp.value(), maxResults);
+                if (n != maxResults) {
+                    throw new IllegalStateException("found " + n);
+                }
+            });
+            emit("cropcast", op, samples[0]);
+            emit("raw", op, samples[1]);
         }
     }
 
@@ -367,27 +375,63 @@ public final class OpsBench {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
             s.execute("PRAGMA foreign_keys=ON");
+            // the settings cropcast's store uses (SqliteDatabase): the best SQLite offers without touching the schema
+            s.execute("PRAGMA cache_size=-32768");
+            s.execute("PRAGMA wal_autocheckpoint=10000");
         }
         c.setAutoCommit(true);
         return c;
     }
 
-    /** The minimal SQL for each operation, in one BEGIN IMMEDIATE transaction per write, with no validation. */
+    /**
+     * The least SQL that writes and reads the same rows as cropcast, with the best plan SQLite
+     * allows on MLflow's schema (no index added): every statement prepared once, one
+     * {@code BEGIN IMMEDIATE} transaction per write, no validation. log_batch keeps
+     * {@code latest_metrics} (part of the rows MLflow's schema needs: get run and search read
+     * it); get run is one statement (its own snapshot); search is the page query then one
+     * statement for the tags, params and latest metrics of all its runs (ids as a JSON array, each row
+     * naming its run by its index there).
+     */
     static final class Raw {
-        private final Connection c;
+        private final PreparedStatement begin;
+        private final PreparedStatement beginRead;
+        private final PreparedStatement commit;
         private final PreparedStatement insertRun;
         private final PreparedStatement insertTag;
         private final PreparedStatement insertMetric;
+        private final PreparedStatement upsertLatest;
         private final PreparedStatement insertParam;
+        private final PreparedStatement getRun;
+        private final PreparedStatement page;
+        private final PreparedStatement pageData;
 
         Raw(Connection c) throws SQLException {
-            this.c = c;
+            begin = c.prepareStatement("BEGIN IMMEDIATE");
+            beginRead = c.prepareStatement("BEGIN DEFERRED");
+            commit = c.prepareStatement("COMMIT");
             insertRun = c.prepareStatement("INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status,"
                     + " start_time, source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES (?, ?, 'UNKNOWN', '', '', 'bench',"
                     + " 'RUNNING', ?, '', 'active', ?, ?)");
             insertTag = c.prepareStatement("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)");
             insertMetric = c.prepareStatement("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0)");
+            upsertLatest = c.prepareStatement("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)"
+                    + " VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value,"
+                    + " timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan"
+                    + " WHERE (excluded.step, excluded.timestamp, excluded.value)"
+                    + " > (latest_metrics.step, coalesce(latest_metrics.timestamp, -1), latest_metrics.value)");
             insertParam = c.prepareStatement("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
+            getRun = c.prepareStatement("SELECT 0, run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri,"
+                    + " lifecycle_stage FROM runs WHERE run_uuid = ?1"
+                    + " UNION ALL SELECT 1, key, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM tags WHERE run_uuid = ?1"
+                    + " UNION ALL SELECT 2, key, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM params WHERE run_uuid = ?1"
+                    + " UNION ALL SELECT 3, key, value, timestamp, step, is_nan, NULL, NULL, NULL, NULL FROM latest_metrics WHERE run_uuid = ?1");
+            page = c.prepareStatement("SELECT run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri,"
+                    + " lifecycle_stage FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'active'"
+                    + " ORDER BY start_time DESC, run_uuid LIMIT ?");
+            pageData = c.prepareStatement("SELECT 1, j.key, t.key, t.value, NULL, NULL, NULL FROM json_each(?1) j JOIN tags t ON t.run_uuid = j.value"
+                    + " UNION ALL SELECT 2, j.key, p.key, p.value, NULL, NULL, NULL FROM json_each(?1) j JOIN params p ON p.run_uuid = j.value"
+                    + " UNION ALL SELECT 3, j.key, m.key, m.value, m.timestamp, m.step, m.is_nan FROM json_each(?1) j"
+                    + " JOIN latest_metrics m ON m.run_uuid = j.value");
         }
 
         String createRun(String expId, List<Tag> tags) {
@@ -412,6 +456,7 @@ public final class OpsBench {
             return id;
         }
 
+        /** The metric rows and, for each key, its latest_metrics row (the batches here have each key once). */
         void insertMetrics(String run, List<Metric> metrics) {
             write(() -> {
                 for (Metric m : metrics) {
@@ -423,6 +468,15 @@ public final class OpsBench {
                     insertMetric.addBatch();
                 }
                 insertMetric.executeBatch();
+                for (Metric m : metrics) {
+                    upsertLatest.setString(1, m.key());
+                    upsertLatest.setDouble(2, m.value());
+                    upsertLatest.setLong(3, m.timestampMillis());
+                    upsertLatest.setLong(4, m.step());
+                    upsertLatest.setString(5, run);
+                    upsertLatest.addBatch();
+                }
+                upsertLatest.executeBatch();
             });
         }
 
@@ -438,49 +492,18 @@ public final class OpsBench {
             });
         }
 
-        /** The run row, its tags, params and last value of each metric. */
+        /** The run row, its tags, params and latest metrics; the number of rows read. */
         int getRun(String run) {
-            int n = 0;
-            n += count("SELECT * FROM runs WHERE run_uuid = ?", run);
-            n += count("SELECT key, value FROM tags WHERE run_uuid = ?", run);
-            n += count("SELECT key, value FROM params WHERE run_uuid = ?", run);
-            n += count("SELECT key, value, timestamp, step FROM metrics m WHERE run_uuid = ? AND step ="
-                    + " (SELECT max(step) FROM metrics WHERE run_uuid = m.run_uuid AND key = m.key)", run);
-            return n;
-        }
-
-        /** The newest MAX runs of the experiment, with their tags, params and latest metrics. */
-        int search(String expId, int max) {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT * FROM runs WHERE experiment_id = ? AND lifecycle_stage = 'active'"
-                    + " ORDER BY start_time DESC, run_uuid LIMIT ?")) {
-                p.setString(1, expId);
-                p.setInt(2, max);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        ids.add(r.getString("run_uuid"));
-                    }
-                }
-                String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
-                for (String table : new String[] {"tags", "params", "latest_metrics"}) {
-                    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM " + table + " WHERE run_uuid IN (" + in + ")")) {
-                        while (r.next()) {
-                            r.getString("key");
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            return ids.size();
-        }
-
-        private int count(String sql, String arg) {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                p.setString(1, arg);
+            try {
+                getRun.setString(1, run);
                 int n = 0;
-                try (ResultSet r = p.executeQuery()) {
+                try (ResultSet r = getRun.executeQuery()) {
                     while (r.next()) {
+                        if (r.getInt(1) == 0) {
+                            readRunRow(r, 1);
+                        } else {
+                            readDataRow(r, 1, 2);
+                        }
                         n++;
                     }
                 }
@@ -490,14 +513,72 @@ public final class OpsBench {
             }
         }
 
+        /** The newest MAX runs of the experiment, with their tags, params and latest metrics, in one read transaction. */
+        int search(String expId, int max) {
+            try {
+                beginRead.execute();
+                StringBuilder ids = new StringBuilder("[");
+                int n = 0;
+                try {
+                    page.setString(1, expId);
+                    page.setInt(2, max);
+                    try (ResultSet r = page.executeQuery()) {
+                        while (r.next()) {
+                            ids.append(n++ == 0 ? "\"" : ",\"").append(readRunRow(r, 0)).append('"');
+                        }
+                    }
+                    pageData.setString(1, ids.append(']').toString());
+                    try (ResultSet r = pageData.executeQuery()) {
+                        while (r.next()) {
+                            r.getInt(2);
+                            readDataRow(r, 1, 3);
+                        }
+                    }
+                } finally {
+                    commit.execute();
+                }
+                return n;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Reads every column of a runs row (as cropcast does) after column {@code offset}; its run id. */
+        private static String readRunRow(ResultSet r, int offset) throws SQLException {
+            String id = r.getString(offset + 1);
+            r.getLong(offset + 2);
+            r.getString(offset + 3);
+            r.getString(offset + 4);
+            r.getString(offset + 5);
+            r.getLong(offset + 6);
+            r.getLong(offset + 7);
+            r.getString(offset + 8);
+            r.getString(offset + 9);
+            return id;
+        }
+
+        /** Reads the columns of a tag, param or metric row (kind in column {@code kind}, key from column {@code key} on) as cropcast does. */
+        private static void readDataRow(ResultSet r, int kind, int key) throws SQLException {
+            int k = r.getInt(kind);
+            r.getString(key);
+            if (k == 3) {
+                r.getDouble(key + 1);
+                r.getLong(key + 2);
+                r.getLong(key + 3);
+                r.getInt(key + 4);
+            } else {
+                r.getString(key + 1);
+            }
+        }
+
         private void write(SqlWork work) {
-            try (Statement s = c.createStatement()) {
-                s.execute("BEGIN IMMEDIATE");
+            try {
+                begin.execute();
                 try {
                     work.run();
-                    s.execute("COMMIT");
+                    commit.execute();
                 } catch (SQLException e) {
-                    s.execute("ROLLBACK");
+                    begin.getConnection().createStatement().execute("ROLLBACK");
                     throw e;
                 }
             } catch (SQLException e) {
@@ -516,20 +597,18 @@ public final class OpsBench {
         void run() throws Exception;
     }
 
-    /** Milliseconds per call, after WARMUP unreported calls. */
-    static double[] time(int repeats, Op op) {
-        return time(WARMUP, repeats, op);
-    }
-
-    /** Milliseconds per call, after {@code warmup} unreported calls. */
-    static double[] time(int warmup, int repeats, Op op) {
-        double[] samples = new double[repeats];
+    /** Milliseconds per call of each op, the two called alternately, after {@code warmup} unreported calls of each. */
+    static double[][] alternate(int warmup, int repeats, Op first, Op second) {
+        double[][] samples = new double[2][repeats];
         try {
             for (int i = 0; i < warmup + repeats; i++) {
-                long t = System.nanoTime();
-                op.run();
-                if (i >= warmup) {
-                    samples[i - warmup] = (System.nanoTime() - t) / 1e6;
+                Op[] ops = {first, second};
+                for (int k = 0; k < 2; k++) {
+                    long t = System.nanoTime();
+                    ops[k].run();
+                    if (i >= warmup) {
+                        samples[k][i - warmup] = (System.nanoTime() - t) / 1e6;
+                    }
                 }
             }
         } catch (Exception e) {

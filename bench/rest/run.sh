@@ -21,12 +21,14 @@ else
   reps="${REPS:-20}"; proc_reps="${PROC_REPS:-5}"; upload_mb="${UPLOAD_MB:-1024}"; upload_reps="${UPLOAD_REPS:-3}"
 fi
 
-mvn -B -q -o -pl tracking-mlflow-adapter -am install -DskipTests || mvn -B -q -pl tracking-mlflow-adapter -am install -DskipTests
+# built in this tree (package, never install: ~/.m2's cropcast snapshots may belong to another build)
+mvn -B -q -o -pl tracking-mlflow-adapter -am package -DskipTests || mvn -B -q -pl tracking-mlflow-adapter -am package -DskipTests
 cp_file=$(mktemp)
 mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file" \
   || mvn -B -q -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file"
 work=$(mktemp -d /tmp/cropcast-bench-rest.XXXXXX)
-classpath="$(cat "$cp_file"):$root/tracking-mlflow-adapter/target/classes"
+deps="$(tr ':' '\n' < "$cp_file" | grep -v '/org/cropcast/' | paste -sd: -)"
+classpath="$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes:$root/storage-s3-adapter/target/classes:$deps"
 mkdir -p "$work/classes"
 javac -d "$work/classes" -cp "$classpath" bench/rest/RestFootprintBench.java
 classpath="$classpath:$work/classes"

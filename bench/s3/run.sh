@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OFFLINE=${MVN_OFFLINE:--o}
-mvn -B -q $OFFLINE -pl storage-s3-adapter -am install -DskipTests
+mvn -B -q $OFFLINE -pl storage-s3-adapter -am package -DskipTests   # never install: ~/.m2 is shared
 mvn -B -q $OFFLINE -pl storage-s3-adapter dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/storage-s3-adapter/target/bench-classpath.txt"
 # cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)

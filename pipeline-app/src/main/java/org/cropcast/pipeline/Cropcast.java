@@ -12,7 +12,7 @@ import org.cropcast.pipeline.cli.CropcastCommand;
 import org.cropcast.pipeline.cli.ErrorHandlers;
 import org.cropcast.pipeline.cli.GuiceFactory;
 import org.cropcast.pipeline.runs.ProcessContext;
-import org.cropcast.pipeline.wiring.Wiring;
+import org.cropcast.pipeline.wiring.CropcastModule;
 import picocli.CommandLine;
 
 /** The {@code cropcast} command line: {@link #commandLine} builds it, {@link #main} runs it. */
@@ -94,8 +94,8 @@ public final class Cropcast {
         }
     }
 
-    /** The composition root with every adapter module installed. */
+    /** The composition root (the adapters found on the class path), with {@code overrides} replacing some of its bindings. */
     public static Injector injector(ProcessContext context, Module... overrides) {
-        return Guice.createInjector(Modules.override(Wiring.modules(context)).with(List.of(overrides)));
+        return Guice.createInjector(Modules.override(new CropcastModule(context)).with(List.of(overrides)));
     }
 }

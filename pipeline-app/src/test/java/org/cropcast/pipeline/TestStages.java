@@ -21,7 +21,8 @@ import org.cropcast.tracking.TrackingErrorCode;
  * Test doubles for the stages, registered through the same wiring (a map binder override), to
  * test the run-lifecycle plumbing of the command line independently of the real computations.
  * The behaviour is chosen by the configuration: {@code target.filter_value} of {@code fail-user},
- * {@code fail-bug} or {@code sleep} makes the stage fail with bad input, fail with a bug, or sleep
+ * {@code fail-bug}, {@code oom} or {@code sleep} makes the stage fail with bad input, fail with a bug,
+ * run out of heap (a real {@link OutOfMemoryError}), or sleep
  * (for signal tests) up to a minute, until a file {@code wake} appears in the (local) data root: a
  * resume must keep the configuration, so a test wakes the resumed stage with that file.
  */
@@ -63,6 +64,7 @@ public final class TestStages {
                         config.target().path() + ": column 'yield' is missing (test stage)");
                 case "fail-bug" -> throw new IllegalStateException("test stage bug");
                 case "sleep" -> sleep(context);
+                case "oom" -> exhaustTheHeap();
                 default -> { }
             }
             int start = config.featureStartYear();
@@ -87,6 +89,14 @@ public final class TestStages {
             }
             context.run().setTags(Map.of(name + ".done", "true"));
             return new StageResult(List.of(name + ": " + (end - start + 1) + " folds (test stage)"));
+        }
+
+        /** Allocates until the heap is exhausted; the arrays become garbage as the error unwinds. */
+        static void exhaustTheHeap() {
+            List<long[]> hog = new ArrayList<>();
+            while (true) {
+                hog.add(new long[1 << 20]);
+            }
         }
 
         private static void sleep(StageContext context) {

@@ -14,7 +14,7 @@ public enum RunHealth {
     ALIVE,
     /** RUNNING with a heartbeat older than the threshold: the process is gone. */
     STALE,
-    /** RUNNING without a readable heartbeat (not written by cropcast): cannot tell. */
+    /** RUNNING without a readable heartbeat and not made by cropcast (no {@value RunTags#STAGE} tag): cannot tell. */
     UNKNOWN,
     /** Not RUNNING: finished, failed, killed or scheduled. */
     ENDED;
@@ -30,7 +30,12 @@ public enum RunHealth {
         }
         String heartbeat = run.data().tags().get(RunTags.HEARTBEAT);
         if (heartbeat == null) {
-            return UNKNOWN;
+            // a cropcast run without a heartbeat (made before the heartbeat went in with the run
+            // itself): its start time is its last sign of life
+            if (!run.data().tags().containsKey(RunTags.STAGE)) {
+                return UNKNOWN;
+            }
+            heartbeat = Long.toString(run.info().startTimeMillis());
         }
         long millis;
         try {

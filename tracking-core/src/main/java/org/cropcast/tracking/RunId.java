@@ -2,7 +2,7 @@ package org.cropcast.tracking;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.regex.Pattern;
+import java.util.HexFormat;
 
 /**
  * A run's id. Runs created by cropcast get MLflow's form, 32 lower-case hex characters
@@ -10,14 +10,30 @@ import java.util.regex.Pattern;
  * letters, digits, '-' and '_' (MLflow servers may use other forms).
  */
 public record RunId(String value) {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+    private static final int MAX_LENGTH = 256;
+    private static final HexFormat HEX = HexFormat.of();
 
     public RunId {
         requireNonNull(value, "value is null");
-        if (!VALID.matcher(value).matches()) {
+        if (!valid(value)) {
             throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT,
                     "invalid run id '" + Redactor.truncateForMessage(value) + "': expected letters, digits, '-' or '_'");
         }
+    }
+
+    /** 1 to 256 of [A-Za-z0-9_-] (a loop rather than a regular expression: every run read is checked). */
+    private static boolean valid(String value) {
+        int length = value.length();
+        if (length == 0 || length > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static RunId of(String value) {
@@ -31,7 +47,7 @@ public record RunId(String value) {
         // UUID version 4, IETF variant, as uuid.uuid4().hex produces
         hi = (hi & 0xffffffffffff0fffL) | 0x0000000000004000L;
         lo = (lo & 0x3fffffffffffffffL) | 0x8000000000000000L;
-        return new RunId(String.format("%016x%016x", hi, lo));
+        return new RunId(HEX.toHexDigits(hi) + HEX.toHexDigits(lo));
     }
 
     @Override

@@ -82,13 +82,47 @@ final class RunLifecycle {
         }
     }
 
+    /**
+     * The shutdown hook: ends the run KILLED, waiting at most {@link #SHUTDOWN_WRITE_BOUND} for the
+     * store (another process may hold the database lock, or the server may not answer), and says
+     * on standard error what it did: {@code run ... is marked KILLED} only once the store has
+     * recorded it, else that it could not, and that the run goes stale (its heartbeat stops).
+     */
     private void endOnShutdown() {
+        java.util.concurrent.CompletableFuture<Void> ending = new java.util.concurrent.CompletableFuture<>();
+        Thread writer = new Thread(() -> {
+            try {
+                end(RunStatus.KILLED, Map.of(RunTags.END_REASON, "signal"), true);
+                ending.complete(null);
+            } catch (Throwable t) {
+                ending.completeExceptionally(t);
+            }
+        }, "cropcast-run-" + runId + "-kill");
+        writer.setDaemon(true);
+        writer.start();
+        String unfinished = " KILLED: {0}; it stays RUNNING and `cropcast runs list` shows it stale once its heartbeat is older than"
+                + " --stale-after (resume it with --resume --run-dir)";
         try {
-            end(RunStatus.KILLED, Map.of(RunTags.END_REASON, "signal"), true);
-        } catch (RuntimeException e) {
-            System.err.println("cropcast: could not mark run " + runId + " KILLED: " + Redactor.redact(e.getMessage()));
+            ending.get(SHUTDOWN_WRITE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            System.err.println("cropcast: run " + runId + " is marked KILLED");
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.println("cropcast: could not mark run " + runId + java.text.MessageFormat.format(unfinished,
+                    "the tracking store did not answer within " + SHUTDOWN_WRITE_BOUND.toSeconds() + " s"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("cropcast: could not mark run " + runId + java.text.MessageFormat.format(unfinished,
+                    Redactor.truncateForMessage(Redactor.redact(String.valueOf(e.getCause().getMessage())))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        System.err.flush();
     }
+
+    /**
+     * How long the shutdown hook waits for the store to record the KILLED end: a signal is a request
+     * to stop soon, and a store another process keeps locked would otherwise hold the exit for the
+     * store's whole lock timeout (two minutes for SQLite).
+     */
+    static final Duration SHUTDOWN_WRITE_BOUND = Duration.ofSeconds(10);
 
     /**
      * Ends the run with {@code status} and {@code tags} (redacted, truncated), unless it has ended

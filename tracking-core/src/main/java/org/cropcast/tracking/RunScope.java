@@ -68,7 +68,16 @@ public final class RunScope {
      * throws; the exception propagates unchanged (a failure to end the run is added as suppressed).
      */
     public <T, E extends Exception> T run(RunRequest request, RunBody<T, E> body) throws E {
-        TrackedRun run = open(request);
+        return run(request, made -> { }, body);
+    }
+
+    /**
+     * As {@link #run(RunRequest, RunBody)}; {@code onMade} is told the run's id as soon as the
+     * run exists in the store (created or reopened), before anything else is written: from then on
+     * the run directory belongs to a run, even if the process dies before the body starts.
+     */
+    public <T, E extends Exception> T run(RunRequest request, java.util.function.Consumer<RunId> onMade, RunBody<T, E> body) throws E {
+        TrackedRun run = open(request, onMade);
         T result;
         try {
             result = body.run(run);
@@ -82,10 +91,17 @@ public final class RunScope {
 
     /** Opens a run; close it (after {@link TrackedRun#finish()} on success) in a try-with-resources. */
     public TrackedRun open(RunRequest request) {
+        return open(request, made -> { });
+    }
+
+    /** As {@link #open(RunRequest)}, telling {@code onMade} the run's id as soon as the run exists in the store. */
+    public TrackedRun open(RunRequest request, java.util.function.Consumer<RunId> onMade) {
         requireNonNull(request, "request is null");
+        requireNonNull(onMade, "onMade is null");
         List<Param> params = request.allParams();
         TrackingLimits.validateBatch(List.of(), params, List.of());
         RunInfo info = request.mode() == RunMode.CREATE ? create(request) : resume(request, params);
+        onMade.accept(info.runId());
         TrackedRun run = new TrackedRun(this, info, request);
         try {
             run.start();
@@ -112,7 +128,11 @@ public final class RunScope {
 
     private RunInfo create(RunRequest request) {
         Experiment experiment = runStore.getOrCreateExperiment(request.experimentName());
-        List<Tag> initial = new ArrayList<>(List.of(new Tag(RunTags.STAGE, request.stage())));
+        // the heartbeat and the run directory go in with the run itself (one call, one transaction): a
+        // process killed right after creating its run leaves a run that goes stale like any other, and
+        // that a resume of its directory finds without metadata_<stage>.yaml
+        List<Tag> initial = new ArrayList<>(List.of(new Tag(RunTags.STAGE, request.stage()),
+                new Tag(RunTags.RUN_DIR, recordedRunDirectory(request)), new Tag(RunTags.HEARTBEAT, Long.toString(clock.millis()))));
         request.parentRunId().ifPresent(parent -> {
             checkParent(parent, experiment);
             initial.add(new Tag(RunTags.PARENT_RUN_ID, parent.value()));
@@ -134,12 +154,19 @@ public final class RunScope {
         }
     }
 
+    /** The run directory as its {@value RunTags#RUN_DIR} tag records it (redacted, bounded): the directory's identity. */
+    private static String recordedRunDirectory(RunRequest request) {
+        return TrackingLimits.truncateTagValue(Redactor.redact(request.runDirectory().toString()));
+    }
+
     private RunInfo resume(RunRequest request, List<Param> params) {
         String recordStage = request.recordStage();
         RunRecord record = RunRecord.read(storage, documents, request.runDirectory(), recordStage)
+                .or(() -> orphanRecord(request))
                 .orElseThrow(() -> new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY,
                         "cannot resume: " + request.runDirectory().resolve(RunRecord.fileName(recordStage))
-                                + " does not exist (run the " + recordStage + " stage in create mode first)"));
+                                + " does not exist and no RUNNING " + recordStage + " run of experiment '" + request.experimentName()
+                                + "' was made in this directory (run the " + recordStage + " stage in create mode first)"));
         checkSameConfiguration(request, record);
         Run stored = runStore.getRun(record.runId()).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                 "cannot resume run " + record.runId() + " recorded in " + RunRecord.fileName(recordStage)
@@ -163,6 +190,37 @@ public final class RunScope {
             LOG.info("resuming run {}: removed {} unfinished write(s) left by its earlier process", record.runId(), leftovers);
         }
         return runStore.reopenRun(record.runId());
+    }
+
+    /**
+     * The record of a run whose process was killed after creating it but before writing
+     * {@code metadata_<stage>.yaml}: the one RUNNING run of the experiment whose
+     * {@value RunTags#RUN_DIR} tag is this directory and whose {@value RunTags#STAGE} tag is the
+     * stage (both written with the run itself). Two such runs are ambiguous and refused.
+     */
+    private Optional<RunRecord> orphanRecord(RunRequest request) {
+        Optional<Experiment> experiment = runStore.findExperiment(request.experimentName());
+        if (experiment.isEmpty()) {
+            return Optional.empty();
+        }
+        String here = recordedRunDirectory(request);
+        List<Run> made = runStore.searchRuns(new RunSearch(experiment.get().id(), Optional.of(RunStatus.RUNNING), RunSearch.MAX_RESULTS_LIMIT))
+                .stream()
+                .filter(run -> here.equals(run.data().tags().get(RunTags.RUN_DIR))
+                        && request.recordStage().equals(run.data().tags().get(RunTags.STAGE)))
+                .toList();
+        if (made.size() > 1) {
+            throw new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY, "cannot resume: " + request.runDirectory()
+                    + " has no " + RunRecord.fileName(request.recordStage()) + " and " + made.size() + " RUNNING "
+                    + request.recordStage() + " runs were made in it (" + made.get(0).info().runId() + ", " + made.get(1).info().runId()
+                    + "); which to resume is ambiguous: start a new run directory instead");
+        }
+        return made.stream().findFirst().map(run -> {
+            LOG.info("resuming run {}: its process ended before writing {}; found by its {} tag", run.info().runId(),
+                    RunRecord.fileName(request.recordStage()), RunTags.RUN_DIR);
+            return new RunRecord(request.recordStage(), run.info().runId(), run.info().experimentId(), settings.trackingUri(),
+                    Instant.ofEpochMilli(run.info().startTimeMillis()).toString());
+        });
     }
 
     /**
@@ -209,7 +267,7 @@ public final class RunScope {
         }
         String directory = stored.data().tags().get(RunTags.RUN_DIR);
         // compared as the tag was written (redacted, bounded)
-        String here = TrackingLimits.truncateTagValue(Redactor.redact(request.runDirectory().toString()));
+        String here = recordedRunDirectory(request);
         if (directory != null && !directory.equals(here)) {
             throw new CropcastException(TrackingErrorCode.INVALID_RUN_DIRECTORY, "cannot resume run " + record.runId() + " from "
                     + request.runDirectory() + ": the run was made in " + directory

@@ -1,5 +1,7 @@
 package org.cropcast.tracking;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,7 +21,28 @@ public interface RunStoreProvider {
      * The factory of the model stores (logged models, the registry, run inputs and outputs) of the
      * same URIs, if the backend has them; built from the context, and cheap until used.
      */
-    default java.util.Optional<ModelStoreFactory> modelStores(TrackingContext context) {
-        return java.util.Optional.empty();
+    default Optional<ModelStoreFactory> modelStores(TrackingContext context) {
+        return Optional.empty();
+    }
+
+    /**
+     * A tracking URI of {@link #schemes()} that names a local file by a relative path, with that
+     * path resolved against {@code directory} (the SQLite store: {@code sqlite:///mlruns.db} becomes
+     * {@code sqlite:////directory/mlruns.db}); empty when the URI names no relative path (absolute,
+     * remote, in memory) and is used as it is. The adapter parses the URI, the one parser of its
+     * kind, and refuses a malformed one as its stores would. Used by {@link TrackingUris#anchor}.
+     */
+    default Optional<String> anchor(String trackingUri, Path directory) {
+        return Optional.empty();
+    }
+
+    /**
+     * The local database file a tracking URI of {@link #schemes()} keeps its runs in, absolute (a
+     * relative path resolved against the working directory, as the stores resolve it); empty for a
+     * backend that is not a local file. Lets a caller refuse to read a database that does not exist
+     * rather than create an empty one.
+     */
+    default Optional<Path> databaseFile(String trackingUri) {
+        return Optional.empty();
     }
 }

@@ -2,10 +2,12 @@ package org.cropcast.tracking;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -54,6 +56,42 @@ public final class TrackingAdapters {
     public static TrackingAdapters of(List<? extends RunStoreProvider> runStores, List<? extends StorageProvider> storages,
             List<? extends ArtifactStoreProvider> artifactStores) {
         return new TrackingAdapters(List.copyOf(runStores), List.copyOf(storages), List.copyOf(artifactStores));
+    }
+
+    /**
+     * These adapters with {@code provider} serving its tracking-URI schemes in place of the ones
+     * found (a tool or a test that configures one adapter differently, for example a shorter SQLite
+     * lock timeout). A scheme of {@code provider} that nothing served before is added.
+     */
+    public TrackingAdapters replacing(RunStoreProvider provider) {
+        requireNonNull(provider, "provider is null");
+        List<RunStoreProvider> kept = new ArrayList<>();
+        kept.add(provider);
+        new java.util.LinkedHashSet<>(runStores.values()).stream()
+                .filter(p -> java.util.Collections.disjoint(p.schemes(), provider.schemes()))
+                .forEach(kept::add);
+        return new TrackingAdapters(kept, new ArrayList<>(new java.util.LinkedHashSet<>(storages.values())),
+                new ArrayList<>(new java.util.LinkedHashSet<>(artifactStores.values())));
+    }
+
+    /**
+     * {@code trackingUri} with the relative path it names resolved against {@code directory}, as
+     * the provider of its scheme parses it ({@link RunStoreProvider#anchor}); empty when it names no
+     * relative path or no provider serves its scheme.
+     */
+    public Optional<String> anchor(String trackingUri, Path directory) {
+        requireNonNull(directory, "directory is null");
+        return provider(trackingUri).flatMap(p -> p.anchor(trackingUri, directory));
+    }
+
+    /** The local database file of {@code trackingUri} ({@link RunStoreProvider#databaseFile}); empty if it is not one. */
+    public Optional<Path> databaseFile(String trackingUri) {
+        return provider(trackingUri).flatMap(p -> p.databaseFile(trackingUri));
+    }
+
+    private Optional<RunStoreProvider> provider(String trackingUri) {
+        requireNonNull(trackingUri, "trackingUri is null");
+        return UriSchemes.of(trackingUri).map(runStores::get);
     }
 
     /** The tracking URI schemes served ({@code memory}, {@code sqlite}, ...), in order. */

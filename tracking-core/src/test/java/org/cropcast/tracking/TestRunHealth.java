@@ -26,4 +26,14 @@ class TestRunHealth {
         assertThat(RunHealth.of(run(RunStatus.RUNNING, Map.of(RunTags.HEARTBEAT, "garbage")), now, staleAfter)).isEqualTo(RunHealth.UNKNOWN);
         assertThat(RunHealth.of(run(RunStatus.KILLED, Map.of(RunTags.HEARTBEAT, "0")), now, staleAfter)).isEqualTo(RunHealth.ENDED);
     }
+
+    @Test
+    void aCropcastRunWithoutAHeartbeatIsJudgedByItsStartTime() {
+        // started at 0: stale after 2 minutes, alive before
+        Map<String, String> cropcast = Map.of(RunTags.STAGE, "hindcast");
+        assertThat(RunHealth.of(run(RunStatus.RUNNING, cropcast), Instant.ofEpochMilli(120_001), Duration.ofMinutes(2)))
+                .isEqualTo(RunHealth.STALE);
+        assertThat(RunHealth.of(run(RunStatus.RUNNING, cropcast), Instant.ofEpochMilli(60_000), Duration.ofMinutes(2)))
+                .isEqualTo(RunHealth.ALIVE);
+    }
 }

@@ -1,86 +1,103 @@
 package org.cropcast.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Core's anchoring rule with a file-backed test adapter ({@code filedb:} URIs, relative unless they
+ * start with {@code /}); the SQLite adapter's own parsing of {@code sqlite:} URIs is checked in
+ * tracking-mlflow-adapter ({@code SqliteTrackingUrisTest}).
+ */
 class TestTrackingUris {
     @TempDir
     Path dataRoot;
 
     private final List<String> warnings = new ArrayList<>();
 
+    /** A provider whose URIs name a file: {@code filedb:relative/x.db} or {@code filedb:/absolute/x.db}. */
+    private static class FileDbProvider implements RunStoreProvider {
+        @Override
+        public Set<String> schemes() {
+            return Set.of("filedb");
+        }
+
+        @Override
+        public RunStoreFactory create(TrackingContext context) {
+            throw new UnsupportedOperationException("never opened here");
+        }
+
+        @Override
+        public Optional<String> anchor(String trackingUri, Path directory) {
+            String path = trackingUri.substring("filedb:".length());
+            return path.startsWith("/") ? Optional.empty()
+                    : Optional.of("filedb:" + directory.resolve(path).toAbsolutePath().normalize());
+        }
+    }
+
+    private final TrackingAdapters adapters = TrackingAdapters.of(List.of(new MemoryRunStoreProvider(), new FileDbProvider()),
+            List.of(), List.of());
+
     private String anchor(String configured, Location root) {
-        return TrackingUris.anchor(Optional.ofNullable(configured), root, warnings::add);
+        return TrackingUris.anchor(Optional.ofNullable(configured), root, adapters, warnings::add);
     }
 
     @Test
-    void defaultIsAnchoredAtLocalDataRoot() {
-        String uri = anchor(null, Location.local(dataRoot));
-        assertThat(uri).isEqualTo("sqlite:///" + dataRoot.toAbsolutePath() + "/mlruns.db").startsWith("sqlite:////");
-        assertThat(TrackingUris.sqliteDatabaseFile(uri)).contains(dataRoot.resolve("mlruns.db").toAbsolutePath());
+    void aRelativeFileUriIsAnchoredAtTheLocalDataRootByItsAdapter() {
+        assertThat(anchor("filedb:db/track.db", Location.local(dataRoot)))
+                .isEqualTo("filedb:" + dataRoot.toAbsolutePath().resolve("db/track.db"));
         assertThat(warnings).isEmpty();
     }
 
     @Test
-    void blankConfiguredMeansDefault() {
-        assertThat(anchor("  ", Location.local(dataRoot))).isEqualTo("sqlite:///" + dataRoot.toAbsolutePath() + "/mlruns.db");
-    }
-
-    @Test
-    void relativeSqliteWithSubdirectoryAndQueryIsAnchored() {
-        assertThat(anchor("sqlite:///db/track.db?timeout=20", Location.local(dataRoot)))
-                .isEqualTo("sqlite:///" + dataRoot.toAbsolutePath() + "/db/track.db?timeout=20");
-    }
-
-    @Test
-    void absoluteSqliteHttpAndMemoryAreUntouched() {
+    void absoluteRemoteMemoryAndUnservedUrisAreUntouched() {
         Location root = Location.local(dataRoot);
-        for (String uri : List.of("sqlite:////tmp/mlruns.db", "sqlite:///:memory:", "http://127.0.0.1:5000",
-                "https://user:pass@mlflow.example.com", "memory:", "databricks")) {
+        for (String uri : List.of("filedb:/tmp/x.db", "http://127.0.0.1:5000", "https://user:pass@mlflow.example.com",
+                "memory:", "databricks")) {
             assertThat(anchor(uri, root)).isEqualTo(uri);
         }
         assertThat(warnings).isEmpty();
     }
 
     @Test
-    void objectStoreDataRootWarnsAndLeavesUriRelative() {
-        String uri = anchor(null, Location.of("s3://bucket/data"));
-        assertThat(uri).isEqualTo(TrackingUris.DEFAULT);
+    void withoutAConfiguredUriTheDefaultIsUsed() {
+        // no SQLite adapter among these adapters: the default stays as it is
+        assertThat(anchor(null, Location.local(dataRoot))).isEqualTo(TrackingUris.DEFAULT);
+        assertThat(anchor("  ", Location.local(dataRoot))).isEqualTo(TrackingUris.DEFAULT);
+    }
+
+    @Test
+    void objectStoreDataRootWarnsAndLeavesARelativeUriRelative() {
+        assertThat(anchor("filedb:x.db", Location.of("s3://bucket/data"))).isEqualTo("filedb:x.db");
         assertThat(warnings).singleElement().asString()
                 .contains("s3://bucket/data", "sqlite:////tmp/mlruns.db", "HTTP(S)", "working directory");
     }
 
     @Test
-    void objectStoreDataRootWithAbsoluteUriDoesNotWarn() {
-        assertThat(anchor("sqlite:////var/lib/mlruns.db", Location.of("s3://bucket/data"))).isEqualTo("sqlite:////var/lib/mlruns.db");
+    void objectStoreDataRootWithAnAbsoluteOrRemoteUriDoesNotWarn() {
+        assertThat(anchor("filedb:/var/lib/x.db", Location.of("s3://bucket/data"))).isEqualTo("filedb:/var/lib/x.db");
+        assertThat(anchor("memory:", Location.of("s3://bucket/data"))).isEqualTo("memory:");
         assertThat(warnings).isEmpty();
     }
 
     @Test
-    void malformedSqliteUriIsRejectedWithoutSecrets() {
-        assertThatThrownBy(() -> anchor("sqlite:relative.db", Location.local(dataRoot)))
-                .isInstanceOfSatisfying(CropcastException.class, e -> {
-                    assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_URI);
-                    assertThat(e.getMessage()).contains("sqlite:relative.db");
-                });
-        assertThatThrownBy(() -> anchor("sqlite://user:secret@host/x.db", Location.local(dataRoot)))
-                .isInstanceOfSatisfying(CropcastException.class,
-                        e -> assertThat(e.getMessage()).doesNotContain("secret"));
-    }
-
-    @Test
-    void embeddedArtifactRootIsBesideTheDatabase() {
-        Path db = dataRoot.resolve("mlruns.db");
-        assertThat(TrackingUris.embeddedArtifactRoot(db)).isEqualTo(Location.local(dataRoot.resolve("mlartifacts")));
-        assertThat(TrackingUris.sqliteDatabaseFile("sqlite:///:memory:")).isEmpty();
-        assertThat(TrackingUris.sqliteDatabaseFile("sqlite:///rel.db"))
-                .contains(Path.of("rel.db").toAbsolutePath());
+    void replacingAProviderServesItsSchemesInsteadOfTheFoundOne() {
+        RunStoreProvider other = new FileDbProvider() {
+            @Override
+            public Optional<String> anchor(String trackingUri, Path directory) {
+                return Optional.of("filedb:/replaced.db");
+            }
+        };
+        TrackingAdapters replaced = adapters.replacing(other);
+        assertThat(replaced.trackingSchemes()).containsExactly("filedb", "memory");
+        assertThat(replaced.anchor("filedb:x.db", dataRoot)).contains("filedb:/replaced.db");
+        assertThat(adapters.anchor("filedb:x.db", dataRoot)).contains("filedb:" + dataRoot.toAbsolutePath().resolve("x.db"));
+        assertThat(replaced.databaseFile("filedb:x.db")).isEmpty();
     }
 }

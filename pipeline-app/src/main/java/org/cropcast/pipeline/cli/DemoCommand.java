@@ -71,15 +71,11 @@ public final class DemoCommand implements Callable<Integer> {
         Signals.install(context);
         boolean quiet = spec.root().userObject() instanceof CropcastCommand root && root.quiet;
         ProgressListener progress = Progress.choose(context, spec.commandLine().getErr(), noProgress || quiet);
-        try {
-            demo.run(config, progress, Signals::opened, (stage, outcome) -> {
-                StageOutput.print(out, stage, outcome);
-                out.println();
-            });
-            out.println("Look at the runs: cropcast runs list --config " + config);
-            out.flush();
-        } finally {
-            Signals.closed();
-        }
+        demo.run(config, progress, run -> { }, (stage, outcome) -> {
+            StageOutput.print(out, stage, outcome);
+            out.println();
+        });
+        out.println("Look at the runs: cropcast runs list --config " + config);
+        out.flush();
     }
 }

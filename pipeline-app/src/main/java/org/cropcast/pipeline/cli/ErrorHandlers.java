@@ -2,6 +2,7 @@ package org.cropcast.pipeline.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Redactor;
 import picocli.CommandLine;
@@ -24,7 +25,16 @@ public final class ErrorHandlers {
                         "--verbose and --quiet cannot be used together");
             }
             Logging.configure(verbose, quiet);
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                // picocli lets an Error through (a stack trace): by now the stack has unwound, the
+                // heap is free again, and the launcher has ended any run it opened FAILED where the
+                // store allowed and released a claimed run directory no run was made in
+                throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), "out of memory",
+                        new CropcastException(AppErrorCode.OUT_OF_MEMORY, "out of memory (" + e.getMessage() + "): a run this command"
+                                + " opened was ended FAILED if the tracking store could be written; give the JVM a larger heap (JAVA_TOOL_OPTIONS=-Xmx4g, for example)", e));
+            }
         });
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine command = e.getCommandLine();

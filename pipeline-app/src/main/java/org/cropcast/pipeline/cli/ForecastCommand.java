@@ -55,11 +55,13 @@ public final class ForecastCommand extends StageCommand {
     boolean allowTrendOnly;
 
     private final ModelsAccess models;
+    private final ConfigLoader loader;
 
     @Inject
-    ForecastCommand(StageLauncher launcher, StageRequests requests, ProcessContext context, ModelsAccess models) {
+    ForecastCommand(StageLauncher launcher, StageRequests requests, ProcessContext context, ModelsAccess models, ConfigLoader loader) {
         super(launcher, requests, context);
         this.models = models;
+        this.loader = loader;
     }
 
     @Override
@@ -90,7 +92,7 @@ public final class ForecastCommand extends StageCommand {
             Path scratch = Files.createTempDirectory("cropcast-model-");
             try {
                 Path file = session.download(resolved.model(), MlflowModelFiles.CONFIG_FILE, scratch);
-                PipelineConfig config = new ConfigLoader(context.environment()).load(file,
+                PipelineConfig config = loader.load(file,
                         List.of("mlflow_tracking_uri=" + session.target().uri()));
                 return new StageLauncher.Launch(stage(), config, model + " (" + MlflowModelFiles.CONFIG_FILE + ")", Optional.empty(),
                         Optional.ofNullable(runDir), false, Optional.of(initDate), progress, Optional.empty(),

@@ -1,18 +1,17 @@
 package org.cropcast.pipeline.cli;
 
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.cropcast.pipeline.runs.ProcessContext;
-import org.cropcast.tracking.RunId;
 import sun.misc.Signal;
 
 /**
- * SIGINT and SIGTERM in a real process: the open run is ended KILLED by the run scope's shutdown
- * hook, and the process exits 130 whichever of the two signals arrived (the JVM's default would be
- * 143 for SIGTERM). Never installed inside a test JVM ({@link ProcessContext#handleSignals()}).
+ * SIGINT and SIGTERM in a real process: the signal is named on standard error, the shutdown hooks
+ * run (the run scope's ends the open run KILLED and then says whether the store recorded it, within
+ * a bound; a claimed run directory no run was made in is released), and the process exits 130
+ * whichever of the two signals arrived (the JVM's default would be 143 for SIGTERM). This handler
+ * claims nothing about the run: only the hook that ended it can. Never installed inside a test
+ * JVM ({@link ProcessContext#handleSignals()}).
  */
 final class Signals {
-    private static final AtomicReference<RunId> OPEN_RUN = new AtomicReference<>();
     private static volatile boolean installed;
 
     private Signals() {}
@@ -25,10 +24,8 @@ final class Signals {
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal.handle(new Signal(name), signal -> {
-                    Optional<RunId> run = Optional.ofNullable(OPEN_RUN.get());
                     context.err().println();
-                    context.err().println(ErrorHandlers.prefix() + "interrupted by SIG" + signal.getName()
-                            + run.map(id -> ": run " + id + " is marked KILLED").orElse(""));
+                    context.err().println(ErrorHandlers.prefix() + "interrupted by SIG" + signal.getName());
                     context.err().flush();
                     // shutdown hooks run (the run scope's ends the open run KILLED), then the JVM exits 130
                     System.exit(ExitCodes.INTERRUPTED);
@@ -37,13 +34,5 @@ final class Signals {
                 // the signal is not available on this platform
             }
         }
-    }
-
-    static void opened(RunId runId) {
-        OPEN_RUN.set(runId);
-    }
-
-    static void closed() {
-        OPEN_RUN.set(null);
     }
 }

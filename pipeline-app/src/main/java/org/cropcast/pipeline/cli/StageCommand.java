@@ -38,12 +38,7 @@ abstract class StageCommand implements Callable<Integer> {
         ParentWatchdog.start(context);
         boolean quiet = spec.commandLine().getParseResult() != null && quiet();
         var progress = Progress.choose(context, spec.commandLine().getErr(), noProgress || quiet);
-        StageLauncher.Outcome outcome;
-        try {
-            outcome = launcher.launch(launch(progress), Signals::opened);
-        } finally {
-            Signals.closed();
-        }
+        StageLauncher.Outcome outcome = launcher.launch(launch(progress), run -> { });
         StageOutput.print(spec.commandLine().getOut(), stage(), outcome);
         return ExitCodes.OK;
     }

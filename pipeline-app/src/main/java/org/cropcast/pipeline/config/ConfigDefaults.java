@@ -20,6 +20,12 @@ public final class ConfigDefaults {
     public static final String DEFAULT_DETREND = Detrend.LINEAR.configName();
     public static final String DEFAULT_REGRESSION = Regression.RIDGE.configName();
     public static final double DEFAULT_RIDGE_ALPHA = 1.0;
+    /** regression gbt: shallow, slow trees on a few hundred state-years (see docs/CONFIGURATION.md). */
+    public static final int DEFAULT_GBT_TREES = 300;
+    public static final int DEFAULT_GBT_MAX_DEPTH = 3;
+    public static final double DEFAULT_GBT_LEARNING_RATE = 0.03;
+    public static final double DEFAULT_GBT_SUBSAMPLE = 0.8;
+    public static final double DEFAULT_GBT_MIN_CHILD_WEIGHT = 10.0;
     public static final double DEFAULT_PRODUCTION_CUMULATIVE_THRESHOLD = 1.0;
     public static final String DEFAULT_CV_SCHEME = CvScheme.LEAVE_ONE_YEAR_OUT.configName();
     /** The fewest training years of a fold, whatever the detrend (a quadratic needs 4, so 5 leaves residuals for all). */
@@ -59,6 +65,16 @@ public final class ConfigDefaults {
         putIfAbsent(root, "detrend", DEFAULT_DETREND);
         putIfAbsent(root, "regression", DEFAULT_REGRESSION);
         putIfAbsent(root, "ridge_alpha", DEFAULT_RIDGE_ALPHA);
+        if (root.path("regression").isTextual() && Regression.GBT.configName().equalsIgnoreCase(root.get("regression").asText().trim())
+                || root.get("gbt") instanceof ObjectNode) {
+            // only for gbt (or a gbt section given): the resolved configuration of the linear models stays as it was
+            ObjectNode gbt = root.get("gbt") instanceof ObjectNode given ? given : root.putObject("gbt");
+            putIfAbsent(gbt, "trees", DEFAULT_GBT_TREES);
+            putIfAbsent(gbt, "max_depth", DEFAULT_GBT_MAX_DEPTH);
+            putIfAbsent(gbt, "learning_rate", DEFAULT_GBT_LEARNING_RATE);
+            putIfAbsent(gbt, "subsample", DEFAULT_GBT_SUBSAMPLE);
+            putIfAbsent(gbt, "min_child_weight", DEFAULT_GBT_MIN_CHILD_WEIGHT);
+        }
         putIfAbsent(root, "production_cumulative_threshold", DEFAULT_PRODUCTION_CUMULATIVE_THRESHOLD);
         putIfAbsent(root, "cv_scheme", DEFAULT_CV_SCHEME);
         putIfAbsent(root, "min_train_years", DEFAULT_MIN_TRAIN_YEARS);

@@ -82,6 +82,9 @@ public final class ConfigValidator {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw invalid("ridge_alpha", "must be a finite number >= 0", String.valueOf(alpha));
         }
+        if (c.gbt() != null) {
+            gbt(c.gbt());
+        }
         double threshold = required("production_cumulative_threshold", c.productionCumulativeThreshold());
         if (!(threshold > 0 && threshold <= 1)) {
             throw invalid("production_cumulative_threshold", "must be in (0, 1]", String.valueOf(threshold));
@@ -121,6 +124,29 @@ public final class ConfigValidator {
                     throw invalid("init_dates", "must not repeat a date", quote(date));
                 }
             }
+        }
+    }
+
+    private void gbt(PipelineConfig.GbtSpec g) {
+        int trees = required("gbt.trees", g.trees());
+        if (trees < 1 || trees > 100_000) {
+            throw invalid("gbt.trees", "must be 1-100000", String.valueOf(trees));
+        }
+        int depth = required("gbt.max_depth", g.maxDepth());
+        if (depth < 1 || depth > 16) {
+            throw invalid("gbt.max_depth", "must be 1-16", String.valueOf(depth));
+        }
+        double rate = required("gbt.learning_rate", g.learningRate());
+        if (!(rate > 0 && rate <= 1)) {
+            throw invalid("gbt.learning_rate", "must be in (0, 1]", String.valueOf(rate));
+        }
+        double subsample = required("gbt.subsample", g.subsample());
+        if (!(subsample > 0 && subsample <= 1)) {
+            throw invalid("gbt.subsample", "must be in (0, 1]", String.valueOf(subsample));
+        }
+        double weight = required("gbt.min_child_weight", g.minChildWeight());
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw invalid("gbt.min_child_weight", "must be a finite number >= 0", String.valueOf(weight));
         }
     }
 

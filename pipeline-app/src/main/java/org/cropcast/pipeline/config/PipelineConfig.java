@@ -20,10 +20,12 @@ public record PipelineConfig(
         @JsonProperty("feature_end_year") Integer featureEndYear,
         /** none, linear or quadratic. */
         @JsonProperty("detrend") String detrend,
-        /** none (trend only), ols or ridge. */
+        /** none (trend only), ols, ridge or gbt (gradient-boosted trees, XGBoost). */
         @JsonProperty("regression") String regression,
         /** Ridge penalty on standardised features (regression: ridge). */
         @JsonProperty("ridge_alpha") Double ridgeAlpha,
+        /** regression gbt: the boosted trees' hyperparameters (defaults filled only for gbt). */
+        @JsonProperty("gbt") GbtSpec gbt,
         /** In (0, 1]: the largest producers whose cumulative production share reaches it. */
         @JsonProperty("production_cumulative_threshold") Double productionCumulativeThreshold,
         /** leave_one_year_out or expanding_window. */
@@ -102,6 +104,22 @@ public record PipelineConfig(
              * ({@code <feature>_sq}, same period), so a linear model can bend (too hot hurts).
              */
             @JsonProperty("squared") List<String> squared) {}
+
+    /**
+     * Gradient-boosted regression trees of the anomaly (XGBoost, squared error, seeded by
+     * {@code random_seed}, one thread: the same data give the same trees).
+     */
+    public record GbtSpec(
+            /** Boosting rounds (trees). */
+            @JsonProperty("trees") Integer trees,
+            /** Depth of each tree. */
+            @JsonProperty("max_depth") Integer maxDepth,
+            /** Shrinkage of each tree (XGBoost's eta), in (0, 1]. */
+            @JsonProperty("learning_rate") Double learningRate,
+            /** Share of the training rows each tree sees, in (0, 1]. */
+            @JsonProperty("subsample") Double subsample,
+            /** The least hessian (rows, for squared error) in a leaf. */
+            @JsonProperty("min_child_weight") Double minChildWeight) {}
 
     /** Official estimates to compare against. */
     public record ReferenceSpec(

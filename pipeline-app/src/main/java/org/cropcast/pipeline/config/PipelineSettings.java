@@ -19,6 +19,7 @@ import org.cropcast.tracking.UriSchemes;
  * @param minTrainYears the fewest training years of a fold
  * @param fitDatasetFeatures whether {@code datasets/fit.parquet} repeats the features in every fold's rows
  * @param unit the target's unit for plot axes and summaries
+ * @param gbt the trees' hyperparameters; present when regression is gbt (or a gbt section is given)
  */
 public record PipelineSettings(
         Location dataRoot,
@@ -28,6 +29,7 @@ public record PipelineSettings(
         Detrend detrend,
         Regression regression,
         double ridgeAlpha,
+        Optional<GbtSettings> gbt,
         double productionCumulativeThreshold,
         CvScheme cvScheme,
         int minTrainYears,
@@ -38,6 +40,10 @@ public record PipelineSettings(
         requireNonNull(detrend, "detrend is null");
         requireNonNull(regression, "regression is null");
         requireNonNull(cvScheme, "cvScheme is null");
+        requireNonNull(gbt, "gbt is null");
+        if (regression == Regression.GBT && gbt.isEmpty()) {
+            throw new IllegalArgumentException("regression gbt needs its gbt settings");
+        }
         requireNonNull(unit, "unit is null");
     }
 
@@ -52,6 +58,7 @@ public record PipelineSettings(
                 Detrend.of(config.detrend()),
                 Regression.of(config.regression()),
                 config.ridgeAlpha(),
+                GbtSettings.of(config),
                 config.productionCumulativeThreshold(),
                 CvScheme.of(config.cvScheme()),
                 config.minTrainYears(),

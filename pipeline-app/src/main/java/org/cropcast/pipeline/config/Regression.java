@@ -8,7 +8,13 @@ public enum Regression {
     NONE,
     OLS,
     /** Ridge: {@code ridge_alpha} is added to the diagonal of Z'Z (the intercept is not penalised). */
-    RIDGE;
+    RIDGE,
+    /**
+     * Gradient-boosted regression trees (XGBoost) of the anomaly on the raw features, with the
+     * hyperparameters of the {@code gbt} section; a feature not present is given its training mean,
+     * as for the linear models.
+     */
+    GBT;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -177,7 +177,7 @@ public final class PanelLoader {
                 int f = 0;
                 for (String variable : variables) {
                     for (int period : rows.periods) {
-                        rows.names.add(String.format(Locale.ROOT, "%s_m%02d", variable, period));
+                        rows.names.add(longName(variable, period));
                         rows.periodOfFeature[f++] = period;
                     }
                 }
@@ -223,6 +223,46 @@ public final class PanelLoader {
                     + " (e.g. '" + targetExample + "')" + (caseOnly ? "; the names differ in case" : ""));
         }
         return rows;
+    }
+
+    /** The feature a long-layout variable gives for one period: {@code <variable>_mMM}. */
+    private static String longName(String variable, int period) {
+        return String.format(Locale.ROOT, "%s_m%02d", variable, period);
+    }
+
+    /**
+     * The features a configuration's features section gives, in the panel's order, without reading
+     * the file: the wide columns or the long layout's {@code <variable>_mMM}, then the
+     * {@code <feature>_sq} of every feature of a {@code squared} variable. What a model fitted on
+     * this configuration must have.
+     */
+    public static List<String> featureNames(FeatureSpec spec) {
+        List<String> variables = Optional.ofNullable(spec.variables()).orElse(List.of());
+        boolean wide = !"long".equalsIgnoreCase(Optional.ofNullable(spec.layout()).orElse("wide"));
+        List<Integer> periods = wide ? List.of(0) : Optional.ofNullable(spec.periods()).orElse(List.of());
+        List<String> names = new ArrayList<>();
+        List<String> squares = new ArrayList<>();
+        List<String> squared = Optional.ofNullable(spec.squared()).orElse(List.of());
+        for (String variable : variables) {
+            for (int period : periods) {
+                String name = wide ? variable : longName(variable, period);
+                names.add(name);
+                if (squared.contains(variable)) {
+                    squares.add(name + "_sq");
+                }
+            }
+        }
+        names.addAll(squares);
+        return names;
+    }
+
+    /** The columns the features section reads from its file: region, year, the long layout's period, the variables. */
+    public static List<String> featureColumns(FeatureSpec spec) {
+        List<String> columns = new ArrayList<>();
+        java.util.stream.Stream.of(spec.regionColumn(), spec.yearColumn(),
+                "long".equalsIgnoreCase(spec.layout()) ? spec.periodColumn() : null).filter(java.util.Objects::nonNull).forEach(columns::add);
+        columns.addAll(Optional.ofNullable(spec.variables()).orElse(List.of()));
+        return columns;
     }
 
     /** The period of each wide column: {@code column_periods} for the column, else {@code period}, else 0 (none). */

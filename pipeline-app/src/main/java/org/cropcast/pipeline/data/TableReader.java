@@ -63,6 +63,50 @@ public final class TableReader {
         }
     }
 
+    /**
+     * Checks that {@code file} has every one of {@code columns}, reading only its header (CSV) or
+     * schema (Parquet): a missing column is {@code MISSING_COLUMN}, as {@link #scan} says it.
+     */
+    public static void requireColumns(Path file, String displayName, List<String> columns) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".parquet") || name.endsWith(".pq")) {
+            indexes(displayName, parquetHeader(file, displayName), columns);
+            return;
+        }
+        if (!name.endsWith(".csv") && !name.endsWith(".txt") && !name.endsWith(".csv.gz") && !name.endsWith(".txt.gz")) {
+            scan(file, displayName, columns, (row, cells) -> {}); // the unsupported-format message
+        }
+        try (Reader reader = open(file, name.endsWith(".gz"));
+                MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
+            indexes(displayName, csvHeader(rows, displayName), columns);
+        } catch (IOException | RuntimeException e) {
+            throw translate(displayName, e);
+        }
+    }
+
+    private static List<String> csvHeader(MappingIterator<String[]> rows, String displayName) {
+        if (!rows.hasNext()) {
+            throw new CropcastException(PipelineErrorCode.UNREADABLE_INPUT, displayName + ": the file is empty");
+        }
+        String[] header = rows.next();
+        if (header.length > 0 && header[0].startsWith("\uFEFF")) {
+            header[0] = header[0].substring(1);
+        }
+        return List.of(header);
+    }
+
+    private static List<String> parquetHeader(Path file, String displayName) {
+        List<String> header = new ArrayList<>();
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            for (Type field : reader.getFileMetaData().getSchema().getFields()) {
+                header.add(field.getName());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw translate(displayName, e);
+        }
+        return header;
+    }
+
     /** The formats {@link #scan} reads, by file name ending. */
     public static final String SUPPORTED = ".csv, .csv.gz, .txt, .txt.gz, .parquet, .pq";
 
@@ -87,14 +131,7 @@ public final class TableReader {
     private static void scanCsv(Path file, boolean gzip, String displayName, List<String> columns, RowVisitor visitor) {
         try (Reader reader = open(file, gzip);
                 MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
-            if (!rows.hasNext()) {
-                throw new CropcastException(PipelineErrorCode.UNREADABLE_INPUT, displayName + ": the file is empty");
-            }
-            String[] header = rows.next();
-            if (header.length > 0 && header[0].startsWith("\uFEFF")) {
-                header[0] = header[0].substring(1);
-            }
-            int[] index = indexes(displayName, List.of(header), columns);
+            int[] index = indexes(displayName, csvHeader(rows, displayName), columns);
             String[] cells = new String[columns.size()];
             long row = 0;
             while (rows.hasNext()) {
@@ -112,15 +149,7 @@ public final class TableReader {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static void scanParquet(Path file, String displayName, List<String> columns, RowVisitor visitor) {
-        List<String> header = new ArrayList<>();
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-            for (Type field : reader.getFileMetaData().getSchema().getFields()) {
-                header.add(field.getName());
-            }
-        } catch (IOException | RuntimeException e) {
-            throw translate(displayName, e);
-        }
-        indexes(displayName, header, columns);
+        indexes(displayName, parquetHeader(file, displayName), columns);
         String[] cells = new String[columns.size()];
         try {
             CarpetReader<Map> reader = new CarpetReader<>(file.toFile(), Map.class);

@@ -20,12 +20,16 @@ public enum AppErrorCode implements ErrorCode {
     RUN_DIRECTORY_NOT_FOUND(3010, USER_INPUT),
     RUN_DIRECTORY_MISMATCH(3011, USER_INPUT),
     RUN_DIRECTORY_INVALID(3012, USER_INPUT),
+    /** Another process works in the run directory (holds its lock): a passing condition, not bad input. */
+    RUN_DIRECTORY_BUSY(3013, EXTERNAL_SYSTEM),
     INVALID_ARGUMENT(3020, USER_INPUT),
     TRACKING_STORE_NOT_FOUND(3021, USER_INPUT),
     INVALID_ENVIRONMENT_VARIABLE(3022, USER_INPUT),
     INTERRUPTED(3030, USER_INPUT),
     /** Some children of a sweep did not finish; the others ran, the parent is FAILED. */
     SWEEP_CHILDREN_FAILED(3040, EXTERNAL_SYSTEM),
+    /** The JVM ran out of heap: the process's limit, or a bug; exit 1 either way. */
+    OUT_OF_MEMORY(3498, INTERNAL),
     INTERNAL_ERROR(3499, INTERNAL);
 
     private final int number;

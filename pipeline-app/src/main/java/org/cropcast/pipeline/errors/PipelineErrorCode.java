@@ -47,7 +47,9 @@ public enum PipelineErrorCode implements ErrorCode {
     /** include_regions / exclude_regions / min_years_per_region name or leave no usable region. */
     BAD_REGION_SELECTION(3516, USER_INPUT),
     /** Writing an output file failed for a reason that is a bug rather than the storage's fault. */
-    OUTPUT_FAILURE(3900, INTERNAL);
+    OUTPUT_FAILURE(3900, INTERNAL),
+    /** The tree learner's native library (XGBoost) failed to load, train, predict or (de)serialise. */
+    LEARNER_FAILURE(3910, INTERNAL);
 
     private final int number;
     private final ErrorCategory category;

@@ -3,6 +3,8 @@ package org.cropcast.pipeline.model;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
+import org.cropcast.pipeline.config.GbtSettings;
 import org.cropcast.pipeline.config.Detrend;
 import org.cropcast.pipeline.config.Regression;
 import org.cropcast.pipeline.data.Panel;
@@ -30,6 +32,7 @@ public final class FoldFitter {
     private final Detrend detrend;
     private final Regression regression;
     private final double ridgeAlpha;
+    private final Optional<GbtSettings> gbt;
     private final int origin;
     private final int p;
     /** Cells of selected regions with a target and every feature. */
@@ -47,6 +50,16 @@ public final class FoldFitter {
     }
 
     public FoldFitter(Panel panel, BitSet selected, Detrend detrend, Regression regression, double ridgeAlpha, int origin) {
+        this(panel, selected, detrend, regression, ridgeAlpha, Optional.empty(), origin);
+    }
+
+    /** @param gbt the trees' hyperparameters, required for regression gbt */
+    public FoldFitter(Panel panel, BitSet selected, Detrend detrend, Regression regression, double ridgeAlpha,
+            Optional<GbtSettings> gbt, int origin) {
+        if (regression == Regression.GBT && gbt.isEmpty()) {
+            throw new IllegalArgumentException("regression gbt needs its gbt settings");
+        }
+        this.gbt = gbt;
         this.panel = panel;
         this.selected = selected;
         this.detrend = detrend;
@@ -228,6 +241,10 @@ public final class FoldFitter {
         double[] features = panel.features();
         double[] xa = new double[p];
         double sumA = 0;
+        boolean trees = regression == Regression.GBT;
+        float[] treeX = trees ? new float[Math.toIntExact(n * p)] : null;
+        float[] treeY = trees ? new float[Math.toIntExact(n)] : null;
+        int treeRow = 0;
         for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
             for (int year : trainYears) {
                 int cell = panel.cell(r, year);
@@ -245,10 +262,25 @@ public final class FoldFitter {
                 }
                 sumA += anomaly;
                 int offset = cell * p;
+                if (trees) {
+                    for (int f = 0; f < p; f++) {
+                        treeX[treeRow * p + f] = (float) features[offset + f];
+                    }
+                    treeY[treeRow++] = (float) anomaly;
+                }
                 for (int f = 0; f < p; f++) {
                     xa[f] += (features[offset + f] - shift[f]) * anomaly;
                 }
             }
+        }
+        if (trees) {
+            double[] originalMean = new double[p];
+            for (int i = 0; i < p; i++) {
+                originalMean[i] = mean[i] + shift[i];
+            }
+            TreeEnsemble ensemble = TreeEnsemble.train(treeX, treeRow, p, treeY, sumA / n, gbt.orElseThrow());
+            return new FittedModel(detrend, regression, origin, panel.regions(), trend.trendCoefficients(), panel.featureNames(),
+                    sumA / n, new double[p], originalMean, sd, n, Optional.of(ensemble));
         }
         DMatrixRMaj zz = new DMatrixRMaj(p, p);
         DMatrixRMaj za = new DMatrixRMaj(p, 1);

@@ -1,5 +1,6 @@
 package org.cropcast.pipeline.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ public record ProductionModel(
         @JsonProperty("national_weighting") String nationalWeighting,
         @JsonProperty("regions") List<RegionTrend> regions,
         @JsonProperty("intercept") double intercept,
-        @JsonProperty("features") List<Feature> features) {
+        @JsonProperty("features") List<Feature> features,
+        @JsonProperty("gbt") @JsonInclude(JsonInclude.Include.NON_NULL) Trees gbt) {
     public static final String FORMAT = "cropcast-production-model";
     public static final int VERSION = 1;
 
@@ -47,6 +49,12 @@ public record ProductionModel(
         }
         if (features.isEmpty() && !"none".equals(regression)) {
             return java.util.Optional.of("it has no features but its regression is '" + regression + "'");
+        }
+        if ("gbt".equals(regression) != (gbt != null)) {
+            return java.util.Optional.of("regression '" + regression + "' " + (gbt == null ? "without its 'gbt' trees" : "with 'gbt' trees"));
+        }
+        if (gbt != null && (!TreeEnsemble.FORMAT.equals(gbt.format()) || gbt.model() == null || gbt.model().isBlank())) {
+            return java.util.Optional.of("its gbt trees are not " + TreeEnsemble.FORMAT + " (format '" + gbt.format() + "')");
         }
         if (trainingYears == null || trainingYears.isEmpty() || trainingYears.contains(null)) {
             return java.util.Optional.of("it has no training years");
@@ -100,8 +108,30 @@ public record ProductionModel(
             @JsonProperty("sd") double sd,
             @JsonProperty("coefficient") double coefficient) {}
 
+    /**
+     * The trees of a gbt model: the hyperparameters they were grown with and XGBoost's model.
+     *
+     * @param format {@value TreeEnsemble#FORMAT}
+     * @param model XGBoost's UBJSON model, base64
+     */
+    public record Trees(
+            @JsonProperty("library") String library,
+            @JsonProperty("trees") int trees,
+            @JsonProperty("max_depth") int maxDepth,
+            @JsonProperty("learning_rate") double learningRate,
+            @JsonProperty("subsample") double subsample,
+            @JsonProperty("min_child_weight") double minChildWeight,
+            @JsonProperty("seed") long seed,
+            @JsonProperty("format") String format,
+            @JsonProperty("model") String model) {}
+
+    /** The library that grows and reads the trees, as named in {@code gbt.library}. */
+    public static final String TREE_LIBRARY = "xgboost4j";
+
+    /** @param gbt the trees' hyperparameters (required when the fitted model has trees) */
     public static ProductionModel of(FittedModel fitted, int[] regionIndexes, int[] featurePeriods, int[] trainingYears,
-            double ridgeAlpha, String configHash, String runId, String unit, String weighting) {
+            double ridgeAlpha, java.util.Optional<org.cropcast.pipeline.config.GbtSettings> gbt, String configHash, String runId,
+            String unit, String weighting) {
         int k = fitted.detrend().coefficients();
         List<RegionTrend> regions = new ArrayList<>();
         for (int r : regionIndexes) {
@@ -122,7 +152,13 @@ public record ProductionModel(
         }
         return new ProductionModel(FORMAT, VERSION, configHash, runId, unit, fitted.detrend().configName(),
                 fitted.regression().configName(), ridgeAlpha, fitted.trendOrigin(), FittedModel.TREND_SCALE, years,
-                fitted.trainingRows(), weighting, regions, fitted.intercept(), features);
+                fitted.trainingRows(), weighting, regions, fitted.intercept(), features,
+                fitted.trees().map(t -> {
+                    org.cropcast.pipeline.config.GbtSettings g = gbt.orElseThrow(
+                            () -> new IllegalArgumentException("a gbt model needs its gbt settings"));
+                    return new Trees(TREE_LIBRARY, g.trees(), g.maxDepth(), g.learningRate(), g.subsample(), g.minChildWeight(),
+                            g.seed(), TreeEnsemble.FORMAT, t.base64());
+                }).orElse(null));
     }
 
     /** The model as a {@link FittedModel} over its own regions (in the order saved). */
@@ -149,7 +185,9 @@ public record ProductionModel(
             means[f] = feature.mean();
             sds[f] = feature.sd();
         }
+        java.util.Optional<TreeEnsemble> trees = gbt == null ? java.util.Optional.empty()
+                : java.util.Optional.of(TreeEnsemble.fromBase64(gbt.model(), p));
         return new FittedModel(d, Regression.of(regression), trendOrigin, names, coefficients, featureNames, intercept,
-                beta, means, sds, trainingRows);
+                beta, means, sds, trainingRows, trees);
     }
 }

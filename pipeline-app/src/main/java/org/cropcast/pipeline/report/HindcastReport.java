@@ -312,6 +312,10 @@ public final class HindcastReport {
     }
 
     private static void coefficients(Element parent, ReportInputs run) {
+        if ("gbt".equals(run.params().get("regression"))) {
+            Html.paragraph(parent, "No coefficients: the regression is gbt (gradient-boosted trees of the anomaly), which has none.");
+            return;
+        }
         if (run.coefficients().isEmpty() || run.coefficients().get().rows().isEmpty()) {
             Html.paragraph(parent, "No coefficients: the regression is " + run.params().getOrDefault("regression", "not recorded")
                     + " (the prediction is the trend plus nothing), or the run has no reports/coefficients.csv.");

@@ -38,6 +38,14 @@ public final class ModelParams {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("config_hash", ModelFiles.configHash(c));
         params.put("ridge_alpha", String.valueOf(c.ridgeAlpha()));
+        if (c.gbt() != null) {
+            params.put("gbt.trees", String.valueOf(c.gbt().trees()));
+            params.put("gbt.max_depth", String.valueOf(c.gbt().maxDepth()));
+            params.put("gbt.learning_rate", String.valueOf(c.gbt().learningRate()));
+            params.put("gbt.subsample", String.valueOf(c.gbt().subsample()));
+            params.put("gbt.min_child_weight", String.valueOf(c.gbt().minChildWeight()));
+            params.put("gbt.seed", String.valueOf(c.randomSeed()));
+        }
         params.put("cv_scheme", String.valueOf(c.cvScheme()));
         params.put("min_train_years", String.valueOf(c.minTrainYears()));
         params.put("target.path", String.valueOf(c.target().path()));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.cropcast.pipeline.config.ConfigLoader;
 import org.cropcast.pipeline.config.Suggestions;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
@@ -22,6 +23,7 @@ import org.cropcast.tracking.ModelVersion;
 import org.cropcast.tracking.RegisteredModel;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingAdapters;
 
 /**
  * The model registry and logged models of a tracking backend, for the {@code models} commands and
@@ -30,16 +32,21 @@ import org.cropcast.tracking.TrackingErrorCode;
  */
 public final class ModelsAccess {
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final ModelStoreFactory modelBackends;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
+    private final ConfigLoader loader;
 
     @Inject
-    public ModelsAccess(RunStoreFactory backends, ModelStoreFactory modelBackends, ArtifactStore artifacts, ProcessContext context) {
+    public ModelsAccess(RunStoreFactory backends, ModelStoreFactory modelBackends, ArtifactStore artifacts, ProcessContext context,
+            ConfigLoader loader, TrackingAdapters adapters) {
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.modelBackends = requireNonNull(modelBackends, "modelBackends is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
+        this.loader = requireNonNull(loader, "loader is null");
     }
 
     /** A model URI resolved: the logged model and, for a registry URI, the version it names. */
@@ -153,7 +160,7 @@ public final class ModelsAccess {
 
     /** Opens the backend named by the options, which must exist already. */
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
-        TrackingTarget target = RunsReader.existingTarget(trackingUri, configFile, context);
+        TrackingTarget target = RunsReader.existingTarget(trackingUri, configFile, loader, adapters, context);
         return new Session(target, backends.create(target.uri()));
     }
 }

@@ -35,7 +35,10 @@ import org.cropcast.tracking.TrackingErrorCode;
  *       conditional PutObject, {@code If-None-Match: *}).</li>
  *   <li>With {@code --run-dir D}: if {@code D/metadata_<stage>.yaml} exists the recorded run is
  *       resumed, else a new run is created in D (D is created if missing, unless {@code --resume}
- *       was asked for or the stage is {@code forecast}, which needs an existing run directory).</li>
+ *       was asked for or the stage is {@code forecast}, which needs an existing run directory).
+ *       {@code --resume} of a D without the record resumes the RUNNING run of the stage made in D
+ *       (its {@code cropcast.run_dir} tag, written with the run) by a process killed before it wrote
+ *       the record; without such a run it is refused.</li>
  *   <li>A D holding another experiment's {@code config_resolved.yaml}, or files but no
  *       {@code config_resolved.yaml}, is refused.</li>
  * </ul>
@@ -94,16 +97,14 @@ public final class RunDirectories {
             if (resume) {
                 throw notFound(runDirArgument.get(), "cannot resume");
             }
-            return new Choice(directory, RunMode.CREATE);
+            return createNamed(directory);
         }
         refuseLinksOutside(directory);
         checkExperiment(directory, config);
         boolean recorded = storage.exists(directory.resolve(RunRecord.fileName(stage)));
-        if (resume && !recorded) {
-            throw new CropcastException(AppErrorCode.RUN_DIRECTORY_INVALID, "--run-dir " + directory + ": cannot resume: it has no "
-                    + RunRecord.fileName(stage) + " (run the " + stage + " stage there without --resume first)");
-        }
-        return new Choice(directory, recorded ? RunMode.RESUME : RunMode.CREATE);
+        // --resume without the record: the run scope looks for the run a killed process made here
+        // before it could write the record (by the run's run-directory tag), and refuses if there is none
+        return new Choice(directory, recorded || resume ? RunMode.RESUME : RunMode.CREATE);
     }
 
     /** For forecast: the directory must exist and hold a resolved configuration, which is returned. */
@@ -178,7 +179,8 @@ public final class RunDirectories {
     private void checkExperiment(Location directory, PipelineConfig config) {
         Location recorded = directory.resolve(RunScope.CONFIG_FILE);
         if (!storage.exists(recorded)) {
-            if (storage.list(directory).stream().anyMatch(entry -> !entry.location().fileName().equals(CLAIM_MARKER))) {
+            if (storage.list(directory).stream().anyMatch(entry -> !entry.location().fileName().equals(CLAIM_MARKER)
+                    && !entry.location().fileName().equals(RunDirectoryLock.FILE))) {
                 throw new CropcastException(AppErrorCode.RUN_DIRECTORY_INVALID, "--run-dir " + directory
                         + " is not a cropcast run directory: it holds files but no " + RunScope.CONFIG_FILE);
             }
@@ -262,6 +264,27 @@ public final class RunDirectories {
         }
     }
 
+    /**
+     * A {@code --run-dir} that does not exist yet, made now when it is local, so that it exists
+     * (and can be locked, and resumed) from the moment the run does; released like a claimed one.
+     */
+    private static Choice createNamed(Location directory) {
+        if (!directory.isLocal()) {
+            return new Choice(directory, RunMode.CREATE);
+        }
+        List<java.nio.file.Path> created = new java.util.ArrayList<>();
+        for (java.nio.file.Path p = directory.localPath(); p != null && !Files.exists(p); p = p.getParent()) {
+            created.add(p);
+        }
+        try {
+            Files.createDirectories(directory.localPath());
+        } catch (java.io.IOException e) {
+            throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot create the run directory " + directory + ": "
+                    + org.cropcast.tracking.Redactor.truncateForMessage(String.valueOf(e.getMessage())), e);
+        }
+        return new Choice(directory, RunMode.CREATE, created, Optional.empty());
+    }
+
     /** Removes the claim of a run directory that stayed empty (no run could be opened in it). */
     public void release(Choice choice) {
         choice.claim().ifPresent(marker -> {
@@ -273,6 +296,17 @@ public final class RunDirectories {
                 LOG.warn("cannot remove the claim marker {}: {}", marker, e.getMessage());
             }
         });
+        if (!choice.created().isEmpty()) {
+            // the lock this invocation took in the directory it claimed (the directory goes, so may the lock file)
+            java.nio.file.Path lock = choice.created().get(0).resolve(RunDirectoryLock.FILE);
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(choice.created().get(0))) {
+                if (files.allMatch(lock::equals)) {
+                    Files.deleteIfExists(lock);
+                }
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                return; // gone already, or unreadable: keep what is there
+            }
+        }
         for (java.nio.file.Path directory : choice.created()) {
             try {
                 Files.deleteIfExists(directory);

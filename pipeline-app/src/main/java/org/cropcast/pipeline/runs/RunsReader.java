@@ -32,6 +32,7 @@ import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingAdapters;
 
 /** Reads runs for the {@code runs} commands: from the configured backend, without Python. */
 public final class RunsReader {
@@ -40,14 +41,17 @@ public final class RunsReader {
     public static final int MAX_ARTIFACTS = 500;
 
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
     private final ConfigLoader loader;
     private final Clock clock;
 
     @Inject
-    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, ConfigLoader loader, Clock clock) {
+    public RunsReader(RunStoreFactory backends, ArtifactStore artifacts, ProcessContext context, ConfigLoader loader, Clock clock,
+            TrackingAdapters adapters) {
         this.backends = requireNonNull(backends, "backends is null");
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
         this.loader = requireNonNull(loader, "loader is null");
@@ -161,7 +165,7 @@ public final class RunsReader {
 
     /** Opens the backend named by the options (see {@link TrackingTarget#resolve}). */
     public Session open(Optional<String> trackingUri, Optional<Path> configFile) {
-        TrackingTarget target = existingTarget(trackingUri, configFile, context);
+        TrackingTarget target = existingTarget(trackingUri, configFile, loader, adapters, context);
         LOG.debug("reading runs from {}", target.display());
         return new Session(target, backends.create(target.uri()));
     }
@@ -169,11 +173,13 @@ public final class RunsReader {
     /**
      * The tracking target named by the options ({@link TrackingTarget#resolve}); an SQLite database
      * that does not exist is {@link AppErrorCode#TRACKING_STORE_NOT_FOUND}, since reading must not create one.
+     * {@code configFile} is read with the injected {@code loader}.
      */
-    static TrackingTarget existingTarget(Optional<String> trackingUri, Optional<Path> configFile, ProcessContext context) {
-        Optional<PipelineConfig> config = configFile.map(file -> new ConfigLoader(context.environment()).load(file, List.of()));
-        TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment());
-        target.sqliteDatabase().filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
+    static TrackingTarget existingTarget(Optional<String> trackingUri, Optional<Path> configFile, ConfigLoader loader,
+            TrackingAdapters adapters, ProcessContext context) {
+        Optional<PipelineConfig> config = configFile.map(file -> loader.load(file, List.of()));
+        TrackingTarget target = TrackingTarget.resolve(trackingUri, config, context.environment(), adapters);
+        target.databaseFile().filter(file -> !java.nio.file.Files.exists(file)).ifPresent(file -> {
             // reading must not create an empty database as a side effect
             throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
                     + " (nothing was tracked there yet); pass --tracking-uri URI or --config FILE");

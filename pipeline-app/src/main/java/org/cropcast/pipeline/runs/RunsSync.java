@@ -19,12 +19,12 @@ import org.cropcast.tracking.MemoryRunStore;
 import org.cropcast.tracking.ModelStore;
 import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
-import org.cropcast.tracking.TrackingUris;
 import org.cropcast.tracking.sync.RunSync;
 import org.cropcast.tracking.sync.SyncEndpoint;
 import org.cropcast.tracking.sync.SyncListener;
 import org.cropcast.tracking.sync.SyncReport;
 import org.cropcast.tracking.sync.SyncRequest;
+import org.cropcast.tracking.TrackingAdapters;
 
 /**
  * {@code runs sync}: copies runs from one tracking backend to another with core's {@link RunSync}.
@@ -38,6 +38,7 @@ import org.cropcast.tracking.sync.SyncRequest;
 public final class RunsSync {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunsSync.class);
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final ProcessContext context;
@@ -46,9 +47,10 @@ public final class RunsSync {
 
     @Inject
     public RunsSync(RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts, ProcessContext context,
-            ConfigLoader loader, Clock clock) {
+            ConfigLoader loader, Clock clock, TrackingAdapters adapters) {
         this.backends = requireNonNull(backends, "backends is null");
         this.modelStores = requireNonNull(modelStores, "modelStores is null");
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.context = requireNonNull(context, "context is null");
         this.loader = requireNonNull(loader, "loader is null");
@@ -59,16 +61,13 @@ public final class RunsSync {
     public SyncReport sync(Optional<String> from, Optional<Path> configFile, String to, SyncRequest request, SyncListener listener) {
         requireNonNull(to, "to is null");
         Optional<PipelineConfig> config = configFile.map(file -> loader.load(file, List.of()));
-        TrackingTarget source = TrackingTarget.resolve(from, config, context.environment());
-        TrackingTarget destination = TrackingTarget.resolve(Optional.of(to), Optional.empty(), context.environment());
-        if (TrackingUris.isSqlite(source.uri())) {
-            TrackingUris.sqliteDatabaseFile(source.uri()).filter(file -> !Files.exists(file)).ifPresent(file -> {
-                throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
-                        + " to sync from; pass --from URI or --config FILE");
-            });
-        }
-        boolean absent = TrackingUris.isSqlite(destination.uri())
-                && TrackingUris.sqliteDatabaseFile(destination.uri()).filter(file -> !Files.exists(file)).isPresent();
+        TrackingTarget source = TrackingTarget.resolve(from, config, context.environment(), adapters);
+        TrackingTarget destination = TrackingTarget.resolve(Optional.of(to), Optional.empty(), context.environment(), adapters);
+        source.databaseFile().filter(file -> !Files.exists(file)).ifPresent(file -> {
+            throw new CropcastException(AppErrorCode.TRACKING_STORE_NOT_FOUND, "no tracking database at " + file
+                    + " to sync from; pass --from URI or --config FILE");
+        });
+        boolean absent = destination.databaseFile().filter(file -> !Files.exists(file)).isPresent();
         if (absent && request.dryRun()) {
             // opening it would create it: a dry run reads an empty store in its place instead
             LOG.info("the destination database {} does not exist yet: every run would be created", destination.display());

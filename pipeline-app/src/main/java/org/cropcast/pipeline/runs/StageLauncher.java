@@ -21,6 +21,7 @@ import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
+import org.cropcast.pipeline.stages.StageCheck;
 import org.cropcast.pipeline.stages.StageContext;
 import org.cropcast.pipeline.stages.StageModels;
 import org.cropcast.pipeline.stages.StageResult;
@@ -45,6 +46,7 @@ import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingAdapters;
 
 /**
  * Runs one stage as one MLflow run: chooses the run directory and mode ({@link RunDirectories}),
@@ -60,6 +62,7 @@ public final class StageLauncher {
 
     private final StageRegistry stages;
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final ModelStoreFactory modelStores;
     private final ArtifactStore artifacts;
     private final Storage storage;
@@ -69,8 +72,9 @@ public final class StageLauncher {
 
     @Inject
     public StageLauncher(StageRegistry stages, RunStoreFactory backends, ModelStoreFactory modelStores, ArtifactStore artifacts,
-            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context) {
+            Storage storage, DocumentWriter documents, Clock clock, ProcessContext context, TrackingAdapters adapters) {
         this.stages = requireNonNull(stages, "stages is null");
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.modelStores = requireNonNull(modelStores, "modelStores is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -135,23 +139,29 @@ public final class StageLauncher {
         PipelineSettings settings = PipelineSettings.of(config);
         List<Location> dataFiles = InputFiles.of(launch.configPath(), config, settings.dataRoot(), storage);
         // validate the tracking URI before a run directory is claimed: bad input must leave nothing behind
-        TrackingTarget tracking = TrackingTarget.of(config);
+        TrackingTarget tracking = TrackingTarget.of(config, adapters);
         RunDirectories directories = runDirectories();
         RunDirectories.Choice choice = launch.model().isPresent() && launch.runDirectory().isEmpty()
                 ? directories.choose(config, launch.stage(), Optional.empty(), false)
                 : choose(launch.stage(), config, launch.runDirectory(), launch.resume());
         LOG.debug("{}: run directory {} ({} mode), tracking {}, {} input files", launch.stage(), choice.directory(),
                 choice.mode(), tracking.display(), dataFiles.size());
-        try (RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
+        // from here until a run exists in the directory, a signal or an error releases the claim
+        java.util.concurrent.atomic.AtomicBoolean runMade = new java.util.concurrent.atomic.AtomicBoolean();
+        Optional<Thread> releaseOnSignal = releaseOnSignal(directories, choice, runMade);
+        // the directory is this process's until the run has ended: a second process is refused before it touches anything
+        try (RunDirectoryLock held = RunDirectoryLock.acquire(choice.directory()).orElse(null);
+                RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
             Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
                     .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
+            stage.check(new StageCheck(config, settings, storage, choice.directory(), new StageModels(models, artifacts, forecastModel)));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);
             Path work = createWorkDirectory(launch.stage());
             try {
                 RunId[] id = new RunId[1];
-                StageResult result = scope.run(request, run -> {
+                StageResult result = scope.run(request, made -> runMade.set(true), run -> {
                     id[0] = run.runId();
                     LOG.debug("{}: run {} open", launch.stage(), run.runId());
                     onOpen.accept(run.runId());
@@ -172,9 +182,41 @@ public final class StageLauncher {
             } finally {
                 deleteRecursively(work);
             }
-        } catch (RuntimeException e) {
-            directories.release(choice);
+        } catch (RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError): a claimed directory no run was made in must not stay
+            // behind; the run, if made, has been ended FAILED by the run scope where the store allowed
+            if (!runMade.get()) {
+                directories.release(choice);
+            }
             throw e;
+        } finally {
+            releaseOnSignal.ifPresent(StageLauncher::removeHook);
+        }
+    }
+
+    /**
+     * In a real process, a shutdown hook that releases the claimed run directory if a signal
+     * arrives before a run was made in it (a run made there keeps its directory: it is resumed there).
+     */
+    private Optional<Thread> releaseOnSignal(RunDirectories directories, RunDirectories.Choice choice,
+            java.util.concurrent.atomic.AtomicBoolean runMade) {
+        if (!context.handleSignals() || (choice.created().isEmpty() && choice.claim().isEmpty())) {
+            return Optional.empty();
+        }
+        Thread hook = new Thread(() -> {
+            if (!runMade.get()) {
+                directories.release(choice);
+            }
+        }, "cropcast-release-" + choice.directory().fileName());
+        Runtime.getRuntime().addShutdownHook(hook);
+        return Optional.of(hook);
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs and finds a run made
         }
     }
 

@@ -50,6 +50,7 @@ import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.Tag;
 import org.cropcast.tracking.TrackedRun;
 import org.cropcast.tracking.TrackingErrorCode;
+import org.cropcast.tracking.TrackingAdapters;
 
 /**
  * A sweep: one parent run (stage {@code sweep}) and one child run per combination of a grid, each
@@ -88,6 +89,7 @@ public final class SweepLauncher {
 
     private final StageLauncher stages;
     private final RunStoreFactory backends;
+    private final TrackingAdapters adapters;
     private final Storage storage;
     private final RunReports reports;
     private final DocumentWriter documents;
@@ -97,8 +99,9 @@ public final class SweepLauncher {
 
     @Inject
     public SweepLauncher(StageLauncher stages, RunStoreFactory backends, Storage storage, DocumentWriter documents, Clock clock,
-            ProcessContext context, RunReports reports, ConfigLoader loader) {
+            ProcessContext context, RunReports reports, ConfigLoader loader, TrackingAdapters adapters) {
         this.stages = requireNonNull(stages, "stages is null");
+        this.adapters = requireNonNull(adapters, "adapters is null");
         this.reports = requireNonNull(reports, "reports is null");
         this.backends = requireNonNull(backends, "backends is null");
         this.storage = requireNonNull(storage, "storage is null");
@@ -179,7 +182,7 @@ public final class SweepLauncher {
             }
         }
         Path configPath = request.config().toAbsolutePath().normalize();
-        TrackingTarget tracking = TrackingTarget.of(config);
+        TrackingTarget tracking = TrackingTarget.of(config, adapters);
         List<Location> dataFiles = InputFiles.of(configPath.toString(), config, Location.of(config.dataRoot()), storage);
         RunDirectories directories = stages.runDirectories();
         RunDirectories.Choice choice = directories.choose(config, STAGE, Optional.empty(), false);
@@ -239,7 +242,7 @@ public final class SweepLauncher {
 
     private Outcome reopen(Path configFile, RunId parentRunId, ReopenedWork work) {
         PipelineConfig config = loader.load(configFile, List.of());
-        TrackingTarget tracking = TrackingTarget.of(config);
+        TrackingTarget tracking = TrackingTarget.of(config, adapters);
         try (RunStore store = backends.create(tracking.uri())) {
             Run parentRun = store.getRun(parentRunId).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                     "sweep run " + parentRunId + " not found in " + tracking.display()));

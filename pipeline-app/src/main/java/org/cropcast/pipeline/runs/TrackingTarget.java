@@ -1,25 +1,39 @@
 package org.cropcast.pipeline.runs;
 
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.cropcast.pipeline.config.ConfigDefaults;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Redactor;
+import org.cropcast.tracking.TrackingAdapters;
 import org.cropcast.tracking.TrackingUris;
-import org.cropcast.tracking.UriSchemes;
-import org.cropcast.tracking.mlflow.SqliteTrackingUri;
 
 /**
- * The tracking URI a command uses, anchored by core's {@link TrackingUris} (the only place that
- * resolves a relative SQLite URI).
+ * The tracking URI a command uses, anchored by core's {@link TrackingUris} with the adapters on the
+ * class path (the SQLite adapter parses and anchors {@code sqlite:} URIs, the one parser of them).
  *
  * @param uri the anchored URI, possibly with credentials (never print it: use {@link #display()})
+ * @param databaseFile the local database file of an embedded store (SQLite), as its adapter names it; empty for other backends
  */
-public record TrackingTarget(String uri) {
+public record TrackingTarget(String uri, Optional<Path> databaseFile) {
+    public TrackingTarget {
+        requireNonNull(uri, "uri is null");
+        requireNonNull(databaseFile, "databaseFile is null");
+    }
+
+    /** A target whose URI names no local database file ({@code memory:}, a server). */
+    public TrackingTarget(String uri) {
+        this(uri, Optional.empty());
+    }
+
     /** For {@code run}: the configuration's URI anchored at its data root. */
-    public static TrackingTarget of(PipelineConfig config) {
-        return new TrackingTarget(TrackingUris.anchor(Optional.of(config.mlflowTrackingUri()), PipelineSettings.dataRoot(config)));
+    public static TrackingTarget of(PipelineConfig config, TrackingAdapters adapters) {
+        return of(TrackingUris.anchor(Optional.of(config.mlflowTrackingUri()), PipelineSettings.dataRoot(config), adapters), adapters);
     }
 
     /**
@@ -27,14 +41,19 @@ public record TrackingTarget(String uri) {
      * else the default; anchored at the configuration's data root, else {@code INPUT_DATA_DIR}, else
      * the working directory.
      */
-    public static TrackingTarget resolve(Optional<String> explicit, Optional<PipelineConfig> config, java.util.Map<String, String> environment) {
+    public static TrackingTarget resolve(Optional<String> explicit, Optional<PipelineConfig> config, Map<String, String> environment,
+            TrackingAdapters adapters) {
         Optional<String> configured = explicit
                 .or(() -> config.map(PipelineConfig::mlflowTrackingUri))
                 .or(() -> Optional.ofNullable(environment.get(ConfigDefaults.MLFLOW_TRACKING_URI)).filter(s -> !s.isBlank()));
         Location dataRoot = config.map(PipelineSettings::dataRoot)
                 .or(() -> Optional.ofNullable(environment.get(ConfigDefaults.INPUT_DATA_DIR)).filter(s -> !s.isBlank()).map(Location::of))
-                .orElseGet(() -> Location.local(java.nio.file.Path.of("")));
-        return new TrackingTarget(TrackingUris.anchor(configured, dataRoot));
+                .orElseGet(() -> Location.local(Path.of("")));
+        return of(TrackingUris.anchor(configured, dataRoot, adapters), adapters);
+    }
+
+    private static TrackingTarget of(String anchored, TrackingAdapters adapters) {
+        return new TrackingTarget(anchored, adapters.databaseFile(anchored));
     }
 
     /** The URI with credentials masked. */
@@ -42,19 +61,8 @@ public record TrackingTarget(String uri) {
         return Redactor.redact(uri);
     }
 
-    /**
-     * The database file of an embedded SQLite store (parsed by the SQLite adapter's
-     * {@link SqliteTrackingUri}, the one parser of SQLite URIs); empty for other schemes.
-     */
-    public Optional<java.nio.file.Path> sqliteDatabase() {
-        if (UriSchemes.of(uri).filter(SqliteTrackingUri.SCHEME::equals).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(SqliteTrackingUri.parse(uri).database());
-    }
-
     /** The {@code mlflow ui} command for an embedded SQLite store. */
     public Optional<String> mlflowUiCommand() {
-        return sqliteDatabase().map(file -> "mlflow ui --backend-store-uri sqlite:///" + file.toAbsolutePath());
+        return databaseFile.map(file -> "mlflow ui --backend-store-uri sqlite:///" + file.toAbsolutePath());
     }
 }

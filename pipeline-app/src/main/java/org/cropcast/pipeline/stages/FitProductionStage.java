@@ -35,7 +35,7 @@ public final class FitProductionStage implements Stage {
             FittedModel fitted;
             try {
                 FoldFitter fitter = new FoldFitter(data.panel(), data.selected(), settings.detrend(), settings.regression(),
-                        settings.ridgeAlpha(), settings.startYear());
+                        settings.ridgeAlpha(), context.settings().gbt(), settings.startYear());
                 fitted = fitter.fit(years, "fit-production (years " + settings.startYear() + "-" + settings.endYear() + ")");
                 context.progress().step("fitted on " + years.length + " years");
             } finally {
@@ -44,7 +44,7 @@ public final class FitProductionStage implements Stage {
             NationalWeights weights = new NationalWeights(data.panel());
             String weighting = weights.basis().name().toLowerCase(Locale.ROOT);
             ProductionModel model = ProductionModel.of(fitted, data.regions(), data.panel().featurePeriods(), years,
-                    settings.ridgeAlpha(), ModelFiles.configHash(config), context.run().runId().value(),
+                    settings.ridgeAlpha(), context.settings().gbt(), ModelFiles.configHash(config), context.run().runId().value(),
                     context.settings().unit(), weighting);
             new RunOutputs(context).write(ModelFiles.MODEL_PATH, out -> out.write(ModelFiles.toJson(model)));
 
@@ -74,7 +74,7 @@ public final class FitProductionStage implements Stage {
                     "production model: " + data.regions().length + " regions, " + model.features().size() + " features, "
                             + years.length + " training years (" + settings.startYear() + "-" + settings.endYear() + ")",
                     "detrend " + model.detrend() + ", regression " + model.regression()
-                            + (settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : ""),
+                            + HindcastStage.learnerDetail(context.settings()),
                     "saved " + context.runDirectory().resolve(ModelFiles.MODEL_PATH),
                     "logged model " + logged.model().uri() + " (" + logged.model().status() + "), registered as "
                             + logged.version().uri()));

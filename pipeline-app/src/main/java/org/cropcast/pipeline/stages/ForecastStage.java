@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cropcast.pipeline.config.PipelineConfig;
+import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.data.Panel;
+import org.cropcast.pipeline.data.PanelLoader;
+import org.cropcast.pipeline.data.TableReader;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.FeatureCutoff;
 import org.cropcast.pipeline.model.FittedModel;
@@ -19,7 +22,9 @@ import org.cropcast.pipeline.model.Skill;
 import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.tracking.CropcastException;
+import org.cropcast.tracking.Location;
 import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.Storage;
 
 /**
  * The forecast for one init date: the production model of the run directory applied to the
@@ -53,13 +58,49 @@ public final class ForecastStage implements Stage {
     }
 
     /** The production model of a logged model: its MLmodel must have the cropcast flavor. */
-    private static ProductionModel fromRegistry(StageContext context, LoggedModel logged) {
-        MlflowModelFiles.requireCropcastFlavor(context.models().artifacts(), logged);
-        try (java.io.InputStream in = MlflowModelFiles.open(context.models().artifacts(), logged, MlflowModelFiles.MODEL_FILE)) {
+    private static ProductionModel fromRegistry(StageModels models, LoggedModel logged) {
+        MlflowModelFiles.requireCropcastFlavor(models.artifacts(), logged);
+        try (java.io.InputStream in = MlflowModelFiles.open(models.artifacts(), logged, MlflowModelFiles.MODEL_FILE)) {
             return ModelFiles.read(in, logged.uri());
         } catch (java.io.IOException e) {
             throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, logged.uri() + ": cannot read "
                     + MlflowModelFiles.MODEL_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model to forecast with: the registry's (when given) or the run directory's, and how messages name it. */
+    private record SavedModel(ProductionModel model, String label) {
+        static SavedModel of(StageModels models, Storage storage, Location runDirectory) {
+            return models.forecastModel()
+                    .map(logged -> new SavedModel(fromRegistry(models, logged), logged.uri()))
+                    .orElseGet(() -> new SavedModel(ModelFiles.read(storage, runDirectory),
+                            runDirectory.resolve(ModelFiles.MODEL_PATH).toString()));
+        }
+
+        /** Refuses a model fitted on other features than {@code configured} (those the configuration reads from the features file). */
+        void requireFeatures(List<String> configured) {
+            List<String> names = model.features().stream().map(ProductionModel.Feature::name).toList();
+            if (!names.isEmpty() && !names.equals(configured)) {
+                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, label + ": the model's features " + names
+                        + " do not match the configured features " + configured);
+            }
+        }
+    }
+
+    /**
+     * Before the forecast run exists: the model is read (a registry model's flavor checked), its
+     * features must be the configuration's, and a local features file must have those columns.
+     */
+    @Override
+    public void check(StageCheck check) {
+        SavedModel saved = SavedModel.of(check.models(), check.storage(), check.runDirectory());
+        PipelineConfig.FeatureSpec features = check.config().features();
+        saved.requireFeatures(features == null ? List.of() : PanelLoader.featureNames(features));
+        if (features != null && features.path() != null && !saved.model().features().isEmpty()) {
+            Location file = PipelineSettings.resolve(check.settings().dataRoot(), features.path());
+            if (file.isLocal()) { // an object-store file is checked when the run reads it
+                TableReader.requireColumns(file.localPath(), features.path(), PanelLoader.featureColumns(features));
+            }
         }
     }
 
@@ -68,21 +109,15 @@ public final class ForecastStage implements Stage {
         LocalDate initDate = context.initDate().orElseThrow(() -> new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG,
                 "forecast: an init date is required (--init-date YYYY-MM-DD)"));
         PipelineConfig config = context.config();
-        String modelLabel = context.models().forecastModel().map(LoggedModel::uri)
-                .orElseGet(() -> context.runDirectory().resolve(ModelFiles.MODEL_PATH).toString());
-        ProductionModel saved = context.models().forecastModel().map(logged -> fromRegistry(context, logged))
-                .orElseGet(() -> ModelFiles.read(context.storage(), context.runDirectory()));
+        SavedModel savedModel = SavedModel.of(context.models(), context.storage(), context.runDirectory());
+        ProductionModel saved = savedModel.model();
         FittedModel model = saved.toFitted();
         try (StageInputs inputs = new StageInputs(context)) {
             StageData data = StageData.load(context, inputs);
             context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
                     context.models().forecastModel().map(m -> List.of(m.modelId())).orElse(List.of()));
             Panel panel = data.panel();
-            if (!model.featureNames().isEmpty() && !model.featureNames().equals(panel.featureNames())) {
-                throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, modelLabel
-                        + ": the model's features " + model.featureNames() + " do not match the configured features "
-                        + panel.featureNames());
-            }
+            savedModel.requireFeatures(panel.featureNames()); // checked before the run too (check), kept for direct callers
             int year = initDate.getYear();
             if (year < panel.firstYear()) {
                 // no trend weights nor features before the data: the forecast would be NaN

@@ -90,7 +90,7 @@ public final class HindcastStage implements Stage {
                     "hindcast %d-%d: %s, %d folds, %d regions, detrend %s, regression %s%s; national %s-weighted; unit %s",
                     settings.startYear(), settings.endYear(), settings.cvScheme().configName(), run.skill.years.size(),
                     data.regions().length, settings.detrend().configName(), settings.regression().configName(),
-                    settings.regression() == org.cropcast.pipeline.config.Regression.RIDGE ? " (alpha " + settings.ridgeAlpha() + ")" : "",
+                    learnerDetail(context.settings()),
                     run.weights.basis().name().toLowerCase(java.util.Locale.ROOT), run.unit));
             data.warnings().forEach(w -> lines.add("warning: " + w));
             if (run.skill.testCellsMissingFeatures > 0) {
@@ -113,6 +113,17 @@ public final class HindcastStage implements Stage {
             }
             return new StageResult(lines);
         }
+    }
+
+    /** The learner's settings for a summary line: " (alpha 1.0)" for ridge, the trees for gbt, "" otherwise. */
+    static String learnerDetail(org.cropcast.pipeline.config.PipelineSettings settings) {
+        return switch (settings.regression()) {
+            case RIDGE -> " (alpha " + settings.ridgeAlpha() + ")";
+            case GBT -> settings.gbt().map(g -> String.format(java.util.Locale.ROOT,
+                    " (XGBoost: %d trees, depth %d, learning rate %s, subsample %s, min child weight %s, seed %d)", g.trees(),
+                    g.maxDepth(), g.learningRate(), g.subsample(), g.minChildWeight(), g.seed())).orElse("");
+            default -> "";
+        };
     }
 
     /** "the model as of its issue date for NASS fcst_aug (08-12), ...; the all-features model for ...". */
@@ -252,7 +263,7 @@ public final class HindcastStage implements Stage {
         void execute() {
             List<StageSettings.Fold> folds = settings.folds();
             FoldFitter fitter = new FoldFitter(panel, data.selected(), settings.detrend(), settings.regression(),
-                    settings.ridgeAlpha(), settings.startYear());
+                    settings.ridgeAlpha(), context.settings().gbt(), settings.startYear());
             List<Integer> top = RegionSelection.byProduction(panel, data.selected(), settings.startYear(), settings.endYear());
             ParquetTable.Schema fitSchema = ParquetTable.schema();
             int fFold = fitSchema.integer("fold");
@@ -416,8 +427,11 @@ public final class HindcastStage implements Stage {
             return metrics.add("fold.train_rows", model.trainingRows(), year);
         }
 
-        /** The fold's standardised anomaly coefficients, as rows of reports/coefficients.csv. */
+        /** The fold's standardised anomaly coefficients, as rows of reports/coefficients.csv (none for trees). */
         void addCoefficients(StageSettings.Fold fold, FittedModel model) {
+            if (model.trees().isPresent()) {
+                return;
+            }
             for (int f = 0; f < model.beta().length; f++) {
                 coefficients.append(fold.key()).append(',').append(SkillTable.csvText(model.featureNames().get(f))).append(',')
                         .append(model.beta()[f]).append('\n');

@@ -10,5 +10,11 @@ public interface Stage {
     /** The stage name as used in tags, params prefixes and metadata files. */
     String name();
 
+    /**
+     * Checks made before any run is created: bad input found here is refused with nothing written
+     * (no run, no run directory). By default none; the stage's own reads check the rest.
+     */
+    default void check(StageCheck check) {}
+
     StageResult run(StageContext context);
 }

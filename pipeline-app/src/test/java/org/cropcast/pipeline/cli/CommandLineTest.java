@@ -154,6 +154,25 @@ class CommandLineTest {
     }
 
     @Test
+    void theTreesHyperparametersAreParamsAndAResumeWithOthersIsRefused() {
+        Result first = ok("run", "hindcast", "--config", config.toString(), "--set", "regression=gbt");
+        String runDir = first.runDir();
+        assertThat(run(first.runId()).data().params()).containsEntry("hindcast/regression", "gbt")
+                .containsEntry("hindcast/gbt.trees", "300").containsEntry("hindcast/gbt.learning_rate", "0.03")
+                .containsEntry("hindcast/gbt.seed", "42");
+        assertThat(Path.of(runDir, "config_resolved.yaml")).content().contains("gbt:", "trees: 300", "max_depth: 3");
+        Result changed = fails(2, "run", "hindcast", "--config", config.toString(), "--run-dir", runDir, "--resume",
+                "--set", "regression=gbt", "--set", "gbt.trees=50");
+        assertThat(changed.err()).contains("gbt.trees", "300", "50");
+        assertThat(run(first.runId()).data().params()).containsEntry("hindcast/gbt.trees", "300");
+        // a linear model's resolved configuration has no gbt section
+        Result ridge = ok("run", "hindcast", "--config", config.toString());
+        assertThat(Path.of(ridge.runDir(), "config_resolved.yaml")).content().doesNotContain("gbt");
+        assertThat(fails(2, "run", "hindcast", "--config", config.toString(), "--set", "regression=gbt", "--set", "gbt.max_depth=0")
+                .err()).contains("key 'gbt.max_depth': must be 1-16 (got 0)");
+    }
+
+    @Test
     void fitProductionAndForecastShareTheRunDirectoryAndForecastReopensOneRun() throws Exception {
         String runDir = ok("run", "hindcast", "--config", config.toString()).runDir();
         Result fit = ok("run", "fit-production", "--config", config.toString(), "--run-dir", runDir);
@@ -207,7 +226,7 @@ class CommandLineTest {
                 new Case(valid.replace("feature_end_year: 2005", "feature_end_year: 1999"), "the years are reversed"),
                 new Case(valid + "production_cumulative_threshold: 1.2\n", "must be in (0, 1]"),
                 new Case(valid + "detrend: cubic\n", "key 'detrend': must be one of none, linear, quadratic"),
-                new Case(valid + "regression: lasso\n", "key 'regression': must be one of none, ols, ridge"),
+                new Case(valid + "regression: lasso\n", "key 'regression': must be one of none, ols, ridge, gbt"),
                 new Case(valid.replace("feature_start_year: 2001", "feature_start_year: soon"), "key 'feature_start_year': expected an integer"),
                 new Case("experiment_name: [unclosed\n", "bad.yaml:1:"),
                 new Case(valid.replace("target.csv", "missing.csv"), "key 'target.path': input file not found"),

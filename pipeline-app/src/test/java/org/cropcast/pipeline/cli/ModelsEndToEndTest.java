@@ -2,6 +2,8 @@ package org.cropcast.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
 import org.cropcast.pipeline.CliHarness.Result;
 import org.cropcast.tracking.mlflow.MlflowPython;
@@ -22,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * show, promote}; {@code run forecast --model models:/...} in its three forms with lineage; the
  * pinned Python MLflow reads all of it; bad model URIs and a Python model without the cropcast
  * flavor are refused (exit 2, one line, no forecast run), a model whose features differ from the
- * features file too (exit 2, its run FAILED); a Python-logged model with the cropcast flavor is
- * forecast with.
+ * features file too, from the registry or a run directory (exit 2, before any run or run directory
+ * exists); a Python-logged model with the cropcast flavor is forecast with.
  */
 class ModelsEndToEndTest {
     private static final Duration PYTHON = Duration.ofMinutes(3);
@@ -146,9 +149,27 @@ class ModelsEndToEndTest {
         // models logged by Python: with the cropcast flavor it forecasts; without it is refused naming its flavors
         MlflowPython.runScript(LOG_FROM_PYTHON, List.of(uri, name, "cropcast-demo"), Map.of(), PYTHON).requireSuccess();
         runsBefore = countRuns(db);
+        List<Path> directoriesBefore = runDirectories(root);
         assertRefused(cli, uri, "models:/py-other/1", "is not a cropcast model: its flavors are python_function");
-        assertThat(countRuns(db)).isEqualTo(runsBefore);
+        // a model whose features differ from the features file: refused before any run or run directory exists
         assertRefused(cli, uri, "models:/py-mismatch/1", "the model's features [not_a_feature", "do not match the configured features");
+        assertThat(countRuns(db)).isEqualTo(runsBefore);
+        assertThat(runDirectories(root)).isEqualTo(directoriesBefore);
+
+        // the same with --run-dir: the run directory's model no longer matches its configuration
+        Path fitDir = Path.of(fit.runDir());
+        Path modelJson = fitDir.resolve("model/model.json");
+        String original = Files.readString(modelJson);
+        Files.writeString(modelJson, original.replaceFirst("\"name\" : \"[^\"]+\"", "\"name\" : \"renamed_feature\""));
+        assertThat(Files.readString(modelJson)).isNotEqualTo(original);
+        Result mismatch = cli.run("run", "forecast", "--run-dir", fitDir.toString(), "--init-date", "2022-08-15");
+        assertThat(mismatch.exitCode()).as(mismatch.err()).isEqualTo(2);
+        assertThat(mismatch.err().strip()).doesNotContain("\n").contains(modelJson.toString(), "renamed_feature",
+                "do not match the configured features");
+        assertThat(countRuns(db)).isEqualTo(runsBefore);
+        assertThat(fitDir.resolve("metadata_forecast.yaml")).doesNotExist();
+        assertThat(fitDir.resolve("forecasts")).doesNotExist();
+        Files.writeString(modelJson, original);
         Result python = cli.ok("run", "forecast", "--model", "models:/py-cropcast/1", "--init-date", "2022-08-15", "--tracking-uri", uri);
         assertThat(python.runId()).isNotEqualTo(forecastId);
     }
@@ -160,6 +181,13 @@ class ModelsEndToEndTest {
         assertThat(error.lines().count()).as(error).isEqualTo(1);
         for (String part : parts) {
             assertThat(error).contains(part);
+        }
+    }
+
+    /** Every run directory under the demo's data root ({@code runs/<experiment>/<timestamp>}). */
+    private static List<Path> runDirectories(Path root) throws IOException {
+        try (Stream<Path> paths = Files.find(root.resolve("runs"), 2, (path, attributes) -> attributes.isDirectory())) {
+            return paths.sorted().toList();
         }
     }
 

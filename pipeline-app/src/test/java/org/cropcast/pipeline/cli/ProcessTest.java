@@ -99,7 +99,7 @@ class ProcessTest {
         new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor();
         Exit exit = finish(child);
         assertThat(exit.code()).as(exit.err()).isEqualTo(130);
-        assertThat(exit.err()).contains("cropcast: interrupted by SIG" + signal + ": run " + id + " is marked KILLED");
+        assertThat(exit.err()).contains("cropcast: interrupted by SIG" + signal + "\n", "cropcast: run " + id + " is marked KILLED\n");
         Run run = store(dir.resolve("data/mlruns.db")).getRun(id).orElseThrow();
         assertThat(run.info().status()).isEqualTo(RunStatus.KILLED);
         assertThat(run.info().endTimeMillis()).isPresent();

@@ -160,7 +160,7 @@ class ConfigLoaderTest {
         "data_root: data|data_root: data\\nproduction_cumulative_threshold: 1.5|key 'production_cumulative_threshold': must be in (0, 1] (got 1.5)",
         "data_root: data|data_root: data\\ndetrend: cubic|key 'detrend': must be one of none, linear, quadratic (got 'cubic')",
         "data_root: data|data_root: data\\ndetrend: linaer|(got 'linaer', did you mean 'linear'?)",
-        "data_root: data|data_root: data\\nregression: lasso|key 'regression': must be one of none, ols, ridge (got 'lasso')",
+        "data_root: data|data_root: data\\nregression: lasso|key 'regression': must be one of none, ols, ridge, gbt (got 'lasso')",
         "data_root: data|data_root: data\\ncv_scheme: kfold|key 'cv_scheme': must be one of leave_one_year_out, expanding_window",
         "data_root: data|data_root: data\\nexperiment_key: ../etc|key 'experiment_key': must be 1-64 characters",
         "data_root: data|data_root: data\\nridge_alpha: -1|key 'ridge_alpha': must be a finite number >= 0",

@@ -45,9 +45,15 @@ final class CropcastProcess {
 
     /** Starts {@code cropcast args...} in {@code workDir}, its output in {@code logDir/<name>.out|err}. */
     static CropcastProcess start(Path workDir, Path logDir, String name, Map<String, String> env, List<String> args) throws IOException {
+        return start(Cropcast.class, "256m", workDir, logDir, name, env, args);
+    }
+
+    /** As above, with another main class (the test stages' {@code TestMain}) and heap size. */
+    static CropcastProcess start(Class<?> main, String heap, Path workDir, Path logDir, String name, Map<String, String> env,
+            List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), Cropcast.class.getName()));
+                "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
@@ -62,6 +68,11 @@ final class CropcastProcess {
     /** Runs one command to its end. */
     static Exit run(Path workDir, Path logDir, String name, Map<String, String> env, List<String> args, Duration timeout) throws Exception {
         return start(workDir, logDir, name, env, args).await(timeout);
+    }
+
+    /** Sends {@code signal} (TERM, INT) as {@code kill} would. */
+    void signal(String signal) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
     }
 
     Process process() {

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import com.google.inject.Guice;
 import com.google.inject.Module;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,23 +24,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.cropcast.pipeline.CliHarness;
+import org.cropcast.pipeline.Cropcast;
 import org.cropcast.pipeline.TestStages;
 import org.cropcast.pipeline.cli.CliFixture;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
 import org.cropcast.pipeline.runs.ProcessContext;
-import org.cropcast.pipeline.wiring.Wiring;
 import org.cropcast.tracking.RunSearch;
 import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunTags;
-import org.cropcast.tracking.mlflow.SqliteRunStoreFactory;
-import org.cropcast.tracking.mlflow.SqliteTrackingModule;
+import org.cropcast.tracking.TrackingAdapters;
+import org.cropcast.tracking.mlflow.SqliteRunStoreProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -288,7 +286,7 @@ class HostileInputTest {
                 m.edit("threshold zero", "", "production_cumulative_threshold: 0", "must be in (0, 1] (got 0.0)"),
                 m.edit("threshold above one", "", "production_cumulative_threshold: 1.01", "must be in (0, 1] (got 1.01)"),
                 m.edit("unknown detrend", "", "detrend: cubic", "key 'detrend': must be one of none, linear, quadratic (got 'cubic')"),
-                m.edit("unknown regression", "", "regression: lasso", "key 'regression': must be one of none, ols, ridge (got 'lasso')"),
+                m.edit("unknown regression", "", "regression: lasso", "key 'regression': must be one of none, ols, ridge, gbt (got 'lasso')"),
                 m.edit("unknown cv scheme", "", "cv_scheme: kfold", "key 'cv_scheme': must be one of leave_one_year_out, expanding_window"),
                 // paths, keys and names (the path-traversal checklist)
                 m.edit("experiment key traversal", "", "experiment_key: ../../etc", "key 'experiment_key': must be 1-64 characters"),
@@ -645,7 +643,7 @@ class HostileInputTest {
 
     /**
      * The database held by another process longer than the lock timeout (60 s in production,
-     * 1.5 s here through the adapter's own module): exit 3 naming the file and the timeout, no
+     * 1.5 s here through the adapter's own provider): exit 3 naming the file and the timeout, no
      * half-written run, and the file intact and usable again once the lock is gone.
      */
     @Test
@@ -658,17 +656,12 @@ class HostileInputTest {
         }).writingInRunAreas();
         Path config = locked.fixture().prepare(data);
         List<String> args = locked.setup().prepare(data, config);
-        // the production wiring with the SQLite adapter's module given a 1.5 s lock timeout
+        // the production wiring with the SQLite adapter's provider given a 1.5 s lock timeout
         ProcessContext context = ProcessContext.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 environment(locked), Clock.systemUTC());
-        List<Module> modules = new ArrayList<>();
-        for (Module module : Wiring.modules(context)) {
-            modules.add(module instanceof SqliteTrackingModule
-                    ? new SqliteTrackingModule(new SqliteRunStoreFactory(Optional.empty(), Duration.ofMillis(1500), Clock.systemUTC(),
-                            new SplittableRandom(1)))
-                    : module);
-        }
-        CliHarness cli = new CliHarness(Guice.createInjector(modules));
+        Module shortLock = binder -> binder.bind(TrackingAdapters.class).toInstance(TrackingAdapters.discover(
+                getClass().getClassLoader()).replacing(new SqliteRunStoreProvider(Duration.ofMillis(1500))));
+        CliHarness cli = new CliHarness(Cropcast.injector(context, shortLock));
         Before before = before(locked, data, config);
         Observed observed;
         try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = holder.createStatement()) {

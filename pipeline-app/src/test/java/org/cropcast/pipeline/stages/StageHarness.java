@@ -33,6 +33,8 @@ import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
+import org.cropcast.tracking.TrackingAdapters;
+import org.cropcast.tracking.SwitchingStorage;
 
 /**
  * Runs a stage as the application does, but calls it directly: the configuration through the
@@ -129,7 +131,7 @@ final class StageHarness {
 
     /** The app's {@code memory://} storage (one per harness), standing in for an object store. */
     MemoryStorage memoryStorage() {
-        return injector.getInstance(MemoryStorage.class);
+        return (MemoryStorage) injector.getInstance(SwitchingStorage.class).forLocation(Location.of("memory://harness"));
     }
 
     /** Runs a stage in this harness's local run directory. */
@@ -143,7 +145,7 @@ final class StageHarness {
 
     /** Runs a stage in {@code runDirectory} (local or object store), tracked in the config's tracking store. */
     StageRun run(Stage stage, PipelineConfig config, Location runDirectory, Optional<LocalDate> initDate) {
-        TrackingTarget tracking = TrackingTarget.of(config);
+        TrackingTarget tracking = TrackingTarget.of(config, injector.getInstance(TrackingAdapters.class));
         // the memory: backend keeps one store per URI for the injector's life: not closed, so runs stay readable
         RunStore store = injector.getInstance(RunStoreFactory.class).create(tracking.uri());
         return run(stage, config, runDirectory, initDate, store, tracking);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -27,9 +25,11 @@ import org.cropcast.tracking.Location;
 import org.cropcast.tracking.MemoryRunStore;
 import org.cropcast.tracking.ModelStoreFactory;
 import org.cropcast.tracking.RunStore;
+import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.Storage;
 import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
+import org.cropcast.tracking.SwitchingModelStoreFactory;
 import org.cropcast.tracking.SwitchingRunStoreFactory;
 import org.cropcast.tracking.SwitchingStorage;
 import org.cropcast.tracking.TrackingAdapters;
@@ -68,22 +68,27 @@ class WiringTest {
     }
 
     /**
-     * The command line's Guice wiring and core's entry point for other tools ({@code Tracking},
-     * adapters found through ServiceLoader on this class path) serve the same schemes, so a scheme
-     * added to one and not the other fails here.
+     * The command line opens tracking as core's entry point for other tools does ({@code Tracking}:
+     * the adapters found through ServiceLoader on this class path, built into core's switching
+     * implementations), so a scheme an adapter registers is served by both, and nothing else is.
      */
     @Test
-    void theCompositionRootAndTheEmbeddingEntryPointServeTheSameSchemes() {
+    void theCompositionRootOpensTrackingThroughTheEmbeddingEntryPoint() {
         TrackingAdapters discovered = TrackingAdapters.discover(getClass().getClassLoader());
+        assertThat(injector.getInstance(TrackingAdapters.class).trackingSchemes()).containsExactlyElementsOf(discovered.trackingSchemes());
         assertThat(injector.getInstance(SwitchingRunStoreFactory.class).schemes()).containsExactlyElementsOf(discovered.trackingSchemes());
-        assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, Storage>>() {})).keySet())
-                .containsExactlyInAnyOrderElementsOf(discovered.storageSchemes());
-        assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, ArtifactStore>>() {})).keySet())
-                .containsExactlyInAnyOrderElementsOf(discovered.artifactSchemes());
-        TrackingAdapters.Components components = discovered.create(new TrackingContext(Clock.systemUTC(), new java.util.Random(1),
+        assertThat(injector.getInstance(RunStoreFactory.class)).isSameAs(injector.getInstance(SwitchingRunStoreFactory.class));
+        TrackingAdapters.Components components = injector.getInstance(TrackingAdapters.Components.class);
+        assertThat(components.storage()).isSameAs(injector.getInstance(Storage.class));
+        assertThat(components.artifactStore()).isSameAs(injector.getInstance(ArtifactStore.class));
+        // which schemes these serve: storageByLocationScheme and artifactStoresByRootScheme
+        assertThat(discovered.storageSchemes()).containsExactly("file", "memory", "s3");
+        assertThat(discovered.artifactSchemes()).containsExactly("file", "memory", "mlflow-artifacts", "s3");
+        TrackingAdapters.Components fresh = discovered.create(new TrackingContext(Clock.systemUTC(), new java.util.Random(1),
                 Map.of(), java.util.Optional.empty()));
-        assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, ModelStoreFactory>>() {})).keySet())
-                .containsExactlyInAnyOrderElementsOf(components.modelStores().keySet());
+        assertThat(injector.getInstance(ModelStoreFactory.class)).isInstanceOfSatisfying(SwitchingModelStoreFactory.class,
+                models -> assertThat(models.schemes()).containsExactlyInAnyOrderElementsOf(fresh.modelStores().keySet()));
+        assertThat(fresh.modelStores().keySet()).containsExactlyInAnyOrder("http", "https", "memory", "sqlite");
     }
 
     @Test

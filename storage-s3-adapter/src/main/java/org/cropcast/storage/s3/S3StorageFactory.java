@@ -20,8 +20,8 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Builds {@link S3Storage} without Guice (the plain path for
- * embedding). The SDK client is created lazily, on the first S3 request, so wiring S3 in costs
+ * Builds {@link S3Storage} (for {@link S3StorageProvider}, through which core's {@code Tracking}
+ * and pipeline-app find it, and for a tool that builds it directly). The SDK client is created lazily, on the first S3 request, so wiring S3 in costs
  * nothing when no {@code s3://} location is used.
  *
  * <p>Credentials: when the injected environment holds {@code AWS_ACCESS_KEY_ID} and

@@ -27,7 +27,6 @@ import org.cropcast.tracking.StorageArtifactStore;
 import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.SwitchingStorage;
 import org.cropcast.tracking.TrackedRun;
-import org.cropcast.tracking.TrackingUris;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,13 +101,6 @@ class TestS3TrackedRun {
         Map<String, Object> record = new SerializingDocumentWriter().read(storage, runDir.resolve("metadata_hindcast.yaml"));
         assertThat(record).containsKey("mlflow_run_id");
         assertThat(record.toString()).doesNotContain(S3MockServer.SECRET_KEY);
-    }
-
-    @Test
-    void theDefaultTrackingUriStaysRelativeWithAWarningWhenTheDataRootIsOnS3() {
-        List<String> warnings = new java.util.ArrayList<>();
-        assertThat(TrackingUris.anchor(java.util.Optional.empty(), dataRoot, warnings::add)).isEqualTo(TrackingUris.DEFAULT);
-        assertThat(warnings).singleElement().asString().contains(dataRoot.toString()).contains("working directory");
     }
 
     @Test

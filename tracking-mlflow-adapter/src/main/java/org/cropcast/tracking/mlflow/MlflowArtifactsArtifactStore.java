@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.cropcast.tracking.ArtifactEntry;
@@ -41,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>upload: {@code PUT /api/2.0/mlflow-artifacts/artifacts/<root>/<path>}, the body streamed
  *       from the file (retried uploads re-read it); with {@code MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true}
  *       and files of at least {@code MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE} bytes,
- *       {@code mpu/create}, parts PUT to the presigned URLs the server hands out, then
+ *       {@code mpu/create}, parts PUT to the presigned URLs the server hands out (up to
+ *       {@value #MAX_PARALLEL_PARTS} at once, their buffers within a quarter of the heap), then
  *       {@code mpu/complete} ({@code mpu/abort} on failure); falls back to a single PUT when the
  *       server's store does not support multipart (501);</li>
  *   <li>list: {@code GET /api/2.0/mlflow-artifacts/artifacts?path=<root>/<path>};</li>
@@ -55,6 +60,8 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
     private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
     private static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
     private static final String MULTIPART_UNSUPPORTED = "Multipart upload is not supported";
+    /** Parts uploaded at once (Python MLflow's client uses a thread pool too). */
+    static final int MAX_PARALLEL_PARTS = 4;
 
     private final Supplier<MlflowRestConnections> connections;
 
@@ -226,14 +233,11 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
         try {
             MlflowArtifacts.CompleteMultipartUpload.Builder complete = MlflowArtifacts.CompleteMultipartUpload.newBuilder()
                     .setPath(name).setUploadId(upload.getUploadId());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                for (MlflowArtifacts.MultipartUploadCredential credential : upload.getCredentialsList()) {
-                    long start = (credential.getPartNumber() - 1) * chunk;
-                    byte[] bytes = readChunk(channel, start, (int) Math.min(chunk, size - start));
-                    String etag = uploadPart(client, credential, bytes, relative);
-                    complete.addParts(MlflowArtifacts.MultipartUploadPart.newBuilder()
-                            .setPartNumber(credential.getPartNumber()).setEtag(etag).setUrl(credential.getUrl()));
-                }
+            List<MlflowArtifacts.MultipartUploadCredential> credentials = upload.getCredentialsList();
+            List<String> etags = uploadParts(client, file, relative, size, chunk, credentials);
+            for (int i = 0; i < credentials.size(); i++) {
+                complete.addParts(MlflowArtifacts.MultipartUploadPart.newBuilder()
+                        .setPartNumber(credentials.get(i).getPartNumber()).setEtag(etags.get(i)).setUrl(credentials.get(i).getUrl()));
             }
             client.post(MPU + "complete" + encode(suffix), complete, MlflowArtifacts.CompleteMultipartUpload.Response.newBuilder());
             return true;
@@ -249,6 +253,61 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
             }
             throw new CropcastException(MlflowRestErrorCode.ARTIFACT_TRANSFER_FAILED,
                     client.shownUri() + ": multipart upload of '" + relative + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Uploads the parts in parallel, as Python MLflow's client does: at most {@link #MAX_PARALLEL_PARTS}
+     * at once, and no more than a quarter of the heap's limit in part buffers (a part is read whole,
+     * so that a retried PUT sends the same bytes). The ETags in the order of {@code credentials};
+     * the first failure cancels the parts not yet sent and is thrown.
+     */
+    private static List<String> uploadParts(MlflowRestClient client, Path file, String relative, long size, long chunk,
+            List<MlflowArtifacts.MultipartUploadCredential> credentials) throws IOException {
+        int parallel = parallelParts(credentials.size(), chunk, Runtime.getRuntime().maxMemory());
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, task -> {
+            Thread thread = new Thread(task, "cropcast-part-upload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            List<Future<String>> parts = new ArrayList<>(credentials.size());
+            for (MlflowArtifacts.MultipartUploadCredential credential : credentials) {
+                long start = (credential.getPartNumber() - 1) * chunk;
+                int length = (int) Math.min(chunk, size - start);
+                parts.add(pool.submit(() -> uploadPart(client, credential, readChunk(channel, start, length), relative)));
+            }
+            List<String> etags = new ArrayList<>(parts.size());
+            for (Future<String> part : parts) {
+                etags.add(result(part));
+            }
+            return etags;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** How many parts go up at once: 1 to {@link #MAX_PARALLEL_PARTS}, their buffers within a quarter of {@code maxHeap}. */
+    static int parallelParts(int parts, long chunk, long maxHeap) {
+        long byMemory = Math.max(1, maxHeap / 4 / Math.max(1, chunk));
+        return (int) Math.max(1, Math.min(Math.min(parts, MAX_PARALLEL_PARTS), byMemory));
+    }
+
+    private static String result(Future<String> part) throws IOException {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading parts", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(String.valueOf(cause.getMessage()), cause);
         }
     }
 

@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * <p>What the server does not do itself is done here as Python MLflow's client does it: the
  * {@code mlflow.modelVersions} tag after registering, and cropcast's rules (a version only from a
  * READY model, a final status set once, one output edge per model) are checked before writing.
- * A create retried after a lost answer may leave a second PENDING logged model or a second version
- * (the server has no request ids for them); nothing else is affected by retries.
+ * A logged model is created with a request id tag ({@value MlflowRestRunStore#CREATE_REQUEST_TAG}, as
+ * runs are); after a retried create the models an earlier attempt made under that id are finalized
+ * FAILED and deleted, so no orphan stays PENDING. A retried version create may still leave a
+ * second version (the registry has no request ids); nothing else is affected by retries.
  */
 public final class MlflowRestModelStore implements ModelStore {
     private static final Logger log = LoggerFactory.getLogger(MlflowRestModelStore.class);
@@ -149,7 +151,10 @@ public final class MlflowRestModelStore implements ModelStore {
         request.sourceRunId().ifPresent(r -> body.put("source_run_id", r.value()));
         request.modelType().ifPresent(t -> body.put("model_type", t));
         body.set("params", keyValues(toMap(params.subList(0, Math.min(PARAMS_PER_REQUEST, params.size())))));
-        body.set("tags", keyValues(request.tags()));
+        String requestId = java.util.UUID.randomUUID().toString().replace("-", "");
+        Map<String, String> tags = new HashMap<>(request.tags());
+        tags.put(MlflowRestRunStore.CREATE_REQUEST_TAG, requestId);
+        body.set("tags", keyValues(tags));
         String operation = "create logged model '" + request.name() + "' in experiment " + request.experimentId();
         MlflowRestClient.Result<String> result = call("POST", "logged-models", Map.of(), Optional.of(body));
         if (notFound(result)) {
@@ -160,12 +165,48 @@ public final class MlflowRestModelStore implements ModelStore {
             throw writeFailure(operation, result.error().get());
         }
         LoggedModel model = toModel(parse(operation, result.value().orElseThrow()).path("model"));
+        if (result.retried()) {
+            retireDuplicates(request.experimentId(), requestId, model.modelId());
+        }
         for (int i = PARAMS_PER_REQUEST; i < params.size(); i += PARAMS_PER_REQUEST) {
             ObjectNode more = object().put("model_id", model.modelId().value());
             more.set("params", keyValues(toMap(params.subList(i, Math.min(i + PARAMS_PER_REQUEST, params.size())))));
             write(operation, "POST", "logged-models/" + model.modelId() + "/params", more);
         }
         return params.size() > PARAMS_PER_REQUEST ? requireModel(model.modelId()) : model;
+    }
+
+    /**
+     * After a retried create: the logged models an earlier attempt made under the same request id
+     * (their answers lost) are tagged {@value MlflowRestRunStore#DUPLICATE_OF_TAG}, finalized FAILED
+     * and deleted, so no orphan stays PENDING. A failure here is logged, not thrown: the kept model is good.
+     */
+    private void retireDuplicates(ExperimentId experiment, String requestId, ModelId kept) {
+        try {
+            ObjectNode search = object().put("max_results", 100)
+                    .put("filter", "tags.`" + MlflowRestRunStore.CREATE_REQUEST_TAG + "` = '" + requestId + "'");
+            search.putArray("experiment_ids").add(experiment.value());
+            JsonNode page = ok("search logged models of experiment " + experiment, call("POST", "logged-models/search", Map.of(),
+                    Optional.of(search)));
+            for (JsonNode found : page.path("models")) {
+                ModelId id = ModelId.of(found.path("info").path("model_id").asText());
+                if (id.equals(kept)) {
+                    continue;
+                }
+                setLoggedModelTags(id, Map.of(MlflowRestRunStore.DUPLICATE_OF_TAG, kept.value()));
+                write("finalize logged model " + id, "PATCH", "logged-models/" + id,
+                        object().put("model_id", id.value()).put("status", LoggedModelStatus.FAILED.protoName()));
+                MlflowRestClient.Result<String> deleted = call("DELETE", "logged-models/" + id, Map.of(), Optional.empty());
+                deleted.error().ifPresent(e -> {
+                    throw writeFailure("delete logged model " + id, e);
+                });
+                log.warn("{}: creating a logged model was retried after a lost answer and made {} twice; the extra model {} is marked"
+                        + " FAILED (tag {}) and deleted", client.shownUri(), kept, id, MlflowRestRunStore.DUPLICATE_OF_TAG);
+            }
+        } catch (CropcastException e) {
+            log.warn("{}: creating logged model {} was retried after a lost answer; looking for a duplicate failed: {}",
+                    client.shownUri(), kept, e.getMessage());
+        }
     }
 
     private static Map<String, String> toMap(List<Map.Entry<String, String>> entries) {

@@ -73,12 +73,12 @@ public final class MlflowRestRunStore implements RunStore {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** A store for one tracking URI, for embedding without the Guice module, with the system clock. */
+    /** A store for one tracking URI, for a tool that builds it directly, with the system clock. */
     public static MlflowRestRunStore open(String trackingUri, MlflowRestSettings settings) {
         return open(trackingUri, settings, Clock.systemUTC());
     }
 
-    /** A store for one tracking URI, for embedding without the Guice module. */
+    /** A store for one tracking URI, for a tool that builds it directly. */
     public static MlflowRestRunStore open(String trackingUri, MlflowRestSettings settings, Clock clock) {
         return new MlflowRestRunStore(new MlflowRestConnections(settings).client(trackingUri), clock);
     }

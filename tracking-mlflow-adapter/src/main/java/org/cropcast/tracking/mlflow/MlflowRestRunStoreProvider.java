@@ -24,8 +24,14 @@ public final class MlflowRestRunStoreProvider implements RunStoreProvider {
         return Set.of("http", "https");
     }
 
+    /**
+     * The factory of the context. The HTTP settings in its environment are checked here, when
+     * tracking opens, so that a malformed one ({@code MLFLOW_HTTP_REQUEST_TIMEOUT=0}) is refused
+     * naming the variable whatever the tracking URI; the connections are made on first use.
+     */
     @Override
     public RunStoreFactory create(TrackingContext context) {
+        MlflowRestSettings.fromEnvironment(context.environment());
         return new RunStoreFactory() {
             @Override
             public Set<String> schemes() {
@@ -38,7 +44,7 @@ public final class MlflowRestRunStoreProvider implements RunStoreProvider {
                     throw new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "an artifact root cannot be chosen for a tracking server"
                             + " (the server decides: mlflow server --default-artifact-root or --artifacts-destination); drop the artifact root");
                 }
-                return new MlflowRestRunStoreFactory(connections(context)).create(trackingUri);
+                return new MlflowRestRunStoreFactory(connections(context), context.clock()).create(trackingUri);
             }
         };
     }

@@ -63,7 +63,6 @@ final class SqliteDatabase implements AutoCloseable {
 
     private final SqliteTrackingUri uri;
     private final Connection connection;
-    private final FailsafeExecutor<Object> retry;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Duration lockTimeout;
@@ -72,12 +71,16 @@ final class SqliteDatabase implements AutoCloseable {
         this.uri = uri;
         this.connection = connection;
         this.lockTimeout = lockTimeout;
-        this.retry = Failsafe.with(RetryPolicy.builder()
+    }
+
+    /** Retries on SQLITE_BUSY with jittered exponential backoff until {@code budget} has passed. */
+    private static FailsafeExecutor<Object> retryPolicy(Duration budget) {
+        return Failsafe.with(RetryPolicy.builder()
                 .handleIf(SqliteDatabase::isBusy)
                 .withBackoff(Duration.ofMillis(5), Duration.ofMillis(250))
                 .withJitter(0.5)
                 .withMaxRetries(-1)
-                .withMaxDuration(lockTimeout)
+                .withMaxDuration(budget)
                 .build());
     }
 
@@ -266,19 +269,29 @@ final class SqliteDatabase implements AutoCloseable {
         return transaction("BEGIN DEFERRED", work);
     }
 
+    /**
+     * Runs work that reads with one single statement, outside an explicit transaction: SQLite
+     * runs a statement in its own implicit read transaction, so its rows are one consistent
+     * snapshot already (and the BEGIN/COMMIT of {@link #read} would be two statements more).
+     */
+    <T> T readOne(Work<T> work) {
+        lock.lock();
+        try {
+            return retry(() -> work.run(this), "cannot access");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private <T> T transaction(String begin, Work<T> work) {
         lock.lock();
         try {
             return retry(() -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(begin);
-                }
+                prepare(begin).execute();
                 boolean committed = false;
                 try {
                     T result = work.run(this);
-                    try (Statement statement = connection.createStatement()) {
-                        statement.execute("COMMIT");
-                    }
+                    prepare("COMMIT").execute();
                     committed = true;
                     return result;
                 } finally {
@@ -297,10 +310,29 @@ final class SqliteDatabase implements AutoCloseable {
         T call() throws SQLException;
     }
 
+    /**
+     * The call, retried on SQLITE_BUSY. The first attempt is made directly (most calls never meet
+     * a busy database, and Failsafe's bookkeeping would cost as much as a short statement); only
+     * a busy first attempt goes on to the retry policy, with what is left of the lock timeout.
+     */
     private <T> T retry(SqlCall<T> call, String what) {
+        long start = System.nanoTime();
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            if (!isBusy(e)) {
+                throw translate(uri, what, e);
+            }
+        } catch (RuntimeException e) {
+            throw translate(what, e);
+        }
+        Duration left = lockTimeout.minusNanos(System.nanoTime() - start);
+        if (left.isNegative() || left.isZero()) {
+            left = Duration.ofMillis(1); // one more attempt, as the policy makes after its first
+        }
         try {
             @SuppressWarnings("unchecked")
-            T result = (T) retry.get(call::call);
+            T result = (T) retryPolicy(left).get(call::call);
             return result;
         } catch (FailsafeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -309,14 +341,17 @@ final class SqliteDatabase implements AutoCloseable {
             }
             throw new CropcastException(SqliteErrorCode.DATABASE_FAILURE,
                     what + " database " + uri.database() + ": " + cause.getMessage(), cause);
-        } catch (CropcastException e) {
-            throw e;
         } catch (RuntimeException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw translate(uri, what, sql);
-            }
-            throw e;
+            throw translate(what, e);
         }
+    }
+
+    /** A CropcastException as it is; another unchecked exception translated if it wraps an SQLException. */
+    private RuntimeException translate(String what, RuntimeException e) {
+        if (!(e instanceof CropcastException) && e.getCause() instanceof SQLException sql) {
+            return translate(uri, what, sql);
+        }
+        return e;
     }
 
     private void rollbackQuietly() {

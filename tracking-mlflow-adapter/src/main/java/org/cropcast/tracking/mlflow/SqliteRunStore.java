@@ -2,6 +2,8 @@ package org.cropcast.tracking.mlflow;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -515,63 +517,104 @@ public final class SqliteRunStore implements RunStore {
     @Override
     public Optional<Run> getRun(RunId runId) {
         requireNonNull(runId, "runId is null");
-        return db.read(d -> {
-            Optional<RunInfo> info = runInfo(runId);
-            if (info.isEmpty()) {
-                return Optional.empty();
+        // one statement (its own consistent snapshot): the run row, its tags, params and latest metrics
+        return db.readOne(d -> {
+            PreparedStatement query = d.prepare(RUN_AND_DATA);
+            query.setString(1, runId.value());
+            RunInfo info = null;
+            RunDataRows data = new RunDataRows();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getInt(1) == RUN_ROW) {
+                        info = runInfo(rows, 1);
+                    } else {
+                        data.add(rows, 1, 2);
+                    }
+                }
             }
-            return Optional.of(new Run(info.get(), runData(runId)));
+            return info == null ? Optional.<Run>empty() : Optional.of(new Run(info, data.build()));
         });
     }
 
     private static final String RUN_COLUMNS = "run_uuid, experiment_id, name, user_id, status, start_time, end_time,"
             + " artifact_uri, lifecycle_stage";
+    private static final int RUN_ROW = 0;
+    private static final int TAG_ROW = 1;
+    private static final int PARAM_ROW = 2;
+    private static final int METRIC_ROW = 3;
+    /**
+     * get_run in one statement: the runs row (kind 0, then {@link #RUN_COLUMNS}), and the run's
+     * tags, params and latest metrics as data rows (kind, key, value, timestamp, step, is_nan,
+     * padded with NULLs to the runs row's width).
+     */
+    private static final String RUN_AND_DATA = "SELECT " + RUN_ROW + ", " + RUN_COLUMNS + " FROM runs WHERE run_uuid = ?1"
+            + " UNION ALL SELECT " + TAG_ROW + ", key, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM tags WHERE run_uuid = ?1"
+            + " UNION ALL SELECT " + PARAM_ROW + ", key, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM params WHERE run_uuid = ?1"
+            + " UNION ALL SELECT " + METRIC_ROW + ", key, value, timestamp, step, is_nan, NULL, NULL, NULL, NULL FROM latest_metrics"
+            + " WHERE run_uuid = ?1";
+    /**
+     * The data rows of many runs in one statement (kind, the run's index in the given list, key,
+     * value, timestamp, step, is_nan), the run ids given as one JSON array ({@code json_each}), so
+     * that one prepared statement serves any number of runs and each table is read through its
+     * run_uuid index once per run.
+     */
+    private static final String DATA_OF_RUNS = "SELECT " + TAG_ROW + ", j.key, t.key, t.value, NULL, NULL, NULL"
+            + " FROM json_each(?1) j JOIN tags t ON t.run_uuid = j.value"
+            + " UNION ALL SELECT " + PARAM_ROW + ", j.key, p.key, p.value, NULL, NULL, NULL"
+            + " FROM json_each(?1) j JOIN params p ON p.run_uuid = j.value"
+            + " UNION ALL SELECT " + METRIC_ROW + ", j.key, m.key, m.value, m.timestamp, m.step, m.is_nan"
+            + " FROM json_each(?1) j JOIN latest_metrics m ON m.run_uuid = j.value";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Optional<RunInfo> runInfo(RunId runId) throws SQLException {
         PreparedStatement query = db.prepare("SELECT " + RUN_COLUMNS + " FROM runs WHERE run_uuid = ?");
         query.setString(1, runId.value());
         try (ResultSet rows = query.executeQuery()) {
-            return rows.next() ? Optional.of(runInfo(rows)) : Optional.empty();
+            return rows.next() ? Optional.of(runInfo(rows, 0)) : Optional.empty();
         }
     }
 
-    private static RunInfo runInfo(ResultSet rows) throws SQLException {
-        long end = rows.getLong(7);
+    /** The RunInfo of the {@link #RUN_COLUMNS} that start after column {@code offset}. */
+    private static RunInfo runInfo(ResultSet rows, int offset) throws SQLException {
+        long end = rows.getLong(offset + 7);
         Optional<Long> endTime = rows.wasNull() ? Optional.empty() : Optional.of(end);
-        String status = rows.getString(5);
-        return new RunInfo(RunId.of(rows.getString(1)), ExperimentId.of(Long.toString(rows.getLong(2))),
-                nullToEmpty(rows.getString(3)), nullToEmpty(rows.getString(4)),
-                status == null ? RunStatus.SCHEDULED : RunStatus.valueOf(status), rows.getLong(6), endTime,
-                nullToEmpty(rows.getString(8)), stage(rows.getString(9)));
+        String status = rows.getString(offset + 5);
+        return new RunInfo(RunId.of(rows.getString(offset + 1)), ExperimentId.of(Long.toString(rows.getLong(offset + 2))),
+                nullToEmpty(rows.getString(offset + 3)), nullToEmpty(rows.getString(offset + 4)),
+                status == null ? RunStatus.SCHEDULED : RunStatus.valueOf(status), rows.getLong(offset + 6), endTime,
+                nullToEmpty(rows.getString(offset + 8)), stage(rows.getString(offset + 9)));
     }
 
-    private RunData runData(RunId runId) throws SQLException {
-        Map<String, String> params = new HashMap<>();
-        PreparedStatement paramQuery = db.prepare("SELECT key, value FROM params WHERE run_uuid = ?");
-        paramQuery.setString(1, runId.value());
-        try (ResultSet rows = paramQuery.executeQuery()) {
-            while (rows.next()) {
-                params.put(rows.getString(1), rows.getString(2));
+    /**
+     * One run's params, tags and latest metrics, gathered from data rows into the immutable maps
+     * {@link RunData} keeps (built once from their entries, not copied from a HashMap).
+     */
+    private static final class RunDataRows {
+        @SuppressWarnings("unchecked")
+        private static final Map.Entry<String, String>[] NO_TEXT = new Map.Entry[0];
+        @SuppressWarnings("unchecked")
+        private static final Map.Entry<String, Metric>[] NO_METRICS = new Map.Entry[0];
+        private final List<Map.Entry<String, String>> params = new ArrayList<>();
+        private final List<Map.Entry<String, String>> tags = new ArrayList<>();
+        private final List<Map.Entry<String, Metric>> latest = new ArrayList<>();
+
+        /** Adds a data row: its kind in column {@code kind}, then key, value, timestamp, step, is_nan from column {@code key}. */
+        void add(ResultSet rows, int kind, int key) throws SQLException {
+            String name = rows.getString(key);
+            switch (rows.getInt(kind)) {
+                case TAG_ROW -> tags.add(Map.entry(name, nullToEmpty(rows.getString(key + 1))));
+                case PARAM_ROW -> params.add(Map.entry(name, rows.getString(key + 1)));
+                case METRIC_ROW -> latest.add(Map.entry(name, new Metric(name, readValue(rows.getDouble(key + 1), rows.getInt(key + 4) != 0),
+                        rows.getLong(key + 2), rows.getLong(key + 3))));
+                default -> throw new IllegalStateException("unknown data row kind " + rows.getInt(kind));
             }
         }
-        Map<String, String> tags = new HashMap<>();
-        PreparedStatement tagQuery = db.prepare("SELECT key, value FROM tags WHERE run_uuid = ?");
-        tagQuery.setString(1, runId.value());
-        try (ResultSet rows = tagQuery.executeQuery()) {
-            while (rows.next()) {
-                tags.put(rows.getString(1), nullToEmpty(rows.getString(2)));
-            }
+
+        /** The run's data; each key once (the tables' primary keys are (key, run_uuid)). */
+        RunData build() {
+            return new RunData(Map.ofEntries(params.toArray(NO_TEXT)), Map.ofEntries(tags.toArray(NO_TEXT)),
+                    Map.ofEntries(latest.toArray(NO_METRICS)));
         }
-        Map<String, Metric> latest = new HashMap<>();
-        PreparedStatement metricQuery = db.prepare("SELECT key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid = ?");
-        metricQuery.setString(1, runId.value());
-        try (ResultSet rows = metricQuery.executeQuery()) {
-            while (rows.next()) {
-                String key = rows.getString(1);
-                latest.put(key, new Metric(key, readValue(rows.getDouble(2), rows.getInt(5) != 0), rows.getLong(3), rows.getLong(4)));
-            }
-        }
-        return new RunData(params, tags, latest);
     }
 
     @Override
@@ -632,19 +675,44 @@ public final class SqliteRunStore implements RunStore {
                     // a row another tool wrote in a shape cropcast cannot represent (a run id MLflow never
                     // makes, an unknown status) is left out, said out loud, not the whole listing
                     try {
-                        infos.add(runInfo(rows));
+                        infos.add(runInfo(rows, 0));
                     } catch (CropcastException | IllegalArgumentException e) {
                         LoggerFactory.getLogger(SqliteRunStore.class).warn("run '{}' left out of the search: {}",
                                 rows.getString(1), e.getMessage());
                     }
                 }
             }
-            List<Run> out = new ArrayList<>(infos.size());
-            for (RunInfo info : infos) {
-                out.add(new Run(info, runData(info.runId())));
-            }
-            return out;
+            return withData(d, infos);
         });
+    }
+
+    /** The runs with their data, read in one statement for all of them. */
+    private static List<Run> withData(SqliteDatabase d, List<RunInfo> infos) throws SQLException {
+        if (infos.isEmpty()) {
+            return List.of();
+        }
+        RunDataRows[] data = new RunDataRows[infos.size()];
+        List<String> ids = new ArrayList<>(infos.size());
+        for (int i = 0; i < data.length; i++) {
+            ids.add(infos.get(i).runId().value());
+            data[i] = new RunDataRows();
+        }
+        PreparedStatement query = d.prepare(DATA_OF_RUNS);
+        try {
+            query.setString(1, JSON.writeValueAsString(ids));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write run ids as JSON", e);
+        }
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                data[rows.getInt(2)].add(rows, 1, 3);
+            }
+        }
+        List<Run> out = new ArrayList<>(infos.size());
+        for (int i = 0; i < data.length; i++) {
+            out.add(new Run(infos.get(i), data[i].build()));
+        }
+        return out;
     }
 
     private static LifecycleStage stage(String value) {

@@ -12,6 +12,8 @@ import org.cropcast.tracking.Redactor;
  * {@code sqlite:///relative/mlruns.db} (three slashes, relative to the working directory) or
  * {@code sqlite:////absolute/mlruns.db} (four slashes). In-memory databases, host names, query
  * strings and fragments are refused: the embedded store is a file shared with Python MLflow.
+ * The one parser of SQLite URIs: the store opens them with it, and core's {@code TrackingUris}
+ * anchors a relative one at the data root through {@link SqliteRunStoreProvider}.
  *
  * @param database the database file, absolute and normalised
  */
@@ -26,7 +28,37 @@ public record SqliteTrackingUri(Path database) {
         }
     }
 
+    /** Parses {@code uri}; a relative path is resolved against the working directory, as MLflow resolves it. */
     public static SqliteTrackingUri parse(String uri) {
+        return parse(uri, Path.of(""));
+    }
+
+    /**
+     * Parses {@code uri}; a relative path ({@code sqlite:///mlruns.db}) is resolved against
+     * {@code directory}, an absolute one ({@code sqlite:////abs/mlruns.db}) is kept.
+     */
+    public static SqliteTrackingUri parse(String uri, Path directory) {
+        requireNonNull(directory, "directory is null");
+        String path = pathText(uri);
+        try {
+            return new SqliteTrackingUri(directory.resolve(path).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            throw invalid(uri, e.getReason());
+        }
+    }
+
+    /** True if {@code uri} (a valid SQLite URI, else {@link SqliteErrorCode#INVALID_SQLITE_URI}) names its database by a relative path. */
+    public static boolean isRelative(String uri) {
+        String path = pathText(uri);
+        try {
+            return !Path.of(path).isAbsolute();
+        } catch (InvalidPathException e) {
+            throw invalid(uri, e.getReason());
+        }
+    }
+
+    /** The path part of a valid SQLite URI, as written. */
+    private static String pathText(String uri) {
         requireNonNull(uri, "uri is null");
         if (!uri.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             throw invalid(uri, "expected sqlite:///relative/path.db or sqlite:////absolute/path.db");
@@ -49,11 +81,7 @@ public record SqliteTrackingUri(Path database) {
         if (path.endsWith("/")) {
             throw invalid(uri, "it names a directory, not a database file");
         }
-        try {
-            return new SqliteTrackingUri(Path.of(path).toAbsolutePath().normalize());
-        } catch (InvalidPathException e) {
-            throw invalid(uri, e.getReason());
-        }
+        return path;
     }
 
     /** The URI in MLflow's absolute form, {@code sqlite:////abs/path}. */

@@ -2,20 +2,19 @@ package org.cropcast.tracking.mlflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 import org.cropcast.tracking.CreateRunRequest;
+import org.cropcast.tracking.LoggedModel;
+import org.cropcast.tracking.LoggedModelRequest;
+import org.cropcast.tracking.LoggedModelStatus;
+import org.cropcast.tracking.ModelId;
+import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.LifecycleStage;
 import org.cropcast.tracking.Run;
@@ -32,46 +31,19 @@ import org.mlflow.api.proto.Service;
  * store retires the first one, so no empty run is left RUNNING.
  */
 class MlflowRestLostAnswerTest {
-    private HttpServer proxy;
+    private ForwardingProxy proxy;
 
     @AfterEach
     void stop() {
         if (proxy != null) {
-            proxy.stop(0);
+            proxy.close();
         }
     }
 
-    /** Forwards everything to the server; the answers of the first {@code dropped} creates are dropped after the server acted. */
+    /** Forwards everything to the server; the answers of the first {@code dropped} run creates are dropped after the server acted. */
     private String proxyTo(String server, int dropped, AtomicInteger creates) throws IOException {
-        HttpClient http = HttpClient.newHttpClient();
-        proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        proxy.createContext("/", (HttpExchange exchange) -> {
-            try {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(server + exchange.getRequestURI()))
-                        .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
-                String type = exchange.getRequestHeaders().getFirst("Content-Type");
-                if (type != null) {
-                    forward.header("Content-Type", type);
-                }
-                HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (exchange.getRequestURI().getPath().endsWith("/runs/create") && creates.incrementAndGet() <= dropped) {
-                    exchange.close(); // the server made the run; its answer never reaches the client
-                    return;
-                }
-                answer.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
-                exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(answer.body());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                exchange.close();
-            }
-        });
-        proxy.start();
-        return "http://127.0.0.1:" + proxy.getAddress().getPort();
+        proxy = ForwardingProxy.start(server, ForwardingProxy.droppingFirstAnswers("/runs/create", dropped, creates));
+        return proxy.uri();
     }
 
     @Test
@@ -119,6 +91,71 @@ class MlflowRestLostAnswerTest {
         String requestId = store.getRun(run).orElseThrow().data().tags().get(MlflowRestRunStore.CREATE_REQUEST_TAG);
         assertThat(allRunsWithRequestId(server.trackingUri(), experiment, requestId))
                 .extracting(r -> r.getInfo().getRunId()).containsExactly(run.value());
+    }
+
+    /**
+     * The same for a logged model: the first create's answer is lost, the retry makes a second
+     * model; the first is found by its request id tag and finalized FAILED and deleted, so no
+     * PENDING orphan is left, and the experiment's models are the one the caller got.
+     */
+    @Test
+    void aRetriedLoggedModelCreateLeavesNoPendingOrphan() throws Exception {
+        MlflowServerProcess server = SharedMlflowServer.get();
+        AtomicInteger creates = new AtomicInteger();
+        proxy = ForwardingProxy.start(server.trackingUri(), ForwardingProxy.droppingFirstAnswers("/mlflow/logged-models", 1, creates));
+        MlflowRestSettings settings = MlflowRestSettings.fromEnvironment(Map.of())
+                .withRetries(5, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30));
+        MlflowRestConnections connections = new MlflowRestConnections(settings);
+        try (RunStore runs = new MlflowRestRunStoreFactory(connections).create(proxy.uri());
+                ModelStore models = new MlflowRestModelStoreFactory(connections).create(proxy.uri(), runs)) {
+            ExperimentId experiment = runs.getOrCreateExperiment("lost-model-answer-" + System.nanoTime()).id();
+            RunId run = runs.createRun(new CreateRunRequest(experiment, "fit", "alice", 1_700_000_000_000L, List.of())).runId();
+            LoggedModel kept = models.createLoggedModel(new LoggedModelRequest(experiment, "production", Optional.of(run),
+                    Optional.of("cropcast"), Map.of("detrend", "linear"), Map.of("cropcast.stage", "fit-production")));
+
+            assertThat(creates).as("the server received the create twice").hasValue(2);
+            assertThat(kept.status()).isEqualTo(LoggedModelStatus.PENDING);
+            String requestId = kept.tags().get(MlflowRestRunStore.CREATE_REQUEST_TAG);
+            assertThat(requestId).matches("[0-9a-f]{32}");
+            // Python MLflow sees one model in the experiment, and the orphan FAILED (and deleted) with the kept one named
+            MlflowPython.Result read = MlflowPython.runScript("""
+                    import sys
+                    import mlflow
+                    mlflow.set_tracking_uri(sys.argv[1])
+                    live = mlflow.search_logged_models(experiment_ids=[sys.argv[2]], output_format="list")
+                    print("live", [m.model_id == sys.argv[3] for m in live], [str(m.status) for m in live])
+                    """, List.of(server.trackingUri(), experiment.value(), kept.modelId().value()), Map.of(), Duration.ofMinutes(2))
+                    .requireSuccess();
+            assertThat(read.stdout().lines().toList()).containsExactly("live [True] ['PENDING']");
+            LoggedModel orphan = orphanOf(server, experiment, requestId, kept.modelId());
+            assertThat(orphan.status()).isEqualTo(LoggedModelStatus.FAILED);
+            assertThat(orphan.tags()).containsEntry(MlflowRestRunStore.DUPLICATE_OF_TAG, kept.modelId().value());
+        }
+    }
+
+    /** The other logged model made under {@code requestId}, read from the server's database (deleted models are not served). */
+    private static LoggedModel orphanOf(MlflowServerProcess server, ExperimentId experiment, String requestId, ModelId kept)
+            throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + server.workDir().resolve("mlflow.db"));
+                java.sql.PreparedStatement q = c.prepareStatement("select m.model_id, m.status, m.lifecycle_stage,"
+                        + " (select t.tag_value from logged_model_tags t where t.model_id = m.model_id and t.tag_key = ?)"
+                        + " from logged_models m join logged_model_tags r on r.model_id = m.model_id"
+                        + " where m.experiment_id = ? and r.tag_key = ? and r.tag_value = ? and m.model_id != ?")) {
+            q.setString(1, MlflowRestRunStore.DUPLICATE_OF_TAG);
+            q.setInt(2, Integer.parseInt(experiment.value()));
+            q.setString(3, MlflowRestRunStore.CREATE_REQUEST_TAG);
+            q.setString(4, requestId);
+            q.setString(5, kept.value());
+            try (java.sql.ResultSet r = q.executeQuery()) {
+                assertThat(r.next()).as("an orphan made by the first attempt").isTrue();
+                assertThat(r.getString(3)).isEqualTo("deleted");
+                LoggedModel orphan = new LoggedModel(ModelId.of(r.getString(1)), experiment, "production", "x", 0, 0,
+                        LoggedModelStatus.fromNumber(r.getInt(2)), Optional.empty(), Optional.empty(), Map.of(),
+                        r.getString(4) == null ? Map.of() : Map.of(MlflowRestRunStore.DUPLICATE_OF_TAG, r.getString(4)), List.of());
+                assertThat(r.next()).as("only one orphan").isFalse();
+                return orphan;
+            }
+        }
     }
 
     private static List<Service.Run> allRunsWithRequestId(String server, ExperimentId experiment, String requestId) {

@@ -3,16 +3,6 @@ package org.cropcast.tracking.mlflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,59 +28,20 @@ import org.junit.jupiter.api.Test;
  * registered on the real server behind it.
  */
 class MlflowRestRegistryRefusedTest {
-    private HttpServer proxy;
+    private ForwardingProxy proxy;
 
     @AfterEach
     void stop() {
         if (proxy != null) {
-            proxy.stop(0);
+            proxy.close();
         }
-    }
-
-    private String refusingProxy(String server) throws IOException {
-        HttpClient http = HttpClient.newHttpClient();
-        proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        proxy.createContext("/", (HttpExchange exchange) -> {
-            try {
-                String path = exchange.getRequestURI().getPath();
-                boolean registryWrite = !exchange.getRequestMethod().equals("GET")
-                        && (path.contains("/registered-models/") || path.contains("/model-versions/"));
-                if (registryWrite) {
-                    byte[] refusal = "{\"error_code\": \"PERMISSION_DENIED\", \"message\": \"Permission denied\"}"
-                            .getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(403, refusal.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(refusal);
-                    }
-                    return;
-                }
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(server + exchange.getRequestURI()))
-                        .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
-                String type = exchange.getRequestHeaders().getFirst("Content-Type");
-                if (type != null) {
-                    forward.header("Content-Type", type);
-                }
-                HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-                exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(answer.body());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                exchange.close();
-            }
-        });
-        proxy.start();
-        return "http://127.0.0.1:" + proxy.getAddress().getPort();
     }
 
     @Test
     void refusedRegistryWritesAreOneLineExternalFailuresAndRegisterNothing() throws Exception {
         MlflowServerProcess server = SharedMlflowServer.get();
-        String through = refusingProxy(server.trackingUri());
+        proxy = ForwardingProxy.start(server.trackingUri(), ForwardingProxy.refusingRegistryWrites());
+        String through = proxy.uri();
         MlflowRestConnections connections = new MlflowRestConnections(MlflowRestSettings.defaults());
         String name = "refused-" + UUID.randomUUID().toString().substring(0, 8);
         try (RunStore runs = new MlflowRestRunStoreFactory(connections).create(through);
