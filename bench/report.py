@@ -33,6 +33,10 @@ SUB_BENCHES = [
      "The same experiment from an embedded database to one `mlflow server`, copied twice by each (docs/SYNC.md)."),
     ("sync-scale", "runs sync at scale (bench/sync, PEER=0)", "PEER=0 bench/sync/run.sh",
      "cropcast alone: 2,000 runs x 10,000 metric points in full mode (fewer runs in quick mode), copied then synced again."),
+    ("sweep", "Sweeps (bench/sweep)", "bench/sweep/run.sh",
+     "A sweep of 16 hindcast children (4 in quick mode) on a new embedded database with `--parallel 8` (4) against `--parallel 1`,"
+     " and the same children's tracking calls replayed by Python MLflow's own SQLite store as nested runs in 8 (4) processes:"
+     " wall time, throughput and failures (docs/SWEEPS.md)."),
 ]
 
 OPS = [
@@ -730,7 +734,7 @@ def main():
     parser.add_argument("--img", required=True)
     parser.add_argument("--json", help="also write the goals' figures here (docs/benchmarks.json)")
     args = parser.parse_args()
-    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync", "sync-scale"]
+    args.all_parts = ["ops-latency", "ops-search", "ops-ingest", "concurrency", "footprint", "sqlite", "rest", "s3", "pipeline", "embed", "sync", "sync-scale", "sweep"]
     Report(args).write()
 
 

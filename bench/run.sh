@@ -17,6 +17,7 @@
 #   pipeline   bench/pipeline/run.sh          (stage timings, 5,000 regions x 40 years x 24 features)
 #   sync       bench/sync/run.sh              (runs sync vs mlflow-export-import, same experiment, same server)
 #   sync-scale PEER=0 bench/sync/run.sh       (runs sync alone: 2,000 runs x 10,000 points; 100 runs in quick mode)
+#   sweep      bench/sweep/run.sh             (16-child sweep, --parallel 8 vs 1, vs Python MLflow nested runs in 8 processes)
 # Sub-benchmarks get CROPCAST_BENCH_MODE=quick|full in their environment.
 #
 # Needs JDK 17, Maven, and the pinned Python MLflow venv (~/.cache/cropcast/mlflow-<version>, installed
@@ -39,7 +40,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed sync sync-scale"
+all_parts="ops-latency ops-search ops-ingest concurrency footprint sqlite rest s3 pipeline embed sync sync-scale sweep"
 parts="${only//,/ }"
 parts="${parts:-$all_parts}"
 for p in $parts; do
@@ -173,6 +174,8 @@ if [[ "$mode" == quick ]]; then
   sub sync 1800 bench/sync/run.sh
   sub_env=(NO_BUILD=1 PEER=0 RUNS=100 POINTS=10000 FILES=1 BENCH_JSONL="$results/sync-scale.jsonl")
   sub sync-scale 1800 bench/sync/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=quick BENCH_OUT="$results/sweep-data" CROPCAST_MLFLOW_VENV="$venv")
+  sub sweep 1800 bench/sweep/run.sh
 else
   sub_env=(CROPCAST_BENCH_MODE=full)
   sub sqlite 2400 bench/sqlite/run.sh --print
@@ -187,6 +190,8 @@ else
   sub sync 3600 bench/sync/run.sh
   sub_env=(NO_BUILD=1 PEER=0 RUNS=2000 POINTS=10000 FILES=1 BENCH_JSONL="$results/sync-scale.jsonl")
   sub sync-scale 43200 bench/sync/run.sh
+  sub_env=(CROPCAST_BENCH_MODE=full BENCH_OUT="$results/sweep-data" CROPCAST_MLFLOW_VENV="$venv")
+  sub sweep 3600 bench/sweep/run.sh
 fi
 
 cat /proc/loadavg > "$results/loadavg.end"

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * A new version of a file being written, not yet visible: bytes go to {@link #stream()},
@@ -59,7 +60,10 @@ public interface PendingFile {
      * fails, aborts and rethrows (a failure to abort is added as suppressed). The writer may close
      * the stream it gets (wrapping writers such as Parquet's do): that only flushes, the commit
      * decides. An {@link IOException} becomes {@link TrackingErrorCode#STORAGE_FAILURE} naming the
-     * location; unchecked exceptions and errors propagate unchanged.
+     * location, and so does an unchecked exception of a library that wraps one (Parquet's
+     * {@code ParquetCloseResourceException}, an {@link java.io.UncheckedIOException}): a full disk
+     * under the run directory is the storage's failure, whichever writer met it. A
+     * {@link CropcastException} and errors propagate unchanged.
      */
     static void write(Location location, PendingFile pending, Storage.Writer writer) {
         requireNonNull(location, "location is null");
@@ -70,10 +74,30 @@ public interface PendingFile {
         } catch (IOException e) {
             abortQuietly(pending, e);
             throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot write " + location + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            abortQuietly(pending, e);
+            Optional<IOException> io = e instanceof CropcastException ? Optional.empty() : ioCause(e);
+            if (io.isPresent()) {
+                throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "cannot write " + location + ": " + io.get().getMessage(), e);
+            }
+            throw e;
+        } catch (Error e) {
             abortQuietly(pending, e);
             throw e;
         }
+    }
+
+    /** The first {@link IOException} among the causes of a library's unchecked exception. */
+    private static Optional<IOException> ioCause(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return Optional.of(io);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     private static void abortQuietly(PendingFile pending, Throwable primary) {

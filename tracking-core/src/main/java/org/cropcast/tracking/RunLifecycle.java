@@ -120,7 +120,7 @@ final class RunLifecycle {
     /**
      * How long the shutdown hook waits for the store to record the KILLED end: a signal is a request
      * to stop soon, and a store another process keeps locked would otherwise hold the exit for the
-     * store's whole lock timeout (two minutes for SQLite).
+     * store's whole lock timeout (a minute for SQLite).
      */
     static final Duration SHUTDOWN_WRITE_BOUND = Duration.ofSeconds(10);
 

@@ -117,13 +117,24 @@ public final class RunScope {
         return run;
     }
 
-    /** Ends the run FAILED; a failure to do so is attached to {@code cause}, which the caller rethrows. */
+    /**
+     * Ends the run FAILED; a failure to do so is attached to {@code cause}, which the caller
+     * rethrows, as {@link TrackingErrorCode#RUN_NOT_ENDED} saying that the run stays RUNNING (the
+     * command line adds it to the error line: it never claims a FAILED run it could not record).
+     */
     private static void failKeepingCause(TrackedRun run, Throwable cause) {
         try {
             run.fail(cause);
         } catch (RuntimeException e) {
-            cause.addSuppressed(e);
+            cause.addSuppressed(notEnded(run.runId(), RunStatus.FAILED, e));
         }
+    }
+
+    /** The failure to end {@code runId} with {@code status}, as one line saying what becomes of the run. */
+    static CropcastException notEnded(RunId runId, RunStatus status, RuntimeException e) {
+        return new CropcastException(TrackingErrorCode.RUN_NOT_ENDED, "run " + runId + " could not be marked " + status + " ("
+                + Redactor.truncateForMessage(Redactor.redact(String.valueOf(e.getMessage()))) + "): it stays RUNNING and"
+                + " `cropcast runs list` shows it stale once its heartbeat is older than --stale-after", e);
     }
 
     private RunInfo create(RunRequest request) {

@@ -28,6 +28,11 @@ public enum TrackingErrorCode implements ErrorCode {
     ACCESS_DENIED(102, EXTERNAL_SYSTEM),
     /** The storage cannot create a file only-if-absent atomically ({@link Storage#createIfAbsent}). */
     ATOMIC_CREATE_UNSUPPORTED(103, EXTERNAL_SYSTEM),
+    /**
+     * A failed run could not be marked FAILED (the store refused the final write: full, locked,
+     * gone); attached as suppressed to the run's failure, so that what is printed says so.
+     */
+    RUN_NOT_ENDED(104, EXTERNAL_SYSTEM),
     INTERNAL_ERROR(900, INTERNAL);
 
     private final int number;

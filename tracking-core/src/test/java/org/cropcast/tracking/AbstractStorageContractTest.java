@@ -180,6 +180,29 @@ public abstract class AbstractStorageContractTest {
         assertThat(storage.list(root)).isEmpty();
     }
 
+    /**
+     * Issue 20, full disk: a library writer (Parquet's close) meets the storage's IOException and
+     * rethrows it wrapped in its own unchecked exception; that is the storage's failure all the
+     * same, naming the location, never an internal error. A writer's own CropcastException passes unchanged.
+     */
+    @Test
+    public void writerUncheckedExceptionWrappingAnIOExceptionIsStorageFailureNamingTheLocation() {
+        Location file = root.resolve("full.parquet");
+        assertThatThrownBy(() -> storage.write(file, out -> {
+            out.write("half".getBytes(StandardCharsets.UTF_8));
+            throw new IllegalStateException("could not close the writer", new IOException("No space left on device"));
+        })).isInstanceOfSatisfying(CropcastException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.STORAGE_FAILURE);
+            assertThat(e.getMessage()).contains(file.toString()).contains("No space left on device");
+        });
+        assertThat(storage.exists(file)).isFalse();
+        CropcastException own = new CropcastException(TrackingErrorCode.INVALID_ARGUMENT, "the writer's own", new IOException("cause"));
+        assertThatThrownBy(() -> storage.write(file, out -> {
+            throw own;
+        })).isSameAs(own);
+        assertThat(storage.list(root)).isEmpty();
+    }
+
     @Test
     public void writeIsInvisibleUntilTheWriterReturns() {
         Location file = root.resolve("pending.txt");

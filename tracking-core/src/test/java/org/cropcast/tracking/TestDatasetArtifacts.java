@@ -3,7 +3,6 @@ package org.cropcast.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class TestDatasetArtifacts {
@@ -23,13 +22,5 @@ class TestDatasetArtifacts {
                     .as(bad).isInstanceOfSatisfying(CropcastException.class,
                             e -> assertThat(e.category()).isEqualTo(ErrorCategory.USER_INPUT));
         }
-    }
-
-    @Test
-    void datasetFilesMustHaveTheirConventionalName() {
-        assertThatThrownBy(() -> DatasetArtifacts.logFit(null, Path.of("/tmp/other.parquet")))
-                .isInstanceOfSatisfying(CropcastException.class, e -> assertThat(e.getMessage()).contains("fit.parquet", "other.parquet"));
-        assertThatThrownBy(() -> DatasetArtifacts.logPred(null, Location.of("s3://bucket/fit.parquet")))
-                .isInstanceOfSatisfying(CropcastException.class, e -> assertThat(e.getMessage()).contains("pred.parquet"));
     }
 }

@@ -42,8 +42,12 @@ class TestRunScope {
     }
 
     private RunScope scope(Duration heartbeat) {
+        return scope(store, heartbeat);
+    }
+
+    private RunScope scope(RunStore runs, Duration heartbeat) {
         StorageArtifactStore artifacts = new StorageArtifactStore(storage);
-        return new RunScope(store, new SwitchingArtifactStore(Map.of("file", artifacts, "memory", artifacts)), storage,
+        return new RunScope(runs, new SwitchingArtifactStore(Map.of("file", artifacts, "memory", artifacts)), storage,
                 documents, clock, new RunScopeSettings("alice", "https://user:hunter2@mlflow.example.com", heartbeat, false,
                         EnvironmentInfo.current(Map.of("slf4j-api", Logger.class)), GIT));
     }
@@ -377,6 +381,65 @@ class TestRunScope {
         assertThat(store.findExperiment("soy-brazil")).isEmpty();
     }
 
+    /** The memory store, with createRun's requests recorded and every write refused once {@code full[0]} is set. */
+    private RunStore intercepted(List<CreateRunRequest> created, boolean[] full) {
+        return (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(), new Class<?>[] {RunStore.class},
+                (self, method, args) -> {
+                    if (method.getName().equals("createRun")) {
+                        created.add((CreateRunRequest) args[0]);
+                    }
+                    if (full[0] && (method.getName().equals("logBatch") || method.getName().equals("endRun"))) {
+                        throw new CropcastException(TrackingErrorCode.STORAGE_FAILURE, "database /db/mlruns.db is full");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * Issue 20: a process killed right after creating its run (before the record, the params, the
+     * first beat): the heartbeat and run directory go in with the creation itself, so the run goes
+     * stale, and a resume of the directory finds it without metadata_<stage>.yaml.
+     */
+    @Test
+    void resumeWithoutRecordResumesTheRunAKilledProcessMadeInThisDirectory() throws IOException {
+        List<CreateRunRequest> created = new java.util.ArrayList<>();
+        RunId id = scope(intercepted(created, new boolean[1]), Duration.ofHours(1)).run(request("hindcast", RunMode.CREATE), TrackedRun::runId);
+        assertThat(created).singleElement().satisfies(c -> assertThat(c.tags()).contains(new Tag(RunTags.RUN_DIR, runDir.toString()),
+                new Tag(RunTags.HEARTBEAT, Long.toString(T0)), new Tag(RunTags.STAGE, "hindcast")));
+        store.reopenRun(id); // RUNNING, as a process killed mid-run leaves it
+        java.nio.file.Files.delete(runDir.localPath().resolve(RunRecord.fileName("hindcast")));
+        try (TrackedRun resumed = scope().open(request("hindcast", RunMode.RESUME))) {
+            assertThat(resumed.runId()).isEqualTo(id);
+            resumed.finish();
+        }
+        assertThat(run(id).info().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(runDir.localPath().resolve(RunRecord.fileName("hindcast"))).exists();
+    }
+
+    /** Issue 20: a failure the store cannot record (full, locked) is said as such, attached to the failure. */
+    @Test
+    void aFailureTheStoreCannotRecordIsAttachedSayingTheRunStaysRunning() {
+        boolean[] full = new boolean[1];
+        IllegalStateException boom = new IllegalStateException("stage failed");
+        RunId[] id = new RunId[1];
+        assertThatThrownBy(() -> scope(intercepted(new java.util.ArrayList<>(), full), Duration.ofHours(1))
+                .run(request("hindcast", RunMode.CREATE), run -> {
+                    id[0] = run.runId();
+                    full[0] = true;
+                    throw boom;
+                })).isSameAs(boom);
+        assertThat(run(id[0]).info().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(boom.getSuppressed()).singleElement().isInstanceOfSatisfying(CropcastException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.RUN_NOT_ENDED);
+            assertThat(e.getMessage()).isEqualTo("run " + id[0] + " could not be marked FAILED (database /db/mlruns.db is full): it stays"
+                    + " RUNNING and `cropcast runs list` shows it stale once its heartbeat is older than --stale-after");
+        });
+    }
+
     @Test
     void resumeOfRunMissingFromStoreIsRunNotFound() {
         RunScope scope = scope();
@@ -428,8 +491,8 @@ class TestRunScope {
         }
         String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
             storage.calls.clear();
-            DatasetArtifacts.logPred(run, source);
-            DatasetArtifacts.logReference(run, "conab-lev", prefix);
+            run.logArtifact(source, DatasetArtifacts.DIRECTORY);
+            run.logArtifact(prefix, DatasetArtifacts.referenceDirectory("conab-lev"));
             return run.artifactUri();
         });
         assertThat(artifactUri).startsWith("memory://");
@@ -445,7 +508,7 @@ class TestRunScope {
         memory.write(source, out -> out.write("fit bytes".getBytes(StandardCharsets.UTF_8)));
         String artifactUri = scope().run(request("hindcast", RunMode.CREATE), run -> {
             storage.calls.clear();
-            DatasetArtifacts.logFit(run, source);
+            run.logArtifact(source, DatasetArtifacts.DIRECTORY);
             return run.artifactUri();
         });
         assertThat(artifactUri).startsWith("file:");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Exit codes: 0 success, 2 bad input, 3 an external system failed,",
-            "            1 internal error, 130 interrupted (the run is marked KILLED).",
+            "            1 internal error, 130 interrupted (the run ends KILLED if it can).",
             "",
             "Start with:",
             "  cropcast demo demo",

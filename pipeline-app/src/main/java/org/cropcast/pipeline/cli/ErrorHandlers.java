@@ -70,6 +70,12 @@ public final class ErrorHandlers {
                         + (verbose ? "" : " (run with --verbose for the stack trace)");
             }
             err.println(prefix() + Redactor.truncateForMessage(Redactor.redact(String.valueOf(message))));
+            // a run the failure could not be recorded on: a second line says so (it is not FAILED)
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (suppressed instanceof CropcastException c && c.errorCode() == org.cropcast.tracking.TrackingErrorCode.RUN_NOT_ENDED) {
+                    err.println(prefix() + Redactor.truncateForMessage(c.getMessage()));
+                }
+            }
             if (verbose) {
                 err.print(Redactor.redact(stackTrace(e)));
             }

@@ -136,6 +136,53 @@ public final class ReferenceLoader {
         return new ReferenceTable(name, file, issues, values.toArray(double[][]::new));
     }
 
+    /**
+     * The profile of a spec's file, as a dataset's profile: {@code num_rows} (after the filter),
+     * {@code regions}, {@code years} and {@code first_year} (of those rows, all regions, not only the
+     * panel's), {@code issues} (long: the distinct issue values; wide: the value columns). Reads only
+     * the region, year, issue and filter columns.
+     */
+    public static java.util.Map<String, Object> profile(ReferenceSpec spec, PanelLoader.Inputs inputs) {
+        String name = require(spec.name(), "reference_data[].name");
+        String section = "reference_data[" + name + "]";
+        String file = require(spec.path(), section + ".path");
+        String yearColumn = require(spec.yearColumn(), section + ".year_column");
+        Cells.YearFormat yearFormat = Cells.YearFormat.parse(spec.yearFormat(), section + ".year_format");
+        boolean wide = "wide".equalsIgnoreCase(spec.layout());
+        List<String> columns = new ArrayList<>(List.of(require(spec.regionColumn(), section + ".region_column"), yearColumn));
+        if (!wide) {
+            columns.add(require(spec.issueColumn(), section + ".issue_column"));
+        }
+        int filterIndex = PanelLoader.filter(spec.filterColumn(), spec.filterValue(), section).map(c -> {
+            columns.add(c);
+            return columns.size() - 1;
+        }).orElse(-1);
+        java.util.Set<String> regions = new java.util.HashSet<>();
+        java.util.TreeSet<Integer> years = new java.util.TreeSet<>();
+        java.util.Set<String> issues = new java.util.HashSet<>();
+        long[] rows = {0};
+        TableReader.scan(inputs.local(file), file, columns, (row, values) -> {
+            if (filterIndex >= 0 && !values[filterIndex].trim().equals(spec.filterValue())) {
+                return;
+            }
+            rows[0]++;
+            regions.add(values[0].trim());
+            years.add(Cells.year(values[1], yearFormat, file, yearColumn, row));
+            if (!wide) {
+                issues.add(values[2].trim());
+            }
+        });
+        java.util.Map<String, Object> profile = new java.util.LinkedHashMap<>();
+        profile.put("num_rows", rows[0]);
+        profile.put("regions", regions.size());
+        profile.put("years", years.size());
+        if (!years.isEmpty()) {
+            profile.put("first_year", years.first());
+        }
+        profile.put("issues", wide ? Optional.ofNullable(spec.valueColumns()).map(List::size).orElse(0) : issues.size());
+        return profile;
+    }
+
     private static String describe(Panel panel, BitSet selected) {
         List<String> names = new ArrayList<>();
         for (int r = selected.nextSetBit(0); r >= 0 && names.size() < 5; r = selected.nextSetBit(r + 1)) {

@@ -76,6 +76,37 @@ public final class SkillTable {
         return lines;
     }
 
+    /** The same tables in Markdown (pipe tables), for the run's description. */
+    public List<String> markdown() {
+        List<Markdown.Align> numbers = List.of(Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.RIGHT,
+                Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.RIGHT);
+        List<Markdown.Align> align = new ArrayList<>(List.of(Markdown.Align.LEFT, Markdown.Align.LEFT));
+        align.addAll(numbers);
+        List<List<String>> cells = new ArrayList<>();
+        for (Row row : overall) {
+            Skill s = row.skill();
+            cells.add(List.of(row.source(), row.scope(), Long.toString(s.n()), num(s.rmse(), DECIMALS), num(s.mae(), DECIMALS),
+                    num(s.mape(), PERCENT_DECIMALS), num(s.bias(), DECIMALS), num(s.r2(), DECIMALS), num(row.nrmse(), PERCENT_DECIMALS)));
+        }
+        List<String> lines = new ArrayList<>(Markdown.table(List.of("source", "scope", "n", "RMSE", "MAE", "MAPE%", "bias", "R2", "nRMSE%"),
+                align, cells));
+        if (comparisons.isEmpty()) {
+            return lines;
+        }
+        lines.add("");
+        lines.add(Markdown.text("RMSE against the final values on the region-years (or years) where the reference has an estimate:"));
+        lines.add("");
+        List<List<String>> compared = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            compared.add(List.of(c.reference(), c.issue(), c.scope(), Long.toString(c.ref().n()), num(c.ref().rmse(), DECIMALS),
+                    num(c.model().rmse(), DECIMALS), num(c.trend().rmse(), DECIMALS), beats(c.ref().n(), c.model().rmse(), c.ref().rmse())));
+        }
+        lines.addAll(Markdown.table(List.of("reference", "issue", "scope", "n", "reference RMSE", "model RMSE", "trend RMSE",
+                "model beats reference"), List.of(Markdown.Align.LEFT, Markdown.Align.LEFT, Markdown.Align.LEFT, Markdown.Align.RIGHT,
+                Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.LEFT), compared));
+        return lines;
+    }
+
     public byte[] csv() {
         StringBuilder out = new StringBuilder("source,scope,n,rmse,mae,mape_pct,bias,r2,nrmse_pct\n");
         for (Row row : rows) {

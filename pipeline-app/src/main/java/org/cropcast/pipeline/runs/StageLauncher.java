@@ -19,6 +19,7 @@ import org.cropcast.pipeline.config.ConfigDocuments;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.config.PipelineSettings;
 import org.cropcast.pipeline.errors.AppErrorCode;
+import org.cropcast.pipeline.report.Markdown;
 import org.cropcast.pipeline.stages.ProgressListener;
 import org.cropcast.pipeline.stages.Stage;
 import org.cropcast.pipeline.stages.StageCheck;
@@ -176,7 +177,7 @@ public final class StageLauncher {
                     }
                     List<String> lines = new ArrayList<>(stageResult.summaryLines());
                     lines.add("report: " + report.get());
-                    return new StageResult(lines);
+                    return new StageResult(lines, stageResult.markdown());
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {
@@ -223,11 +224,17 @@ public final class StageLauncher {
     /** MLflow's run description (shown on the run page). */
     public static final String NOTE_TAG = "mlflow.note.content";
 
-    /** The stage's summary as the run's Markdown description: a heading and the summary lines (tables kept aligned). */
+    /**
+     * The stage's summary as the run's Markdown description: a heading, then the stage's Markdown
+     * (skill tables and the forecast as pipe tables), or its summary lines as a list when it has none.
+     */
     static String note(String stage, StageResult result) {
-        StringBuilder text = new StringBuilder("### cropcast " + stage + "\n\n```\n");
-        result.summaryLines().forEach(line -> text.append(line).append('\n'));
-        return org.cropcast.tracking.TrackingLimits.truncateTagValue(text.append("```\n").toString());
+        StringBuilder text = new StringBuilder("### cropcast " + stage + "\n\n");
+        List<String> body = result.markdown().isEmpty()
+                ? result.summaryLines().stream().filter(line -> !line.isBlank()).map(line -> "- " + Markdown.text(line)).toList()
+                : result.markdown();
+        body.forEach(line -> text.append(line).append('\n'));
+        return org.cropcast.tracking.TrackingLimits.truncateTagValue(text.toString());
     }
 
     /**

@@ -19,6 +19,7 @@ import org.cropcast.pipeline.model.FittedModel;
 import org.cropcast.pipeline.model.NationalWeights;
 import org.cropcast.pipeline.model.ProductionModel;
 import org.cropcast.pipeline.model.Skill;
+import org.cropcast.pipeline.report.Markdown;
 import org.cropcast.pipeline.report.Names;
 import org.cropcast.pipeline.report.ParquetTable;
 import org.cropcast.tracking.CropcastException;
@@ -296,8 +297,25 @@ public final class ForecastStage implements Stage {
             }
             context.run().logMetrics(metrics.list());
             lines.add("wrote " + context.runDirectory().resolve(relative));
-            return new StageResult(lines);
+            List<String> markdown = new ArrayList<>(lines.stream().map(line -> "- " + Markdown.text(line)).toList());
+            markdown.add("");
+            markdown.add("#### Forecast " + dateText + " for " + year);
+            markdown.add("");
+            String unit = context.settings().unit();
+            markdown.addAll(Markdown.table(List.of("init date", "target year", "level", "predicted (" + unit + ")", "trend (" + unit + ")",
+                    "anomaly", "observed", "features observable", "regions", "in-sample"),
+                    List.of(Markdown.Align.LEFT, Markdown.Align.RIGHT, Markdown.Align.LEFT, Markdown.Align.RIGHT, Markdown.Align.RIGHT,
+                            Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.RIGHT, Markdown.Align.LEFT),
+                    List.of(List.of(dateText, Integer.toString(year), "national", number(nationalPredicted), number(nationalTrend),
+                            number(nationalPredicted - nationalTrend), number(nationalObserved), observableCount + " of " + p,
+                            Integer.toString(n), inSample ? "yes" : "no"))));
+            return new StageResult(lines, markdown);
         }
+    }
+
+    /** A forecast number as the description shows it: 3 decimals, "-" for NaN. */
+    private static String number(double value) {
+        return org.cropcast.pipeline.report.SkillTable.num(value, org.cropcast.pipeline.report.SkillTable.DECIMALS);
     }
 
     /** "k of p features present": in every region, or the regions that have fewer than the observable ones. */

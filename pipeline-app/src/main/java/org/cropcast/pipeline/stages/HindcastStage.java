@@ -104,14 +104,25 @@ public final class HindcastStage implements Stage {
             if (data.panel().featureCount() > 0 && !references.isEmpty()) {
                 lines.add("reference issues are compared with " + issueModels(references, run.issueDates));
             }
+            List<String> markdown = new ArrayList<>();
+            lines.forEach(line -> markdown.add("- " + org.cropcast.pipeline.report.Markdown.text(line)));
+            markdown.add("");
+            markdown.add("#### Skill");
+            markdown.add("");
+            markdown.addAll(run.table.markdown());
             lines.addAll(run.table.lines());
             for (InitDate init : run.initDates) {
+                String heading = "init date " + init.key + " (" + init.observable(data.panel()) + " of " + data.panel().featureCount()
+                        + " features observable)";
                 lines.add("");
-                lines.add("init date " + init.key + " (" + init.observable(data.panel()) + " of " + data.panel().featureCount()
-                        + " features observable):");
+                lines.add(heading + ":");
                 lines.addAll(init.table.lines());
+                markdown.add("");
+                markdown.add("#### Skill at " + org.cropcast.pipeline.report.Markdown.text(heading));
+                markdown.add("");
+                markdown.addAll(init.table.markdown());
             }
-            return new StageResult(lines);
+            return new StageResult(lines, markdown);
         }
     }
 

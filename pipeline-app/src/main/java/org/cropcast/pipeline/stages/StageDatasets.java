@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.data.Panel;
+import org.cropcast.pipeline.data.ReferenceLoader;
 import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Dataset;
@@ -22,7 +23,7 @@ import org.cropcast.tracking.Redactor;
  * reference spec. Digest: the first 16 hex characters of the file's SHA-256 (the fingerprint
  * {@code metadata.yaml} records); source: {@code {"uri": "<path or s3:// URI>"}} without
  * credentials; schema: MLflow's {@code mlflow_colspec} of the configured columns; profile: rows,
- * regions and years of the panel. Context: {@code training} (fit-production), {@code evaluation}
+ * regions and years of the panel, and of each reference file ({@link ReferenceLoader#profile}). Context: {@code training} (fit-production), {@code evaluation}
  * (hindcast, forecast), {@code reference} for reference specs.
  */
 final class StageDatasets {
@@ -74,7 +75,8 @@ final class StageDatasets {
             Optional.ofNullable(spec.issueColumn()).ifPresent(c -> columns.add(column("long", c)));
             Optional.ofNullable(spec.valueColumn()).ifPresent(c -> columns.add(column("double", c)));
             String name = "reference-" + Optional.ofNullable(spec.name()).orElse(Integer.toString(i));
-            out.add(DatasetInput.withContext(dataset(context, inputs, name, spec.path(), columns, Optional.empty()), "reference"));
+            out.add(DatasetInput.withContext(dataset(context, inputs, name, spec.path(), columns,
+                    Optional.of(ReferenceLoader.profile(spec, inputs))), "reference"));
         }
         return out;
     }

@@ -79,8 +79,10 @@ class MlflowUiChromiumTest {
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
         Path out = dir.resolve("dom.html");
         Path err = dir.resolve("chromium.err");
+        // a desktop-sized window: at headless Chromium's default 800x600 the run page's logged-models table drops its
+        // registered-version and dataset columns once the description above it is a Markdown list
         List<String> command = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=30000",
+                "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=30000", "--window-size=1600,2400",
                 "--dump-dom", url));
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {

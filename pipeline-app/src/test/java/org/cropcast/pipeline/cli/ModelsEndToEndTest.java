@@ -59,11 +59,20 @@ class ModelsEndToEndTest {
             run = client.get_run(fit_id)
             print("datasets", sorted((d.dataset.name, [t.value for t in d.tags if t.key == "mlflow.data.context"][0]) for d in run.inputs.dataset_inputs))
             print("digests", all(len(d.dataset.digest) == 16 for d in run.inputs.dataset_inputs))
+            import csv, json
+            print("profiles", all(d.dataset.profile for d in run.inputs.dataset_inputs))
+            ref = [d.dataset for d in run.inputs.dataset_inputs if d.dataset.name.startswith("reference-")][0]
+            rows = list(csv.DictReader(open(json.loads(ref.source)["uri"])))
+            print("reference-profile", json.loads(ref.profile) == {"num_rows": len(rows), "regions": len({r["region"] for r in rows}),
+                  "years": len({r["year"] for r in rows}), "first_year": min(int(r["year"]) for r in rows),
+                  "issues": len({r["issue"] for r in rows})}, len(rows) > 0)
             print("outputs", [o.model_id == model_id for o in run.outputs.model_outputs])
             t = run.data.tags
             print("source", t.get("mlflow.source.name"), t.get("mlflow.source.type"), t.get("mlflow.note.content", "").startswith("### cropcast fit-production"))
             forecast = client.get_run(forecast_id)
             print("forecast", [i.model_id == model_id for i in forecast.inputs.model_inputs], forecast.info.status)
+            note = forecast.data.tags.get("mlflow.note.content", "")
+            print("forecast-note", "| init date | target year | level |" in note, "| 2022-08-15 | 2022 | national |" in note, "```" in note)
             """;
 
     /** Python logs two models: one with the cropcast flavor (cropcast's own files), one pyfunc-like without it. */
@@ -133,9 +142,12 @@ class ModelsEndToEndTest {
                 "signature ['region', 'year'] ['yield_t_ha']", // the demo's target.yield_column
                 "datasets [('features', 'training'), ('reference-DEMO-SURVEY', 'reference'), ('target', 'training')]",
                 "digests True",
+                "profiles True",
+                "reference-profile True True",
                 "outputs [True]",
                 "source cropcast run fit-production LOCAL True",
-                "forecast [True] FINISHED");
+                "forecast [True] FINISHED",
+                "forecast-note True True False");
 
         // bad model URIs: exit 2, one line naming the culprit, and no forecast run made
         int runsBefore = countRuns(db);

@@ -419,6 +419,13 @@ class HostileInputTest {
             }
             cases.add(d.set("server answering " + answer + " (hindcast)", "mlflow_tracking_uri=" + uri, uri).exit(3));
         }
+        // a server that answers a byte a second, forever: bounded in time by the request timeout
+        // (2 s here, no retry), not only in size; an external failure naming the server
+        String drip = FakeServer.uri("drip");
+        Map<String, String> quick = Map.of("MLFLOW_HTTP_REQUEST_TIMEOUT", "2", "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0");
+        cases.add(d.args("server answering a byte a second (runs list)", 3, drip + ": POST /api/2.0/mlflow/experiments/search failed: timed out",
+                "runs", "list", "--tracking-uri", drip).withEnv(quick));
+        cases.add(d.set("server answering a byte a second (hindcast)", "mlflow_tracking_uri=" + drip, drip + ": ").exit(3).withEnv(quick));
         cases.add(d.args("--config /dev/zero", 2, "/dev/zero: cannot read the configuration: it is larger than 1024 KiB",
                 "run", "hindcast", "--config", "/dev/zero"));
         Map<String, String> variables = new java.util.LinkedHashMap<>();
@@ -439,7 +446,10 @@ class HostileInputTest {
         return cases;
     }
 
-    /** A misbehaving tracking server on 127.0.0.1: {@code /endless} never stops sending, {@code /html} answers a web page, {@code /empty} answers {@code {}}. */
+    /**
+     * A misbehaving tracking server on 127.0.0.1: {@code /endless} never stops sending, {@code /drip}
+     * sends a byte a second, {@code /html} answers a web page, {@code /empty} answers {@code {}}.
+     */
     static final class FakeServer {
         private static com.sun.net.httpserver.HttpServer server;
 
@@ -464,6 +474,19 @@ class HostileInputTest {
                             out.write(chunk);
                         }
                     } catch (IOException closedByTheClient) {
+                        exchange.close();
+                    }
+                });
+                server.createContext("/drip", exchange -> {
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 0);
+                    try (var out = exchange.getResponseBody()) {
+                        for (int i = 0; i < 600; i++) { // ten minutes at most, should the client never give up
+                            out.write('[');
+                            out.flush();
+                            Thread.sleep(1000);
+                        }
+                    } catch (IOException | InterruptedException closedByTheClient) {
                         exchange.close();
                     }
                 });
@@ -778,6 +801,73 @@ class HostileInputTest {
      * and a symbolic link inside a run directory pointing outside it (the stage would write through
      * it) are each refused with one line, exit 2, and the original runs keep their tags.
      */
+    /**
+     * Issue 20, a full disk under the run directory (it ended in {@code internal error:
+     * ParquetCloseResourceException}, exit 1): the kernel's own ENOSPC without root, by sending every
+     * byte written under {@code runs/} beyond the first 16 KiB to {@code /dev/full} (the storage port
+     * wrapped in the composition root; the stage and Parquet writer are the real ones). One line naming
+     * the file and the disk's answer, exit 3, the run FAILED with it, no partial file published.
+     */
+    @Test
+    void aFullDiskUnderTheRunDirectoryIsAnExternalFailureAndTheRunEndsFailed() throws Exception {
+        Path devFull = Path.of("/dev/full");
+        assertThat(devFull).as("/dev/full (Linux) gives the test a real ENOSPC").exists();
+        DemoRoot root = demoRoot();
+        Path runs = root.data().resolve("runs");
+        Path db = root.data().resolve("mlruns.db");
+        Map<String, Integer> before = Files.exists(db) ? RunShape.statusCounts(db) : Map.of();
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        Module full = new com.google.inject.AbstractModule() {
+            @com.google.inject.Provides
+            @com.google.inject.Singleton
+            org.cropcast.tracking.Storage storage(org.cropcast.tracking.SwitchingStorage real) {
+                return (org.cropcast.tracking.Storage) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.cropcast.tracking.Storage.class}, (self, method, args) -> {
+                            if (method.getName().equals("write") && args.length == 2
+                                    && args[0] instanceof org.cropcast.tracking.Location target && target.isLocal()
+                                    && target.localPath().startsWith(runs) && args[1] instanceof org.cropcast.tracking.Storage.Writer writer) {
+                                real.write(target, out -> writer.write(new java.io.FilterOutputStream(out) {
+                                    @Override
+                                    public void write(byte[] b, int off, int len) throws IOException {
+                                        if (written.addAndGet(len) > 16 * 1024) {
+                                            try (var disk = new java.io.FileOutputStream(devFull.toFile())) {
+                                                disk.write(b, off, len); // the kernel: No space left on device
+                                            }
+                                        }
+                                        out.write(b, off, len);
+                                    }
+
+                                    @Override
+                                    public void write(int b) throws IOException {
+                                        write(new byte[] {(byte) b}, 0, 1);
+                                    }
+                                }));
+                                return null;
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+        CliHarness cli = new CliHarness(ENV, full);
+        CliHarness.Result result = cli.run(hindcast(root.config()).toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err().lines().toList()).as(result.toString()).singleElement().asString()
+                .startsWith("cropcast: cannot write " + runs).contains("No space left on device").doesNotContain("internal error");
+        Map<String, Integer> after = new TreeMap<>(RunShape.statusCounts(db));
+        Map<String, Integer> expected = new TreeMap<>(before);
+        expected.merge("FAILED", 1, Integer::sum);
+        assertThat(after).isEqualTo(expected);
+        try (Stream<Path> walk = Files.walk(runs)) {
+            assertThat(walk.filter(p -> p.getFileName().toString().contains(".cropcast-tmp-")).toList())
+                    .as("no temporary file left").isEmpty();
+        }
+    }
+
     @Test
     void runDirectoriesThatLieAreRefused() throws Exception {
         DemoRoot root = demoRoot();

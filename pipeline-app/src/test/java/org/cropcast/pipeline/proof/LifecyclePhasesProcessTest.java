@@ -109,13 +109,13 @@ class LifecyclePhasesProcessTest {
             s.execute("BEGIN EXCLUSIVE");
             started = System.nanoTime();
             child.signal("TERM");
-            // the SQLite store's lock timeout is 120 s; the shutdown write is bounded at 10 s
-            exit = child.await(Duration.ofSeconds(60));
+            // the SQLite store's lock timeout is 60 s; the shutdown write is bounded at 10 s
+            exit = child.await(Duration.ofSeconds(45));
             elapsed = System.nanoTime() - started;
             s.execute("ROLLBACK");
         }
         assertThat(exit.code()).as(exit.toString()).isEqualTo(130);
-        assertThat(Duration.ofNanos(elapsed)).as("exit after SIGTERM").isLessThan(Duration.ofSeconds(60));
+        assertThat(Duration.ofNanos(elapsed)).as("exit after SIGTERM").isLessThan(Duration.ofSeconds(45));
         assertThat(exit.err()).as(exit.toString()).contains("cropcast: interrupted by SIGTERM",
                 "cropcast: could not mark run " + id + " KILLED: the tracking store did not answer within 10 s",
                 "shows it stale").doesNotContain("is marked KILLED", "Exception");

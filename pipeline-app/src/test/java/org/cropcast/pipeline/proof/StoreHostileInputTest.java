@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.name.Names;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,13 +15,13 @@ import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CreateRunRequest;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.ErrorCategory;
-import org.cropcast.tracking.LocalStorage;
 import org.cropcast.tracking.Metric;
 import org.cropcast.tracking.Param;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunId;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
+import org.cropcast.tracking.SwitchingArtifactStore;
 import org.cropcast.tracking.Tag;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -119,7 +117,7 @@ class StoreHostileInputTest {
                     System.currentTimeMillis(), List.of())).runId();
             store.logBatch(id, List.of(new Metric("seed", 1, 1, 0)), List.of(new Param("seeded", "1")), List.of(new Tag("t", "1")));
             String artifactUri = artifactRoot.toUri().toString();
-            ArtifactStore artifacts = injector.getInstance(Key.get(ArtifactStore.class, Names.named(LocalStorage.SCHEME)));
+            ArtifactStore artifacts = injector.getInstance(SwitchingArtifactStore.class).forUri(artifactUri);
             Run before = store.getRun(id).orElseThrow();
             var files = HostileInputTest.snapshot(root);
 

@@ -199,10 +199,19 @@ class SweepProcessesTest {
         assertThat(RunShape.statusCounts(db)).as("one run per child, none created twice").isEqualTo(Map.of("FINISHED", 7));
     }
 
+    private static boolean hasRunsTable(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs'")) {
+            return r.next() && r.getInt(1) == 1;
+        }
+    }
+
     private static void awaitStatus(Path db, String stage, RunStatus status, int atLeast) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(db) && count(db, stage, status) >= atLeast) {
+            // the file exists a moment before the sweep's first transaction has created MLflow's tables
+            if (Files.exists(db) && hasRunsTable(db) && count(db, stage, status) >= atLeast) {
                 return;
             }
             Thread.sleep(200);

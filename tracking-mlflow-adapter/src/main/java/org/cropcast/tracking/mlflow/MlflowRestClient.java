@@ -336,24 +336,84 @@ final class MlflowRestClient {
     }
 
     private Reply sendOnce(HttpRequest request, boolean buffered, int attempt) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        // the JDK's request timeout ends when the headers are in; the body is read within what is left of it
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         if (status / 100 == 2) {
             if (buffered) {
-                try (InputStream in = response.body()) {
+                try (InputStream in = response.body(); Deadline deadline = new Deadline(in, started)) {
                     // an answer that never ends (or is far beyond any MLflow page) is refused, not buffered until the heap runs out
-                    byte[] body = BoundedReads.readAtMost(in, ANSWER_LIMIT, () -> new CropcastException(
+                    byte[] body = deadline.read(() -> BoundedReads.readAtMost(in, ANSWER_LIMIT, () -> new CropcastException(
                             MlflowRestErrorCode.NOT_AN_MLFLOW_SERVER, shownUri + ": " + request.method() + " " + request.uri().getPath()
-                                    + " answered more than " + ANSWER_LIMIT / (1024 * 1024) + " MiB; that is not an MLflow answer"));
+                                    + " answered more than " + ANSWER_LIMIT / (1024 * 1024) + " MiB; that is not an MLflow answer")));
                     return new Reply(status, response.headers(), Optional.of(new java.io.ByteArrayInputStream(body)), "", attempt);
                 }
             }
             return new Reply(status, response.headers(), Optional.of(response.body()), "", attempt);
         }
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(ERROR_BODY_LIMIT);
+        try (InputStream in = response.body(); Deadline deadline = new Deadline(in, started)) {
+            byte[] bytes = deadline.read(() -> in.readNBytes(ERROR_BODY_LIMIT));
             return new Reply(status, response.headers(), Optional.empty(), new String(bytes, UTF_8), attempt);
         }
+    }
+
+    /** Closes the stream of an answer's body when the attempt's request timeout has passed. */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "cropcast-mlflow-answer-deadline");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * The time bound of reading one answer's body: a server sending its body a byte at a time,
+     * forever, would otherwise hold the call without end (the JDK's request timeout only covers
+     * the wait for the headers). When the attempt's request timeout has passed, the body's stream
+     * is closed, which ends a blocked read; the read then fails as a timeout (retried like one).
+     */
+    private final class Deadline implements AutoCloseable {
+        private final java.util.concurrent.ScheduledFuture<?> closer;
+        private volatile boolean expired;
+
+        Deadline(InputStream in, long startedNanos) {
+            long left = settings.requestTimeout().toNanos() - (System.nanoTime() - startedNanos);
+            closer = DEADLINES.schedule(() -> {
+                expired = true;
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // closing is all we can do
+                }
+            }, Math.max(left, 0), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        <T> T read(IoSupplier<T> body) throws IOException {
+            try {
+                T result = body.get();
+                if (expired) {
+                    throw timedOut();
+                }
+                return result;
+            } catch (IOException e) {
+                throw expired ? timedOut() : e;
+            }
+        }
+
+        private HttpTimeoutException timedOut() {
+            return new HttpTimeoutException("the answer's body did not arrive within the request timeout of "
+                    + settings.requestTimeout().toSeconds() + " s (" + MlflowRestSettings.REQUEST_TIMEOUT + ")");
+        }
+
+        @Override
+        public void close() {
+            closer.cancel(false);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
     private static boolean retryable(Reply reply) {

@@ -52,6 +52,7 @@ final class SqliteDatabase implements AutoCloseable {
     private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_READONLY = 8;
     private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
     private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_NOTADB = 26;
 
@@ -388,6 +389,8 @@ final class SqliteDatabase implements AutoCloseable {
                     "database " + file + " is not an SQLite database: " + detail, e);
             case SQLITE_CORRUPT -> new CropcastException(SqliteErrorCode.DATABASE_CORRUPT,
                     "database " + file + " is corrupted: " + detail, e);
+            case SQLITE_FULL -> new CropcastException(SqliteErrorCode.DATABASE_FULL, what + " database " + file
+                    + ": it is full (no space left on its disk or quota); nothing of this write was kept: " + detail, e);
             case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM -> new CropcastException(SqliteErrorCode.DATABASE_NOT_WRITABLE,
                     what + " database " + file + ": " + detail, e);
             default -> new CropcastException(SqliteErrorCode.DATABASE_FAILURE, what + " database " + file + ": " + detail, e);

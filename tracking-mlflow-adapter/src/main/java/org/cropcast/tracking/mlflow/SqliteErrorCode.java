@@ -25,8 +25,10 @@ public enum SqliteErrorCode implements ErrorCode {
     DATABASE_CORRUPT(1005, EXTERNAL_SYSTEM),
     /** Another process held the write lock for longer than the lock timeout. */
     DATABASE_LOCKED(1006, EXTERNAL_SYSTEM),
-    /** Any other SQLite failure (I/O error, disk full...). */
-    DATABASE_FAILURE(1007, EXTERNAL_SYSTEM);
+    /** Any other SQLite failure (an I/O error...). */
+    DATABASE_FAILURE(1007, EXTERNAL_SYSTEM),
+    /** {@code SQLITE_FULL}: the disk (or quota) under the database has no room left. */
+    DATABASE_FULL(1008, EXTERNAL_SYSTEM);
 
     private final int number;
     private final ErrorCategory category;
