@@ -42,7 +42,7 @@ fi
 
 work="$root/bench/sync/work"
 rm -rf "$work"; mkdir -p "$work"
-export BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs/benchmarks.json' ':!docs/BENCHMARKS.md' || echo '+changes')"
+export BENCH_COMMIT="${BENCH_COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs/benchmarks.json' ':!docs/BENCHMARKS.md' || echo '+changes')}"
 log "seeding $RUNS runs x $POINTS points, $FILES files of $FILE_KB KiB each"
 java -cp "$jar" bench/sync/Seed.java "$work/node/mlruns.db" "$RUNS" "$POINTS" "$FILES" "$FILE_KB"
 src="sqlite:///$work/node/mlruns.db"

@@ -315,7 +315,9 @@ public final class RunSync {
                 throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE, "it is deleted at the source and was never synced;"
                         + " restore it there (mlflow runs restore) to sync it");
             }
-            if (existing.isPresent() && snapshot.digest().equals(existing.get().data().tags().get(SyncTags.SOURCE_DIGEST))) {
+            if (existing.isPresent() && snapshot.digest().equals(existing.get().data().tags().get(SyncTags.SOURCE_DIGEST))
+                    && !statusDiffers(run.info(), existing.get().info())
+                    && run.info().lifecycleStage() == existing.get().info().lifecycleStage()) {
                 Run copy = existing.get();
                 mapped.put(run.id(), copy.id());
                 List<String> problems = new ArrayList<>();
@@ -401,18 +403,6 @@ public final class RunSync {
                 tags.add(new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint));
                 tags.add(new Tag(SyncTags.SOURCE_URI, source.display()));
             }
-            // params and tags ride with the first metrics: as few requests as MLflow's log_batch limits allow
-            for (int p = 0, t = 0, m = 0; p < params.size() || t < tags.size() || m < metrics.size(); ) {
-                List<Param> batchParams = params.subList(p, Math.min(params.size(), p + PARAM_BATCH));
-                List<Tag> batchTags = tags.subList(t, Math.min(tags.size(), t + TAG_BATCH));
-                int room = METRIC_BATCH - batchParams.size() - batchTags.size();
-                List<Metric> batchMetrics = metrics.subList(m, Math.min(metrics.size(), m + room));
-                destination.runs().logBatch(copyId, batchMetrics, batchParams, batchTags);
-                p += batchParams.size();
-                t += batchTags.size();
-                m += batchMetrics.size();
-                listener.metricPoints(run.id(), batchMetrics.size());
-            }
             if (!files.isEmpty()) {
                 destination.artifacts().discardIncompleteUploads(copy.info().artifactUri());
             }
@@ -425,15 +415,22 @@ public final class RunSync {
             conflict |= models.conflict();
             RunInfo from = run.info();
             RunInfo target = copy.info();
+            if (from.status() == RunStatus.SCHEDULED) {
+                problems.add("the source run is SCHEDULED; its copy is RUNNING (a run store cannot set SCHEDULED)");
+            }
+            // params and tags ride with the first metrics, the digest with the last: as few requests as
+            // MLflow's log_batch limits allow. The digest is written after every file and model, in the
+            // last batch; a sync killed before the end status is written finds the status differing.
+            boolean digest = !conflict && problems.isEmpty() && !snapshot.digest().equals(copyTags.get(SyncTags.SOURCE_DIGEST));
+            for (Batch batch : batches(params, tags, metrics, digest ? Optional.of(new Tag(SyncTags.SOURCE_DIGEST, snapshot.digest()))
+                    : Optional.empty())) {
+                destination.runs().logBatch(copyId, batch.metrics(), batch.params(), batch.tags());
+                listener.metricPoints(run.id(), batch.metrics().size());
+            }
             if (from.status().isTerminal() && statusDiffers(from, target)) {
                 destination.runs().endRun(copyId, from.status(), from.endTimeMillis().orElse(from.startTimeMillis()));
             } else if (from.status() == RunStatus.RUNNING && target.status().isTerminal()) {
                 destination.runs().reopenRun(copyId);
-            } else if (from.status() == RunStatus.SCHEDULED) {
-                problems.add("the source run is SCHEDULED; its copy is RUNNING (a run store cannot set SCHEDULED)");
-            }
-            if (!conflict && problems.isEmpty()) {
-                destination.runs().logBatch(copyId, List.of(), List.of(), List.of(new Tag(SyncTags.SOURCE_DIGEST, snapshot.digest())));
             }
             if (from.lifecycleStage() == LifecycleStage.DELETED && target.lifecycleStage() != LifecycleStage.DELETED) {
                 destination.runs().deleteRun(copyId);
@@ -455,8 +452,8 @@ public final class RunSync {
         }
 
         private Run create(Run run, String experimentName) {
-            Experiment experiment = destination.runs().getOrCreateExperiment(experimentName);
-            destinationExperiments.put(experimentName, Optional.of(experiment));
+            Experiment experiment = destinationExperiments.compute(experimentName, (name, known) -> known != null && known.isPresent()
+                    ? known : Optional.of(destination.runs().getOrCreateExperiment(name))).orElseThrow();
             RunInfo info = run.info();
             List<Tag> identity = List.of(
                     new Tag(SyncTags.SOURCE_BACKEND, sourceFingerprint),
@@ -495,6 +492,10 @@ public final class RunSync {
                     return original;
                 }
             }
+            Run inExperiment = copies(experimentName).get(run.id().value());
+            if (inExperiment != null) {
+                return Optional.of(inExperiment);
+            }
             String recorded = tags.get(SyncTags.syncedTo(destinationFingerprint));
             if (recorded != null) {
                 Optional<Run> copy = parseRunId(recorded.split(" ", 2)[0]).flatMap(destination.runs()::getRun)
@@ -503,7 +504,7 @@ public final class RunSync {
                     return copy;
                 }
             }
-            return Optional.ofNullable(copies(experimentName).get(run.id().value()));
+            return Optional.empty();
         }
 
         /** Active destination runs of the experiment that are copies, by source run id (read once per sync). */
@@ -539,6 +540,38 @@ public final class RunSync {
                 problems.add("cannot record the copy on the source run: " + Redactor.truncateForMessage(Redactor.redact(e.getMessage())));
             }
         }
+    }
+
+    /** One log_batch request. */
+    private record Batch(List<Metric> metrics, List<Param> params, List<Tag> tags) {}
+
+    /**
+     * The writes of params, tags and metrics in as few log_batch requests as MLflow's limits allow
+     * (params and tags with the first metrics), {@code last} in the final one.
+     */
+    static List<Batch> batches(List<Param> params, List<Tag> tags, List<Metric> metrics, Optional<Tag> last) {
+        List<Batch> batches = new ArrayList<>();
+        for (int p = 0, t = 0, m = 0; p < params.size() || t < tags.size() || m < metrics.size(); ) {
+            List<Param> batchParams = params.subList(p, Math.min(params.size(), p + PARAM_BATCH));
+            List<Tag> batchTags = tags.subList(t, Math.min(tags.size(), t + TAG_BATCH));
+            int room = METRIC_BATCH - batchParams.size() - batchTags.size();
+            List<Metric> batchMetrics = metrics.subList(m, Math.min(metrics.size(), m + room));
+            batches.add(new Batch(batchMetrics, batchParams, batchTags));
+            p += batchParams.size();
+            t += batchTags.size();
+            m += batchMetrics.size();
+        }
+        if (last.isPresent()) {
+            Batch end = batches.isEmpty() ? null : batches.get(batches.size() - 1);
+            if (end != null && end.tags().size() < TAG_BATCH && end.metrics().size() + end.params().size() + end.tags().size() < METRIC_BATCH) {
+                List<Tag> withLast = new ArrayList<>(end.tags());
+                withLast.add(last.get());
+                batches.set(batches.size() - 1, new Batch(end.metrics(), end.params(), withLast));
+            } else {
+                batches.add(new Batch(List.of(), List.of(), List.of(last.get())));
+            }
+        }
+        return batches;
     }
 
     private static boolean statusDiffers(RunInfo source, RunInfo target) {
