@@ -1,11 +1,7 @@
 package org.cropcast.pipeline.stages;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.ArtifactPaths;
-import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Storage;
 
@@ -27,22 +23,12 @@ final class RunOutputs {
     /**
      * Writes {@code relativePath} in the run directory with {@code writer}, then logs it. If the
      * writer fails, nothing is published (a previous file there stays as it was) and nothing is
-     * logged; an I/O failure becomes {@link PipelineErrorCode#OUTPUT_FAILURE} naming the file.
+     * logged; an I/O failure (a full disk) is the storage's {@code STORAGE_FAILURE} naming the file,
+     * an external failure, whichever writer met it.
      */
     Location write(String relativePath, Storage.Writer writer) {
         Location target = location(relativePath);
-        try {
-            context.storage().write(target, out -> {
-                try {
-                    writer.write(out);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw new CropcastException(PipelineErrorCode.OUTPUT_FAILURE,
-                    "cannot write " + target + ": " + e.getCause().getMessage(), e);
-        }
+        context.storage().write(target, writer);
         log(relativePath);
         return target;
     }

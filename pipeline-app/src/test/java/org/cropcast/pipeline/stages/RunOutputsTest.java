@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.demo.DemoDataGenerator;
-import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.FileEntry;
 import org.cropcast.tracking.Location;
 import org.cropcast.tracking.Storage;
+import org.cropcast.tracking.TrackingErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,13 +76,13 @@ class RunOutputsTest {
     }
 
     @Test
-    void writerIoFailureIsAnOutputFailureNamingTheFileWithNothingWritten() {
+    void writerIoFailureIsAStorageFailureNamingTheFileWithNothingWritten() {
         Location runDirectory = Location.of("memory://bucket/runs/r2");
         StageRun run = harness.run(writing(outputs -> assertThatThrownBy(() -> outputs.write("datasets/pred.parquet", out -> {
             out.write(new byte[100_000]);
             throw new IOException("disk full");
         })).isInstanceOfSatisfying(CropcastException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(PipelineErrorCode.OUTPUT_FAILURE);
+            assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.STORAGE_FAILURE);
             assertThat(e.getMessage()).contains(runDirectory.resolve("datasets/pred.parquet").toString()).contains("disk full");
         })), config, runDirectory, Optional.empty());
         assertThat(harness.storage().exists(runDirectory.resolve("datasets/pred.parquet"))).isFalse();
