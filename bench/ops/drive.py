@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import random
+import zipfile
 import shutil
 import sqlite3
 import subprocess
@@ -192,6 +193,23 @@ class Bench:
                 "rows": rows, "expected_rows": expected, "ok_ops": ok, "failed_ops": failed, "finished_runs": finished,
                 "integrity": integrity, "failure_kinds": kinds[:12], "batches": batches, "per_batch": per_batch}
 
+    def jarred_classpath(self, directory):
+        """The class path with each directory entry packed into a jar (zipfile) under directory."""
+        os.makedirs(directory, exist_ok=True)
+        entries = []
+        for i, entry in enumerate(self.cp.split(os.pathsep)):
+            if os.path.isdir(entry):
+                jar = os.path.join(directory, "entry-%02d.jar" % i)
+                with zipfile.ZipFile(jar, "w", zipfile.ZIP_STORED) as z:
+                    for root, _, files in os.walk(entry):
+                        for name in files:
+                            path = os.path.join(root, name)
+                            z.write(path, os.path.relpath(path, entry))
+                entries.append(jar)
+            else:
+                entries.append(entry)
+        return os.pathsep.join(entries)
+
     def footprint(self):
         repeats = self.size("footprint_repeats")
         work = os.path.join(self.work, "footprint")
@@ -206,6 +224,10 @@ class Bench:
         # cropcast-launcher: the same process with the JVM options of pipeline-app's launcher (a class-data-sharing
         # archive, recorded here by the first, unmeasured invocation; C1 only; serial GC)
         archive = os.path.join(work, "opsbench.jsa")
+        # class-data sharing archives classes from jars only (a non-empty directory on the class path is an error), so
+        # the footprint runs of both cropcast variants use the class directories packed as jars, as the launcher does
+        saved_cp = self.cp
+        self.cp = self.jarred_classpath(os.path.join(work, "classpath"))
         launcher = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable", "-Xlog:all=warning:stderr"]
         commands = {
             "cropcast": lambda db: self.java_ops("footprint", db, fixtures, heap="-Xmx256m"),
@@ -230,6 +252,7 @@ class Bench:
                 samples[system]["cpu"].append(cpu)
                 samples[system]["rss"].append(rss)
                 log("footprint %s: %.2f s wall, %.2f s CPU, %.0f MiB peak RSS" % (system, wall, cpu, rss))
+        self.cp = saved_cp
         for system, s in samples.items():
             self.record({"system": system, "op": "footprint", "unit": "s", "samples": s["wall"], "cpu": s["cpu"], "rss_mib": s["rss"]})
         try:
