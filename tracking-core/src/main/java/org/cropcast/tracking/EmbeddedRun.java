@@ -5,13 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -29,8 +26,8 @@ import java.util.function.Supplier;
  * </ul>
  * The run ends exactly once: FINISHED by {@link #finish()}, FAILED by {@link #fail(Throwable)} or
  * by {@link #close()} without a prior finish (so a try-with-resources block left by an exception
- * records a failed run), KILLED on SIGINT/SIGTERM. While it is open a daemon thread refreshes the
- * {@value RunTags#HEARTBEAT} tag. Thread-safe.
+ * records a failed run), KILLED on SIGINT/SIGTERM. While it is open the one heartbeat thread of its {@link Tracking}
+ * refreshes its {@value RunTags#HEARTBEAT} tag. Thread-safe.
  */
 public final class EmbeddedRun implements AutoCloseable {
     private final RunInfo info;
@@ -39,21 +36,19 @@ public final class EmbeddedRun implements AutoCloseable {
     private final Supplier<ModelStore> modelStore;
     private final Clock clock;
     private final RunLifecycle lifecycle;
-    private final Consumer<EmbeddedRun> onEnd;
 
-    EmbeddedRun(RunInfo info, RunStore runStore, ArtifactStore artifactStore, Supplier<ModelStore> modelStore, Clock clock,
-            Consumer<EmbeddedRun> onEnd) {
+    EmbeddedRun(RunInfo info, RunStore runStore, ArtifactStore artifactStore, Supplier<ModelStore> modelStore, Clock clock) {
         this.info = requireNonNull(info, "info is null");
         this.runStore = requireNonNull(runStore, "runStore is null");
         this.artifactStore = requireNonNull(artifactStore, "artifactStore is null");
         this.modelStore = requireNonNull(modelStore, "modelStore is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.onEnd = requireNonNull(onEnd, "onEnd is null");
         this.lifecycle = new RunLifecycle(runStore, clock, info.runId());
     }
 
-    void start(Duration heartbeat, boolean endOnShutdown, ScheduledExecutorService scheduler) {
-        lifecycle.start(heartbeat, endOnShutdown, scheduler);
+    /** Joins the open runs of its {@link Tracking}: heartbeat, and KILLED on SIGINT/SIGTERM if it handles signals. */
+    void start(LiveRuns live) {
+        lifecycle.start(live);
     }
 
     public RunId runId() {
@@ -209,11 +204,7 @@ public final class EmbeddedRun implements AutoCloseable {
 
     void end(RunStatus status, Map<String, String> tags) {
         RunStores.requireTerminal(requireNonNull(status, "status is null"));
-        try {
-            lifecycle.end(status, tags);
-        } finally {
-            onEnd.accept(this);
-        }
+        lifecycle.end(status, tags);
     }
 
     /** Ends the run FAILED unless it has ended already (a try-with-resources block left without {@link #finish()}). */

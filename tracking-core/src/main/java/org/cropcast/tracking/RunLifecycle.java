@@ -7,18 +7,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The life of one open run, shared by {@link TrackedRun} (the pipeline's runs) and
- * {@link EmbeddedRun} (runs another tool opens through {@link Tracking}): a daemon thread (the
- * run's own, or one a {@link Tracking} shares among its runs) refreshes the {@value RunTags#HEARTBEAT} tag, an optional shutdown hook ends the run KILLED on
- * SIGINT/SIGTERM, and the run ends exactly once. Thread-safe.
+ * {@link EmbeddedRun} (runs another tool opens through {@link Tracking}): while it is open its
+ * owner's {@link LiveRuns} refreshes its {@value RunTags#HEARTBEAT} tag ({@link #beat}) and, if
+ * the owner handles signals, ends it KILLED on SIGINT/SIGTERM ({@link #killOnShutdown}); it ends
+ * exactly once. Thread-safe.
  */
 final class RunLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
@@ -28,9 +27,7 @@ final class RunLifecycle {
     private final RunId runId;
     private final Object endLock = new Object();
     private volatile boolean ended;
-    private ScheduledExecutorService ownHeartbeat;
-    private ScheduledFuture<?> heartbeat;
-    private Thread shutdownHook;
+    private volatile LiveRuns live;
 
     RunLifecycle(RunStore runStore, Clock clock, RunId runId) {
         this.runStore = requireNonNull(runStore, "runStore is null");
@@ -38,28 +35,14 @@ final class RunLifecycle {
         this.runId = requireNonNull(runId, "runId is null");
     }
 
-    /** Starts the heartbeat on a thread of its own and, if {@code endOnShutdown}, installs the shutdown hook. */
-    void start(Duration heartbeatInterval, boolean endOnShutdown) {
-        ownHeartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "cropcast-heartbeat-" + runId);
-            thread.setDaemon(true);
-            return thread;
-        });
-        start(heartbeatInterval, endOnShutdown, ownHeartbeat);
-    }
-
-    /** Starts the heartbeat on {@code scheduler} (shared with other runs) and, if {@code endOnShutdown}, installs the shutdown hook. */
-    void start(Duration heartbeatInterval, boolean endOnShutdown, ScheduledExecutorService scheduler) {
-        if (endOnShutdown) {
-            shutdownHook = new Thread(this::endOnShutdown, "cropcast-run-" + runId + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-        long interval = heartbeatInterval.toMillis();
-        heartbeat = scheduler.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.MILLISECONDS);
+    /** Joins {@code live}: beaten from now on, ended KILLED on shutdown if it handles signals, left when the run ends. */
+    void start(LiveRuns live) {
+        this.live = requireNonNull(live, "live is null");
+        live.add(this);
     }
 
     /** One heartbeat; under the end lock, so no beat is written once the run has ended. */
-    private void beat() {
+    void beat() {
         synchronized (endLock) {
             if (ended) {
                 return;
@@ -83,16 +66,15 @@ final class RunLifecycle {
     }
 
     /**
-     * The shutdown hook: ends the run KILLED, waiting at most {@link #SHUTDOWN_WRITE_BOUND} for the
-     * store (another process may hold the database lock, or the server may not answer), and says
-     * on standard error what it did: {@code run ... is marked KILLED} only once the store has
-     * recorded it, else that it could not, and that the run goes stale (its heartbeat stops).
+     * The shutdown hook's write for this run: ends it KILLED on a daemon thread of its own (another
+     * process may hold the database lock, or the server may not answer: the hook waits only so long,
+     * {@link #reportKill}).
      */
-    private void endOnShutdown() {
-        java.util.concurrent.CompletableFuture<Void> ending = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> killOnShutdown() {
+        CompletableFuture<Void> ending = new CompletableFuture<>();
         Thread writer = new Thread(() -> {
             try {
-                end(RunStatus.KILLED, Map.of(RunTags.END_REASON, "signal"), true);
+                end(RunStatus.KILLED, Map.of(RunTags.END_REASON, "signal"));
                 ending.complete(null);
             } catch (Throwable t) {
                 ending.completeExceptionally(t);
@@ -100,10 +82,19 @@ final class RunLifecycle {
         }, "cropcast-run-" + runId + "-kill");
         writer.setDaemon(true);
         writer.start();
+        return ending;
+    }
+
+    /**
+     * Waits for {@link #killOnShutdown}'s write until {@code deadlineNanos} ({@link System#nanoTime})
+     * and says on standard error what became of the run: {@code run ... is marked KILLED} only once
+     * the store has recorded it, else that it could not, and that the run goes stale (its heartbeat stops).
+     */
+    void reportKill(CompletableFuture<Void> ending, long deadlineNanos) {
         String unfinished = " KILLED: {0}; it stays RUNNING and `cropcast runs list` shows it stale once its heartbeat is older than"
                 + " --stale-after (resume it with --resume --run-dir)";
         try {
-            ending.get(SHUTDOWN_WRITE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            ending.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             System.err.println("cropcast: run " + runId + " is marked KILLED");
         } catch (java.util.concurrent.TimeoutException e) {
             System.err.println("cropcast: could not mark run " + runId + java.text.MessageFormat.format(unfinished,
@@ -114,7 +105,6 @@ final class RunLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.err.flush();
     }
 
     /**
@@ -129,28 +119,15 @@ final class RunLifecycle {
      * already. The status is written even when the tags cannot be; the tags' failure is then thrown.
      */
     void end(RunStatus status, Map<String, String> tags) {
-        end(status, tags, false);
-    }
-
-    private void end(RunStatus status, Map<String, String> tags, boolean fromShutdownHook) {
         synchronized (endLock) {
             if (ended) {
                 return;
             }
             ended = true;
             // a beat in progress holds the end lock, so none is running now, and none writes after this
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-            }
-            if (ownHeartbeat != null) {
-                ownHeartbeat.shutdownNow();
-            }
-            if (shutdownHook != null && !fromShutdownHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException e) {
-                    // the JVM is already shutting down; the hook finds the run ended
-                }
+            LiveRuns owner = live;
+            if (owner != null) {
+                owner.remove(this);
             }
             List<Tag> list = new ArrayList<>();
             tags.forEach((k, v) -> list.add(new Tag(k, TrackingLimits.truncateTagValue(Redactor.redact(v)))));

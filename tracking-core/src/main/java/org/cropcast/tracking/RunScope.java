@@ -34,8 +34,14 @@ import org.slf4j.LoggerFactory;
  * writes {@code config_resolved.yaml} and {@code metadata.yaml} into the run directory and uploads
  * both to the artifact root; starts the heartbeat; installs a shutdown hook that ends the run
  * KILLED on SIGINT/SIGTERM. If any step after the run exists fails, the run ends FAILED.
+ *
+ * <p>The scope's open runs share one heartbeat thread and one shutdown hook ({@link LiveRuns}),
+ * which go when its last open run ends. Close the scope before the run store
+ * ({@code try (RunStore store = ...; RunScope scope = ...)}): {@link #close()} stops the heartbeats
+ * of runs left open on purpose (a sweep's parent under {@code --print-commands}) or by a failure,
+ * so that none reaches a closed store.
  */
-public final class RunScope {
+public final class RunScope implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunScope.class);
     public static final String CONFIG_FILE = "config_resolved.yaml";
     public static final String METADATA_FILE = "metadata.yaml";
@@ -46,6 +52,7 @@ public final class RunScope {
     final DocumentWriter documents;
     final Clock clock;
     final RunScopeSettings settings;
+    final LiveRuns live;
 
     public RunScope(RunStore runStore, ArtifactStore artifactStore, Storage storage, DocumentWriter documents,
             Clock clock, RunScopeSettings settings) {
@@ -55,6 +62,18 @@ public final class RunScope {
         this.documents = requireNonNull(documents, "documents is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.live = new LiveRuns(settings.heartbeatInterval(), settings.endOnShutdown(), true);
+    }
+
+    /**
+     * Stops the heartbeats of the runs still open (none is written after this returns) and removes
+     * the shutdown hook; those runs stay RUNNING and go stale, as when their process ends. Later
+     * {@link #open} calls fail with {@link TrackingErrorCode#INVALID_RUN_STATE}. Idempotent. Call it
+     * before closing the run store.
+     */
+    @Override
+    public void close() {
+        live.close();
     }
 
     /** The body of a run in the callback form. */
@@ -98,6 +117,7 @@ public final class RunScope {
     public TrackedRun open(RunRequest request, java.util.function.Consumer<RunId> onMade) {
         requireNonNull(request, "request is null");
         requireNonNull(onMade, "onMade is null");
+        live.requireOpen();
         List<Param> params = request.allParams();
         TrackingLimits.validateBatch(List.of(), params, List.of());
         RunInfo info = request.mode() == RunMode.CREATE ? create(request) : resume(request, params);

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The open run of one invocation, as {@link RunScope#open} returns it. Ends exactly once: FINISHED
  * by {@link #finish()}, FAILED by {@link #fail(Throwable)} or by {@link #close()} without a prior
- * finish, KILLED by the shutdown hook (SIGINT, SIGTERM). While open, a daemon thread refreshes the
- * {@value RunTags#HEARTBEAT} tag. Thread-safe.
+ * finish, KILLED by the shutdown hook (SIGINT, SIGTERM). While open, the heartbeat thread of its
+ * {@link RunScope} refreshes the {@value RunTags#HEARTBEAT} tag. Thread-safe.
  */
 public final class TrackedRun implements ActiveRun, AutoCloseable {
     private final RunScope scope;
@@ -28,7 +28,7 @@ public final class TrackedRun implements ActiveRun, AutoCloseable {
     }
 
     void start() {
-        lifecycle.start(scope.settings.heartbeatInterval(), scope.settings.endOnShutdown());
+        lifecycle.start(scope.live);
     }
 
     @Override

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
@@ -60,11 +57,8 @@ public final class Tracking implements AutoCloseable {
     private final TrackingAdapters.Components components;
     private final Clock clock;
     private final String user;
-    private final Duration heartbeat;
-    private final boolean endRunsOnShutdown;
-    private final Set<EmbeddedRun> openRuns = ConcurrentHashMap.newKeySet();
-    /** One daemon thread refreshes the heartbeats of all this Tracking's open runs. */
-    private final ScheduledExecutorService heartbeats;
+    /** The open runs: one heartbeat thread and one shutdown hook for all of them, made with the first run. */
+    private final LiveRuns live;
 
     private Tracking(Builder builder, TrackingAdapters.Components components, RunStore runStore) {
         this.trackingUri = builder.trackingUri;
@@ -72,13 +66,7 @@ public final class Tracking implements AutoCloseable {
         this.runStore = runStore;
         this.clock = builder.clock;
         this.user = builder.user.orElseGet(() -> defaultUser(builder.environment));
-        this.heartbeat = builder.heartbeat;
-        this.endRunsOnShutdown = builder.endRunsOnShutdown;
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "cropcast-heartbeats");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.live = new LiveRuns(builder.heartbeat, builder.endRunsOnShutdown, false);
     }
 
     /** Opens tracking with every option at its default ({@link Builder}). */
@@ -164,6 +152,7 @@ public final class Tracking implements AutoCloseable {
         requireNonNull(experimentName, "experimentName is null");
         requireNonNull(runName, "runName is null");
         requireNonNull(tags, "tags is null");
+        live.requireOpen();
         runName.ifPresent(TrackingLimits::validateRunName);
         List<Tag> initial = new ArrayList<>();
         Map<String, String> all = new LinkedHashMap<>(tags);
@@ -183,6 +172,7 @@ public final class Tracking implements AutoCloseable {
      */
     public EmbeddedRun resumeRun(RunId runId) {
         requireNonNull(runId, "runId is null");
+        live.requireOpen();
         Run stored = runStore.getRun(runId).orElseThrow(() -> new CropcastException(TrackingErrorCode.RUN_NOT_FOUND,
                 "cannot resume run " + runId + ": the tracking store " + Redactor.redact(trackingUri) + " does not have it"));
         if (stored.info().lifecycleStage() != LifecycleStage.ACTIVE) {
@@ -221,24 +211,27 @@ public final class Tracking implements AutoCloseable {
     }
 
     private EmbeddedRun started(RunInfo info) {
-        EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), this::modelStore, clock, openRuns::remove);
-        openRuns.add(run);
-        run.start(heartbeat, endRunsOnShutdown, heartbeats);
+        EmbeddedRun run = new EmbeddedRun(info, runStore, components.artifactStore(), this::modelStore, clock);
+        run.start(live);
         return run;
     }
 
-    /** Ends the runs still open (FAILED), then closes the run store and the adapters' clients. */
+    /**
+     * Closes in order: stops the heartbeats first (none is written once this has begun, so none
+     * reaches the closed store) and removes the shutdown hook, ends the runs still open (FAILED),
+     * then closes the model store, the run store and the adapters' clients.
+     */
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (EmbeddedRun run : List.copyOf(openRuns)) {
+        live.close();
+        for (RunLifecycle run : live.open()) {
             try {
                 run.end(RunStatus.FAILED, Map.of(RunTags.ERROR, "the Tracking was closed while the run was open"));
             } catch (RuntimeException e) {
                 failure = add(failure, e);
             }
         }
-        heartbeats.shutdownNow();
         synchronized (this) {
             if (modelStore != null) {
                 try {

@@ -181,6 +181,8 @@ public final class StageLauncher {
                 });
                 return new Outcome(id[0], choice.directory(), choice.mode(), tracking, result);
             } finally {
+                // the run has ended in scope.run; the scope closes before the store all the same (heartbeats first)
+                scope.close();
                 deleteRecursively(work);
             }
         } catch (RuntimeException | Error e) {

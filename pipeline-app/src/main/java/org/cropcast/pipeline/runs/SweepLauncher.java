@@ -187,8 +187,9 @@ public final class SweepLauncher {
         RunDirectories directories = stages.runDirectories();
         RunDirectories.Choice choice = directories.choose(config, STAGE, Optional.empty(), false);
         Plan plan = new Plan(configPath, request.grid(), request.metric(), choice.directory());
-        try (RunStore store = backends.create(tracking.uri())) {
-            RunScope scope = stages.runScope(store, tracking, Optional.ofNullable(configPath.getParent()), false);
+        // the scope closes first: it stops the heartbeat of a parent left RUNNING (--print-commands) before the store closes
+        try (RunStore store = backends.create(tracking.uri());
+                RunScope scope = stages.runScope(store, tracking, Optional.ofNullable(configPath.getParent()), false)) {
             RunRequest parentRequest = StageLauncher.runRequest(STAGE, config, configPath.toString(), choice, dataFiles);
             TrackedRun parent;
             try {
@@ -255,11 +256,13 @@ public final class SweepLauncher {
             Plan plan = readPlan(directory);
             PipelineConfig recorded = loader.load(plan.config(), List.of());
             List<Location> dataFiles = InputFiles.of(plan.config().toString(), recorded, Location.of(recorded.dataRoot()), storage);
-            RunScope scope = stages.runScope(store, tracking, Optional.ofNullable(plan.config().getParent()), false);
             RunRequest request = StageLauncher.runRequest(STAGE, recorded, plan.config().toString(),
                     new RunDirectories.Choice(directory, RunMode.RESUME), dataFiles);
-            TrackedRun parent = scope.open(request);
-            return work.run(store, parent, plan, tracking);
+            // closed before the store: a parent the work leaves RUNNING (children not finished) stops beating first
+            try (RunScope scope = stages.runScope(store, tracking, Optional.ofNullable(plan.config().getParent()), false)) {
+                TrackedRun parent = scope.open(request);
+                return work.run(store, parent, plan, tracking);
+            }
         }
     }
 
