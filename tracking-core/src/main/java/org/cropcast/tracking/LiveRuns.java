@@ -117,7 +117,7 @@ final class LiveRuns implements AutoCloseable {
      * The shutdown hook: ends every open run KILLED, each on a writer thread of its own, all
      * within one {@link RunLifecycle#SHUTDOWN_WRITE_BOUND}, and says on standard error what it did.
      */
-    private void killAllOnShutdown() {
+    void killAllOnShutdown() {
         long deadline = System.nanoTime() + RunLifecycle.SHUTDOWN_WRITE_BOUND.toNanos();
         List<RunLifecycle> open = open();
         List<CompletableFuture<Void>> kills = open.stream().map(RunLifecycle::killOnShutdown).toList();

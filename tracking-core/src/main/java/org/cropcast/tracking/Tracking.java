@@ -58,7 +58,7 @@ public final class Tracking implements AutoCloseable {
     private final Clock clock;
     private final String user;
     /** The open runs: one heartbeat thread and one shutdown hook for all of them, made with the first run. */
-    private final LiveRuns live;
+    final LiveRuns live;
 
     private Tracking(Builder builder, TrackingAdapters.Components components, RunStore runStore) {
         this.trackingUri = builder.trackingUri;

@@ -481,6 +481,88 @@ class TestRunScope {
         }
     }
 
+    /** Polls until the run's heartbeat tag is {@code expected} (a beat has happened), at most ten seconds. */
+    private void awaitHeartbeat(RunId id, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!expected.equals(run(id).data().tags().get(RunTags.HEARTBEAT)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(run(id).data().tags()).containsEntry(RunTags.HEARTBEAT, expected);
+    }
+
+    /**
+     * A run left open on purpose ({@code sweep --print-commands} leaves its parent RUNNING) or by a
+     * failure: closing the scope, before the store, stops its heartbeat, so none reaches a closed
+     * store (the review's "heartbeat of run ... not recorded" after the store was closed). The run
+     * stays RUNNING and goes stale, as when its process ends.
+     */
+    @Test
+    void closingTheScopeStopsTheHeartbeatOfARunLeftOpenBeforeTheStoreCloses() throws InterruptedException {
+        RunScope scope = scope(Duration.ofMillis(5));
+        TrackedRun run = scope.open(request("sweep", RunMode.CREATE));
+        clock.advance(Duration.ofMinutes(1));
+        awaitHeartbeat(run.runId(), Long.toString(T0 + 60_000));
+        assertThat(scope.live.beating()).isTrue();
+
+        scope.close();
+        // close() returns once the heartbeat thread has terminated: no beat can start after it
+        assertThat(scope.live.beating()).isFalse();
+        assertThat(run.isOpen()).isTrue();
+        assertThat(run(run.runId()).info().status()).isEqualTo(RunStatus.RUNNING);
+        assertThatThrownBy(() -> scope.open(request("hindcast", RunMode.CREATE)))
+                .isInstanceOfSatisfying(CropcastException.class, e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_RUN_STATE));
+        scope.close();
+    }
+
+    /** The scope's runs share one heartbeat thread, which goes with the last open run (a scope never closed leaves no thread). */
+    @Test
+    void oneHeartbeatThreadBeatsEveryOpenRunAndGoesWithTheLast() throws InterruptedException {
+        RunScope scope = scope(Duration.ofMillis(5));
+        TrackedRun parent = scope.open(request("sweep", RunMode.CREATE));
+        runDir = Location.local(temp.resolve("runs/child"));
+        TrackedRun child = scope.open(request("hindcast", RunMode.CREATE).withParent(parent.runId()));
+        clock.advance(Duration.ofMinutes(2));
+        awaitHeartbeat(parent.runId(), Long.toString(T0 + 120_000));
+        awaitHeartbeat(child.runId(), Long.toString(T0 + 120_000));
+        assertThat(scope.live.open()).hasSize(2);
+
+        child.finish();
+        assertThat(scope.live.open()).hasSize(1);
+        assertThat(scope.live.beating()).isTrue();
+        parent.finish();
+        assertThat(scope.live.open()).isEmpty();
+        assertThat(scope.live.beating()).isFalse();
+        // a later run brings the thread back
+        runDir = Location.local(temp.resolve("runs/later"));
+        try (TrackedRun later = scope.open(request("hindcast", RunMode.CREATE))) {
+            assertThat(scope.live.beating()).isTrue();
+            later.finish();
+        }
+        assertThat(scope.live.beating()).isFalse();
+    }
+
+    /** The one shutdown hook ends every run still open KILLED (end reason "signal"), and none that has ended. */
+    @Test
+    void theShutdownHookEndsEveryOpenRunKilled() {
+        RunScope scope = scope();
+        TrackedRun parent = scope.open(request("sweep", RunMode.CREATE));
+        runDir = Location.local(temp.resolve("runs/child"));
+        TrackedRun child = scope.open(request("hindcast", RunMode.CREATE).withParent(parent.runId()));
+        runDir = Location.local(temp.resolve("runs/done"));
+        TrackedRun done = scope.open(request("hindcast", RunMode.CREATE));
+        done.finish();
+
+        scope.live.killAllOnShutdown();
+
+        for (TrackedRun run : List.of(parent, child)) {
+            assertThat(run.isOpen()).isFalse();
+            assertThat(run(run.runId()).info().status()).isEqualTo(RunStatus.KILLED);
+            assertThat(run(run.runId()).data().tags()).containsEntry(RunTags.END_REASON, "signal");
+        }
+        assertThat(run(done.runId()).info().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(scope.live.open()).isEmpty();
+    }
+
     @Test
     void objectStoreSourceIsCopiedDirectlyToAnObjectStoreRoot() throws IOException {
         Location source = Location.of("memory://data/outputs/pred.parquet");

@@ -243,6 +243,41 @@ class TestTracking {
                         e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_ARGUMENT));
     }
 
+    /**
+     * Closing a Tracking stops its heartbeat first (the thread has terminated when close returns, so
+     * no beat reaches the closed store), then ends the runs still open FAILED; its runs share that
+     * one thread, and a closed Tracking starts no run.
+     */
+    @Test
+    void closeStopsTheHeartbeatBeforeTheStoreClosesAndEndsOpenRunsFailed() throws InterruptedException {
+        Tracking tracking = memory("close").heartbeat(Duration.ofMillis(5)).open();
+        EmbeddedRun first = tracking.startRun("exp");
+        EmbeddedRun second = tracking.startRun("exp");
+        RunStore store = tracking.runStore();
+        clock.advance(Duration.ofMinutes(1));
+        String expected = Long.toString(clock.millis());
+        for (EmbeddedRun run : List.of(first, second)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!expected.equals(store.getRun(run.runId()).orElseThrow().data().tags().get(RunTags.HEARTBEAT))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(store.getRun(run.runId()).orElseThrow().data().tags()).containsEntry(RunTags.HEARTBEAT, expected);
+        }
+        assertThat(tracking.live.beating()).isTrue();
+        second.finish();
+        assertThat(tracking.live.open()).hasSize(1);
+
+        tracking.close();
+        assertThat(tracking.live.beating()).isFalse();
+        assertThat(first.isOpen()).isFalse();
+        assertThat(store.getRun(first.runId()).orElseThrow().info().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(store.getRun(second.runId()).orElseThrow().info().status()).isEqualTo(RunStatus.FINISHED);
+        assertThatThrownBy(() -> tracking.startRun("exp")).isInstanceOfSatisfying(CropcastException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.INVALID_RUN_STATE));
+        tracking.close();
+    }
+
     @Test
     void twoAdaptersForOneSchemeAreRefusedNamingBoth() {
         assertThatThrownBy(() -> TrackingAdapters.of(List.of(new MemoryRunStoreProvider(), new RunStoreProvider() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,25 @@ class SweepCommandTest {
         assertThat(result.err()).startsWith("cropcast: ");
     }
 
+    private static java.util.Set<Thread> heartbeatThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("cropcast-heartbeat"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Every heartbeat thread that was not there before has ended: none is left beating a run whose
+     * store the command has closed (the review's "heartbeat of run ... not recorded" warnings). The
+     * join only bounds the wait for a thread that is on its way out.
+     */
+    private static void assertNoNewHeartbeatThread(java.util.Set<Thread> before) throws InterruptedException {
+        for (Thread thread : heartbeatThreads()) {
+            if (!before.contains(thread)) {
+                thread.join(Duration.ofSeconds(10).toMillis());
+                assertThat(thread.isAlive()).as(thread.getName()).isFalse();
+            }
+        }
+    }
+
     @Test
     void badInputFailsBeforeAnyRunOrDirectoryIsCreated() throws Exception {
         Path config = CliFixture.write(dir.resolve("data"), "memory:sweep");
@@ -55,7 +75,10 @@ class SweepCommandTest {
         Path config = DemoDataGenerator.write(dir.resolve("data"), 42);
         Files.writeString(config, Files.readString(config, UTF_8).replaceFirst("(?m)^feature_start_year: .*$", "feature_start_year: 2010"));
         CliHarness cli = new CliHarness(Map.of());
+        java.util.Set<Thread> heartbeats = heartbeatThreads();
         Result printed = cli.ok("sweep", "hindcast", "--config", config.toString(), "--grid", "detrend=linear,quadratic", "--print-commands");
+        // the parent stays RUNNING, but its heartbeat stopped before the command closed its store
+        assertNoNewHeartbeatThread(heartbeats);
         List<String> commands = printed.out().lines().toList();
         assertThat(commands).hasSize(2).allSatisfy(c -> assertThat(c).startsWith("cropcast run hindcast --config ")
                 .contains("--parent-run-id ", "--set detrend="));
@@ -64,6 +87,7 @@ class SweepCommandTest {
 
         Result early = cli.run("sweep", "finish", parent, "--config", config.toString());
         assertOneLineError(early, 3);
+        assertNoNewHeartbeatThread(heartbeats); // the reopened parent, left RUNNING by the failure, stopped beating too
         assertThat(early.err()).contains("2 of 2 sweep children did not finish");
 
         for (String command : commands) {
