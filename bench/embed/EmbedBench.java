@@ -28,9 +28,17 @@ public final class EmbedBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 9);
     private static final int CALLS = Integer.getInteger("bench.calls", 1000);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 2);
+    /**
+     * Warm-up calls per side and operation, at least: the JIT compiles a method fully (C2) only after
+     * thousands of calls, and the entry point's own methods (unlike the store's, which every operation
+     * shares) would otherwise be timed in their slower, profiling first compilation.
+     */
+    private static final int WARMUP_CALLS = Integer.getInteger("bench.warmupCalls", 12_000);
+    /** ... but no longer than this per operation (a batch of 100 metrics costs milliseconds). */
+    private static final long WARMUP_NANOS = Long.getLong("bench.warmupSeconds", 5) * 1_000_000_000L;
     private static final int BATCH = 100;
     private static final String HEARTBEAT = org.cropcast.tracking.RunTags.HEARTBEAT;
-    private static final int LIFECYCLE_CALLS = Math.max(20, CALLS / 10);
+    private static final int LIFECYCLE_CALLS = Math.max(100, CALLS / 3);
 
     /** One operation, done {@code n} times starting at sequence number {@code from} (keys stay unique). */
     interface Op {
@@ -88,13 +96,14 @@ public final class EmbedBench {
                     + " against the very `SqliteRunStore` that `Tracking` opened, called directly (same connection, same file, same calls; each side writes its own run)."
                     + " Two database files, one per side, drift apart (WAL growth, checkpoints landing in one side's calls) by more than the 5%% at stake:"
                     + " the control row, where both sides make the same direct call, shows what is left of such noise in one file."
-                    + " %d rounds (after %d warm-up rounds);"
+                    + " %d rounds, after a warm-up of at least %d rounds and %,d calls per side and operation (or 5 s), so that both sides run"
+                    + " fully compiled code (the JIT's final tier compiles a method after thousands of calls);"
                     + " within a round the two sides take turns call by call, each first in every other pair, so a change in the machine's load hits both alike."
                     + " Each call is timed on the calling thread's CPU clock (`ThreadMXBean`), which other processes' load does not inflate (the machine is shared);"
                     + " SQLite in WAL mode with synchronous=NORMAL does not wait for the disk on commit, so a call's cost is its CPU time."
                     + " A round's per-call time is its median call (a WAL checkpoint, every ~1000 pages, lands in whichever side's call crosses"
                     + " the mark and is left out of both); the table gives the median over rounds and the ratio the median of the rounds' ratios,"
-                    + " ranges in brackets. Goal: the entry point within 5%%.%n%n", ROUNDS, WARMUP);
+                    + " ranges in brackets. Goal: the entry point within 5%%.%n%n", ROUNDS, WARMUP, WARMUP_CALLS);
             System.out.println("| operation | calls per round | entry point | direct `SqliteRunStore` | CPU µs per call, entry point | CPU µs per call, direct | entry point / direct |");
             System.out.println("|---|---|---|---|---|---|---|");
             int seq = 0;
@@ -102,9 +111,16 @@ public final class EmbedBench {
                 double[] embedded = new double[ROUNDS];
                 double[] direct = new double[ROUNDS];
                 double[] ratio = new double[ROUNDS];
-                for (int r = -WARMUP; r < ROUNDS; r++) {
+                long warmStart = System.nanoTime();
+                for (int done = 0, r = 0; r < WARMUP || done < WARMUP_CALLS && System.nanoTime() - warmStart < WARMUP_NANOS; r++) {
+                    c.embedded.run(seq, c.calls);
+                    c.direct.run(seq, c.calls);
+                    seq += c.calls;
+                    done += c.calls;
+                }
+                for (int r = 0; r < ROUNDS; r++) {
                     // the two sides take turns call by call (each first in every other pair), so a change in the
-                    // machine's load hits both alike; each call is timed on the calling thread's CPU clock
+                    // machine's load hits both alike; each call is timed on the calling thread's CPU clock;
                     // each call's CPU time kept: a WAL checkpoint (the store copying the log into the database, every
                     // ~1000 pages) lands in whichever side's call crosses the mark, and the median call leaves it out of both
                     double[] e = new double[c.calls];
@@ -119,11 +135,9 @@ public final class EmbedBench {
                         }
                     }
                     seq += c.calls;
-                    if (r >= 0) {
-                        embedded[r] = median(e) / 1000.0;
-                        direct[r] = median(d) / 1000.0;
-                        ratio[r] = embedded[r] / direct[r];
-                    }
+                    embedded[r] = median(e) / 1000.0;
+                    direct[r] = median(d) / 1000.0;
+                    ratio[r] = embedded[r] / direct[r];
                 }
                 double ratioMedian = median(ratio);
                 System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.3f (%.3f–%.3f) %s |%n", c.name, c.calls, c.embeddedCall, c.directCall,
