@@ -54,7 +54,7 @@ final class LiveRuns implements AutoCloseable {
     }
 
     /** Fails with {@link TrackingErrorCode#INVALID_RUN_STATE} once {@link #close()} has been called. */
-    synchronized void requireOpen() {
+    void requireOpen() {
         if (closed) {
             throw new CropcastException(TrackingErrorCode.INVALID_RUN_STATE, "cannot start a run: its tracking has been closed");
         }

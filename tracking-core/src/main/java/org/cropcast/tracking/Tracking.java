@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,11 +153,16 @@ public final class Tracking implements AutoCloseable {
         requireNonNull(tags, "tags is null");
         live.requireOpen();
         runName.ifPresent(TrackingLimits::validateRunName);
-        List<Tag> initial = new ArrayList<>();
-        Map<String, String> all = new LinkedHashMap<>(tags);
-        all.put(RunTags.HEARTBEAT, Long.toString(clock.millis()));
-        all.forEach((k, v) -> initial.add(new Tag(k, Redactor.redact(requireNonNull(v, "tag value is null")))));
+        // the caller's tags checked before anything is created; the heartbeat, which this class makes, needs no check
+        // (nor redaction: it is a number), and a caller's heartbeat tag gives way to it
+        List<Tag> initial = new ArrayList<>(tags.size() + 1);
+        tags.forEach((k, v) -> {
+            if (!RunTags.HEARTBEAT.equals(k)) {
+                initial.add(new Tag(k, Redactor.redact(requireNonNull(v, "tag value is null"))));
+            }
+        });
         TrackingLimits.validateBatch(List.of(), List.of(), initial);
+        initial.add(new Tag(RunTags.HEARTBEAT, Long.toString(clock.millis())));
         Experiment experiment = runStore.getOrCreateExperiment(experimentName);
         RunInfo info = runStore.createRun(new CreateRunRequest(experiment.id(), runName.orElse(""), user, clock.millis(), initial));
         return started(info);

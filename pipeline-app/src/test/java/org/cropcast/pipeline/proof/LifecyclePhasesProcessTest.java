@@ -27,6 +27,7 @@ import org.cropcast.tracking.RunStatus;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.RunStoreFactory;
 import org.cropcast.tracking.RunTags;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,12 +43,20 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecyclePhasesProcessTest {
     @TempDir
     Path dir;
+    /** The data root of every test: the test stages' configuration, tracking into {@code mlruns.db} there. */
+    private Path data;
+    private Path config;
+    private Path db;
+
+    @BeforeEach
+    void writeConfiguration() throws Exception {
+        data = dir.resolve("data");
+        config = CliFixture.write(data, "sqlite:///mlruns.db");
+        db = data.resolve("mlruns.db");
+    }
 
     @Test
     void aSigkillRightAfterTheRunIsCreatedLeavesARunThatGoesStaleAndIsResumedWithoutItsRecord() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = CliFixture.write(data, "sqlite:///mlruns.db");
-        Path db = data.resolve("mlruns.db");
         Path runDir = data.resolve("runs/fit");
         Path marker = dir.resolve("paused");
         CropcastProcess child = child("killed",
@@ -66,10 +75,7 @@ class LifecyclePhasesProcessTest {
         RunId id = orphan.info().runId();
 
         CliHarness cli = new CliHarness(Map.of(), TestStages.module());
-        Thread.sleep(1500);
-        CliHarness.Result list = cli.run("runs", "list", "--tracking-uri", "sqlite:///" + db, "--stale-after", "1s");
-        assertThat(list.exitCode()).as(list.toString()).isZero();
-        assertThat(list.out()).containsPattern(id + " .* RUNNING \\(stale\\)").contains("1 stale run(s)");
+        assertThat(listedStale(cli, id)).contains("1 stale run(s)");
 
         // --resume finds the run made in this directory by its run-directory tag, and ends it FINISHED
         CliHarness.Result resumed = cli.run("run", "fit-production", "--config", config.toString(), "--run-dir", runDir.toString(),
@@ -94,13 +100,9 @@ class LifecyclePhasesProcessTest {
 
     @Test
     void aSigtermWhileAnotherProcessHoldsTheDatabaseLockExitsWithinItsBoundAndSaysTheRunWasNotMarked() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = CliFixture.write(data, "sqlite:///mlruns.db");
-        Path db = data.resolve("mlruns.db");
         Path runDir = data.resolve("runs/sleepy");
         CropcastProcess child = child("locked",
-                Map.of("CROPCAST_HEARTBEAT_SECONDS", "0.2"), List.of("run", "hindcast", "--config", config.toString(),
-                        "--run-dir", runDir.toString(), "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep"));
+                Map.of("CROPCAST_HEARTBEAT_SECONDS", "0.2"), sleepyHindcast(runDir));
         RunId id = awaitRecorded(child, runDir, "hindcast");
         CropcastProcess.Exit exit;
         long started;
@@ -122,39 +124,28 @@ class LifecyclePhasesProcessTest {
         // honest: the run is not KILLED; with its heartbeat stopped it shows stale, and resumes
         assertThat(store(db).getRun(id).orElseThrow().info().status()).isEqualTo(RunStatus.RUNNING);
         CliHarness cli = new CliHarness(Map.of(), TestStages.module());
-        Thread.sleep(1500);
-        assertThat(cli.run("runs", "list", "--tracking-uri", "sqlite:///" + db, "--stale-after", "1s").out())
-                .containsPattern(id + " .* RUNNING \\(stale\\)");
+        listedStale(cli, id);
         Files.writeString(data.resolve("wake"), "");
-        CliHarness.Result resumed = cli.run("run", "hindcast", "--config", config.toString(), "--run-dir", runDir.toString(), "--resume",
-                "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep");
+        CliHarness.Result resumed = cli.run(sleepyHindcast(runDir, "--resume").toArray(String[]::new));
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         assertThat(store(db).getRun(id).orElseThrow().info().status()).isEqualTo(RunStatus.FINISHED);
     }
 
     @Test
     void aSigtermWithTheStoreFreeSaysMarkedKilledOnlyOnceItIs() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = CliFixture.write(data, "sqlite:///mlruns.db");
         Path runDir = data.resolve("runs/sleepy");
-        CropcastProcess child = child("free", Map.of(),
-                List.of("run", "hindcast", "--config", config.toString(), "--run-dir", runDir.toString(),
-                        "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep"));
+        CropcastProcess child = child("free", Map.of(), sleepyHindcast(runDir));
         RunId id = awaitRecorded(child, runDir, "hindcast");
-        child.signal("TERM");
-        CropcastProcess.Exit exit = child.await(Duration.ofSeconds(60));
-        assertThat(exit.code()).as(exit.toString()).isEqualTo(130);
+        CropcastProcess.Exit exit = terminate(child);
         List<String> lines = exit.err().lines().filter(line -> !line.isBlank()).toList();
         assertThat(lines).as(exit.toString()).containsExactly("cropcast: interrupted by SIGTERM", "cropcast: run " + id + " is marked KILLED");
-        Run run = store(data.resolve("mlruns.db")).getRun(id).orElseThrow();
+        Run run = store(db).getRun(id).orElseThrow();
         assertThat(run.info().status()).isEqualTo(RunStatus.KILLED);
         assertThat(run.data().tags()).containsEntry(RunTags.END_REASON, "signal");
     }
 
     @Test
     void aSigtermJustAfterTheRunDirectoryIsClaimedLeavesNoDirectoryAndNoRun() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = CliFixture.write(data, "sqlite:///mlruns.db");
         Path marker = dir.resolve("paused");
         // a claimed directory (no --run-dir), and a named one that does not exist yet
         for (List<String> where : List.of(List.<String>of(), List.of("--run-dir", data.resolve("named/run").toString()))) {
@@ -165,19 +156,15 @@ class LifecyclePhasesProcessTest {
                     Map.of(TestMain.FAULT, "pause-after-claim", TestMain.MARKER, marker.toString()), args);
             awaitFile(child, marker);
             assertThat(directoriesUnder(data)).as("claimed while paused").isNotEmpty();
-            child.signal("TERM");
-            CropcastProcess.Exit exit = child.await(Duration.ofSeconds(60));
-            assertThat(exit.code()).as(exit.toString()).isEqualTo(130);
+            CropcastProcess.Exit exit = terminate(child);
             assertThat(exit.err()).as(exit.toString()).contains("cropcast: interrupted by SIGTERM").doesNotContain("KILLED");
             assertThat(directoriesUnder(data)).as("directories left under the data root " + where).isEmpty();
-            assertThat(data.resolve("mlruns.db")).doesNotExist();
+            assertThat(db).doesNotExist();
         }
     }
 
     @Test
     void anOutOfMemoryErrorLeavesNoClaimedDirectoryAndEndsAnExistingRunFailed() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = CliFixture.write(data, "sqlite:///mlruns.db");
         // before the run exists: the claimed directory is released
         CropcastProcess.Exit early = CropcastProcess.start(TestMain.class, "64m", dir, dir.resolve("logs"), "oom-early",
                 Map.of(TestMain.FAULT, "oom-after-claim"), List.of("run", "hindcast", "--config", config.toString()))
@@ -190,7 +177,7 @@ class LifecyclePhasesProcessTest {
                 List.of("run", "hindcast", "--config", config.toString(), "--set", "target.filter_column=mode",
                         "--set", "target.filter_value=oom")).await(Duration.ofSeconds(120));
         assertOutOfMemoryLine(late);
-        Run failed = onlyRun(data.resolve("mlruns.db"));
+        Run failed = onlyRun(db);
         assertThat(failed.info().status()).isEqualTo(RunStatus.FAILED);
         assertThat(failed.data().tags().get(RunTags.ERROR)).startsWith("OutOfMemoryError: Java heap space");
         assertThat(Path.of(failed.data().tags().get(RunTags.RUN_DIR)).resolve(RunRecord.fileName("hindcast"))).exists();
@@ -204,16 +191,11 @@ class LifecyclePhasesProcessTest {
      */
     @Test
     void aSecondProcessResumingTheSameRunDirectoryIsRefusedAndTouchesNothing() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = CliFixture.write(data, "sqlite:///mlruns.db");
-        Path db = data.resolve("mlruns.db");
         Path runDir = data.resolve("runs/shared");
-        List<String> resume = List.of("run", "hindcast", "--config", config.toString(), "--run-dir", runDir.toString(), "--resume",
-                "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep");
+        List<String> resume = sleepyHindcast(runDir, "--resume");
         CliHarness cli = new CliHarness(Map.of(), TestStages.module());
         Files.writeString(data.resolve("wake"), "");
-        CliHarness.Result first = cli.run("run", "hindcast", "--config", config.toString(), "--run-dir", runDir.toString(),
-                "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep");
+        CliHarness.Result first = cli.run(sleepyHindcast(runDir).toArray(String[]::new));
         assertThat(first.exitCode()).as(first.toString()).isZero();
         RunId id = onlyRun(db).info().runId();
         Files.delete(data.resolve("wake"));
@@ -249,6 +231,37 @@ class LifecyclePhasesProcessTest {
         // the lock died with its holder
         CliHarness.Result again = cli.run(resume.toArray(String[]::new));
         assertThat(again.exitCode()).as(again.toString()).isZero();
+    }
+
+    /**
+     * A hindcast of the test stages that sleeps in its stage until {@code data/wake} exists (the
+     * {@code mode=sleep} target filter), in {@code runDir}, with {@code more} arguments.
+     */
+    private List<String> sleepyHindcast(Path runDir, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "hindcast", "--config", config.toString(), "--run-dir",
+                runDir.toString(), "--set", "target.filter_column=mode", "--set", "target.filter_value=sleep"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** SIGTERM to the child, which must exit 130 within a minute. */
+    private static CropcastProcess.Exit terminate(CropcastProcess child) throws Exception {
+        child.signal("TERM");
+        CropcastProcess.Exit exit = child.await(Duration.ofSeconds(60));
+        assertThat(exit.code()).as(exit.toString()).isEqualTo(130);
+        return exit;
+    }
+
+    /**
+     * {@code runs list --stale-after 1s}, once more than a second has passed: it must list run
+     * {@code id} as RUNNING (stale). Returns its output.
+     */
+    private String listedStale(CliHarness cli, RunId id) throws Exception {
+        Thread.sleep(1500);
+        CliHarness.Result list = cli.run("runs", "list", "--tracking-uri", "sqlite:///" + db, "--stale-after", "1s");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.out()).containsPattern(id + " .* RUNNING \\(stale\\)");
+        return list.out();
     }
 
     /** The test stages' cropcast in a child JVM with a 128 MiB heap, its output in {@code dir/logs}. */
