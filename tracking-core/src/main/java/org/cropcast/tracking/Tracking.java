@@ -41,8 +41,11 @@ import java.util.random.RandomGenerator;
  *       {@code AWS_ACCESS_KEY_ID}, ...); the environment, clock and user are options of the
  *       {@link Builder}, read once when it is made.</li>
  * </ul>
- * Closing a {@code Tracking} ends the runs it opened that are still open (FAILED) and releases
- * the store, its connections and clients. Thread-safe.
+ * One daemon thread refreshes the heartbeats of all its open runs and one JVM shutdown hook ends
+ * them KILLED on SIGINT/SIGTERM (if {@link Builder#endRunsOnShutdown}); both are made with the first
+ * run and kept until the {@code Tracking} is closed, so starting a run costs no thread and no hook.
+ * Closing a {@code Tracking} stops the heartbeat first, ends the runs it opened that are still open
+ * (FAILED) and then releases the store, its connections and clients. Thread-safe.
  */
 public final class Tracking implements AutoCloseable {
     /** The tracking URI Python MLflow 3 uses when {@code MLFLOW_TRACKING_URI} is not set. */
