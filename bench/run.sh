@@ -84,12 +84,14 @@ else
     log "offline build failed; retrying online"
     mvn -B -q package -DskipTests > "$results/build.log" 2>&1 || { log "build failed, see $results/build.log"; tail -30 "$results/build.log" >&2; exit 1; }
   fi
-  mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$results/deps.txt" > /dev/null 2>>"$results/build.log" || { log "cannot resolve the class path"; exit 1; }
+  # the build writes the adapter's runtime class path (its sibling modules as this tree's jars, which a
+  # separate dependency:build-classpath could resolve only from ~/.m2, where nothing is installed)
+  cp tracking-mlflow-adapter/target/runtime-classpath.txt "$results/deps.txt" 2>>"$results/build.log" \
+      || { log "cannot find the class path the build writes (tracking-mlflow-adapter/target/runtime-classpath.txt)"; exit 1; }
 fi
 # cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)
 cp="$results/classes:$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes"
-cp="$cp:$(tr ':' '\n' < "$results/deps.txt" | grep -v '/org/cropcast/' | paste -sd: -)"
+cp="$cp:$(tr ':' '\n' < "$results/deps.txt" | grep -v -e '/org/cropcast/' -e "^$root/" | paste -sd: -)"
 javac -d "$results/classes" -cp "$cp" bench/ops/OpsBench.java bench/ops/Versions.java 2>>"$results/build.log" \
     || { log "bench/ops does not compile, see $results/build.log"; exit 1; }
 jar="$root/pipeline-app/target/cropcast.jar"

@@ -75,8 +75,11 @@ public final class RunSync {
     static final int METRIC_BATCH = 1000;
     static final int PARAM_BATCH = 100;
     static final int TAG_BATCH = 100;
-    /** 2: with the lineage (dataset inputs, logged models, registered versions, model inputs and outputs). */
-    private static final int DIGEST_FORMAT = 2;
+    /**
+     * 2: with the lineage (dataset inputs, logged models, registered versions, model inputs and outputs);
+     * 3: with the registered models' descriptions and tags.
+     */
+    private static final int DIGEST_FORMAT = 3;
 
     private final SyncEndpoint source;
     private final SyncEndpoint destination;
