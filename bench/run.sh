@@ -158,9 +158,12 @@ sub() { # sub NAME LIMIT SCRIPT [ARGS...]: a sub-benchmark, with the knobs in th
     return
   fi
   [[ " $parts " == *" $name "* ]] && rm -rf "$results/$name-data"
+  [[ " $parts " == *" $name "* ]] || { run_part "$name" "$limit" true; return; }
+  # a tracked file a sub-benchmark rewrites (results.md...) is checked out again, unless it had
+  # uncommitted edits before the part ran (a script being worked on); a part not run touches nothing
+  local before; before="$(git diff --name-only -- "bench/$name")"
   run_part "$name" "$limit" env "${sub_env[@]}" "$script" "$@"
-  # a sub-benchmark that rewrites its own tracked files (results.md...) leaves this tree as it was
-  git diff --name-only -- "bench/$name" | xargs -r git checkout -- 2>/dev/null || true
+  git diff --name-only -- "bench/$name" | grep -vxF -e "$before" | xargs -r git checkout -- 2>/dev/null || true
 }
 if [[ "$mode" == quick ]]; then
   sub_env=(BENCH_OPTS="-Dbench.bulkRows=50000 -Dbench.rounds=2 -Dbench.repeats=20 -Dbench.pyRepeats=5")
