@@ -16,7 +16,8 @@
 #   s3         bench/s3/run.sh                (S3-to-S3 logging: server-side copy vs staging)
 #   pipeline   bench/pipeline/run.sh          (stage timings, 5,000 regions x 40 years x 24 features)
 #   sync       bench/sync/run.sh              (runs sync vs mlflow-export-import, same experiment, same server)
-#   sync-scale PEER=0 bench/sync/run.sh       (runs sync alone: 2,000 runs x 10,000 points; 100 runs in quick mode)
+#   sync-scale PEER=0 bench/sync/run.sh       (runs sync alone: 2,000 runs x 10,000 points between two embedded
+#                                              databases; 100 runs to the server in quick mode)
 #   sweep      bench/sweep/run.sh             (16-child sweep, --parallel 8 vs 1, vs Python MLflow nested runs in 8 processes)
 # Sub-benchmarks get CROPCAST_BENCH_MODE=quick|full in their environment.
 #
@@ -84,11 +85,10 @@ else
     log "offline build failed; retrying online"
     mvn -B -q package -DskipTests > "$results/build.log" 2>&1 || { log "build failed, see $results/build.log"; tail -30 "$results/build.log" >&2; exit 1; }
   fi
-  # the class path the build itself resolved for the adapter's runtime (reactor modules from this tree): a separate
-  # `mvn -pl tracking-mlflow-adapter dependency:build-classpath` would look for cropcast's own jars in ~/.m2, where
-  # nothing installs them
+  # the build writes the adapter's runtime class path (its sibling modules as this tree's jars, which a
+  # separate dependency:build-classpath could resolve only from ~/.m2, where nothing is installed)
   cp tracking-mlflow-adapter/target/runtime-classpath.txt "$results/deps.txt" 2>>"$results/build.log" \
-      || { log "cannot resolve the class path (no tracking-mlflow-adapter/target/runtime-classpath.txt)"; exit 1; }
+      || { log "cannot find the class path the build writes (tracking-mlflow-adapter/target/runtime-classpath.txt)"; exit 1; }
 fi
 # cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)
 cp="$results/classes:$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes"
@@ -158,9 +158,12 @@ sub() { # sub NAME LIMIT SCRIPT [ARGS...]: a sub-benchmark, with the knobs in th
     return
   fi
   [[ " $parts " == *" $name "* ]] && rm -rf "$results/$name-data"
+  [[ " $parts " == *" $name "* ]] || { run_part "$name" "$limit" true; return; }
+  # a tracked file a sub-benchmark rewrites (results.md...) is checked out again, unless it had
+  # uncommitted edits before the part ran (a script being worked on); a part not run touches nothing
+  local before; before="$(git diff --name-only -- "bench/$name")"
   run_part "$name" "$limit" env "${sub_env[@]}" "$script" "$@"
-  # a sub-benchmark that rewrites its own tracked files (results.md...) leaves this tree as it was
-  git diff --name-only -- "bench/$name" | xargs -r git checkout -- 2>/dev/null || true
+  git diff --name-only -- "bench/$name" | grep -vxF -e "$before" | xargs -r git checkout -- 2>/dev/null || true
 }
 if [[ "$mode" == quick ]]; then
   sub_env=(BENCH_OPTS="-Dbench.bulkRows=50000 -Dbench.rounds=2 -Dbench.repeats=20 -Dbench.pyRepeats=5")
@@ -191,8 +194,11 @@ else
   sub embed 1800 bench/embed/run.sh
   sub_env=(NO_BUILD=1 RUNS=40 POINTS=2000 BENCH_JSONL="$results/sync.jsonl")
   sub sync 3600 bench/sync/run.sh
-  sub_env=(NO_BUILD=1 PEER=0 RUNS=2000 POINTS=10000 FILES=1 BENCH_JSONL="$results/sync-scale.jsonl")
-  sub sync-scale 43200 bench/sync/run.sh
+  # the issue's size, between two embedded databases: 20 million points through one Python mlflow server
+  # would take hours here; the full history is read back for every 20th run (100 runs, 1 million points)
+  sub_env=(NO_BUILD=1 PEER=0 DEST=sqlite HISTORY_EVERY=20 RUNS=2000 POINTS=10000 FILES=1 BENCH_JSONL="$results/sync-scale.jsonl"
+           BENCH_WORK="$root/bench/sync/work-scale")
+  sub sync-scale 3600 bench/sync/run.sh
   sub_env=(CROPCAST_BENCH_MODE=full BENCH_OUT="$results/sweep-data" CROPCAST_MLFLOW_VENV="$venv")
   sub sweep 3600 bench/sweep/run.sh
 fi

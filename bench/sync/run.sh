@@ -16,6 +16,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 RUNS=${RUNS:-40}; POINTS=${POINTS:-2000}; FILES=${FILES:-2}; FILE_KB=${FILE_KB:-256}; PARALLEL=${PARALLEL:-4}; PEER=${PEER:-1}
+DEST=${DEST:-server}            # server: one `mlflow server`; sqlite: another embedded database (PEER=0 only)
+HISTORY_EVERY=${HISTORY_EVERY:-1}  # check.py reads back the full metric history of every Nth run (all: 1)
+[[ "$DEST" == server || "$DEST" == sqlite ]] || { echo "bench/sync/run.sh: DEST is server or sqlite, not '$DEST'" >&2; exit 2; }
+[[ "$DEST" == server || "$PEER" == 0 ]] || { echo "bench/sync/run.sh: DEST=sqlite needs PEER=0 (mlflow-export-import imports into a server)" >&2; exit 2; }
 results="${BENCH_RESULTS:-$root/bench/results}"
 mkdir -p "$results"
 part=sync; [[ "$PEER" == 0 ]] && part=sync-scale
@@ -35,18 +39,26 @@ if [[ "$PEER" != 0 && ! -x "$eei/bin/export-experiment" ]]; then
 fi
 
 jar="$root/pipeline-app/target/cropcast.jar"
-if [[ ! -f "$jar" || "${NO_BUILD:-}" != 1 ]]; then  # NO_BUILD=1: bench/run.sh built it
-  log "building cropcast.jar"
+# cropcast as its users run it (README, docs/CLI.md): the launcher `mvn package` installs beside the
+# jar (its class-data-sharing archive, C1 only, the serial collector); mlflow-export-import runs as
+# its users run it too, its own console scripts
+cropcast="$root/pipeline-app/target/cropcast"
+if [[ ! -f "$jar" || ! -x "$cropcast" || "${NO_BUILD:-}" != 1 ]]; then  # NO_BUILD=1: bench/run.sh built it
+  log "building cropcast.jar and its launcher"
   mvn -B -q -o -pl pipeline-app -am package -DskipTests > /dev/null
 fi
 
-work="$root/bench/sync/work"
+work="${BENCH_WORK:-$root/bench/sync/work}"  # another BENCH_WORK lets two runs go side by side
 rm -rf "$work"; mkdir -p "$work"
 export BENCH_COMMIT="${BENCH_COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs/benchmarks.json' ':!docs/BENCHMARKS.md' || echo '+changes')}"
 log "seeding $RUNS runs x $POINTS points, $FILES files of $FILE_KB KiB each"
 java -cp "$jar" bench/sync/Seed.java "$work/node/mlruns.db" "$RUNS" "$POINTS" "$FILES" "$FILE_KB"
+log "seeded"
 src="sqlite:///$work/node/mlruns.db"
 
+if [[ "$DEST" == sqlite ]]; then
+server="sqlite:///$work/dest/mlruns.db"
+else
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 server="http://127.0.0.1:$port"
 MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false "$venv/bin/mlflow" server --backend-store-uri "sqlite:///$work/server/mlflow.db" \
@@ -57,16 +69,18 @@ trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true
 mkdir -p "$work/server"
 for _ in $(seq 1 240); do curl -sf "$server/health" > /dev/null && break; sleep 0.5; done
 curl -sf "$server/health" > /dev/null || { log "the server did not start"; tail -20 "$work/server.log" >&2; exit 1; }
+fi
 
 seconds() { local t0; t0=$(date +%s.%N); "$@" > "$work/last.out" 2> "$work/last.err" || { cat "$work/last.err" >&2; return 1; }; python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$t0" "$(date +%s.%N)"; }
 
 log "cropcast runs sync (first)"
-c1=$(seconds java -jar "$jar" -q runs sync --from "$src" --to "$server" --experiment bench --parallel "$PARALLEL" --json)
+c1=$(seconds "$cropcast" -q runs sync --from "$src" --to "$server" --experiment bench --parallel "$PARALLEL" --json)
 cp "$work/last.out" "$work/sync-1.json"
 log "cropcast runs sync (second)"
-c2=$(seconds java -jar "$jar" -q runs sync --from "$src" --to "$server" --experiment bench --parallel "$PARALLEL" --json)
+c2=$(seconds "$cropcast" -q runs sync --from "$src" --to "$server" --experiment bench --parallel "$PARALLEL" --json)
 cp "$work/last.out" "$work/sync-2.json"
-"$venv/bin/python" bench/sync/check.py "$src" bench "$server" bench > "$work/check-cropcast.json"
+log "reading both sides with the Python client"
+"$venv/bin/python" bench/sync/check.py "$src" bench "$server" bench "$HISTORY_EVERY" > "$work/check-cropcast.json"
 
 e1=0; i1=0; i2=0
 if [[ "$PEER" != 0 ]]; then
@@ -79,11 +93,14 @@ if [[ "$PEER" != 0 ]]; then
   "$venv/bin/python" bench/sync/check.py "$src" bench "$server" bench-eei > "$work/check-eei.json"
 fi
 
-"$venv/bin/python" - "$work" "$c1" "$c2" "$e1" "$i1" "$i2" "$RUNS" "$POINTS" "$FILES" "$FILE_KB" "$results/$part.md" "$PEER" "$PARALLEL" <<'PY'
+"$venv/bin/python" - "$work" "$c1" "$c2" "$e1" "$i1" "$i2" "$RUNS" "$POINTS" "$FILES" "$FILE_KB" "$results/$part.md" "$PEER" "$PARALLEL" "$DEST" "$HISTORY_EVERY" <<'PY'
 import json, os, sys
 work, c1, c2, e1, i1, i2 = sys.argv[1], *map(float, sys.argv[2:7])
 runs, points, files, file_kb = map(int, sys.argv[7:11])
 out_md, peer, parallel = sys.argv[11], sys.argv[12] != "0", int(sys.argv[13])
+dest, history_every = sys.argv[14], int(sys.argv[15])
+where = ("another embedded cropcast database (SQLite, local artifacts)" if dest == "sqlite"
+         else "one `mlflow server` (SQLite backend, local artifact root)")
 s1, s2 = (json.load(open(os.path.join(work, f"sync-{i}.json"))) for i in (1, 2))
 cc = json.load(open(os.path.join(work, "check-cropcast.json")))
 ce = json.load(open(os.path.join(work, "check-eei.json"))) if peer else None
@@ -95,7 +112,8 @@ def row(name, c):
 md = f"""# runs sync{" vs mlflow-export-import" if peer else " at scale (cropcast only)"}
 
 `bench/sync/run.sh` at {commit}: {runs} runs x {points} metric points, {files} artifact files of {file_kb} KiB each,
-from an embedded cropcast database to one `mlflow server` (SQLite backend, local artifact root), on
+from an embedded cropcast database to {where}, cropcast
+through its launcher (`pipeline-app/target/cropcast`), on
 {os.cpu_count()} cores (load average {open("/proc/loadavg").read().split()[0]} at the end); `--parallel {parallel}`.{" mlflow-export-import 1.2.0 on the pinned MLflow." if peer else ""}
 
 | | first copy | second run |
@@ -113,7 +131,7 @@ def row(name, c):
     return (f"| {name} | {c['destination_runs']} (source {c['source_runs']}) | {p['start_time']} | {p['end_time']} | "
             f"{p['status']} | {p['params']} | {p['metric_history']} | {p['artifacts']} |")
 md += f"""
-What each preserved after its second run, counted over the source's runs (matched by run name):
+What each preserved after its second run, counted over the source's runs (matched by run name{"" if history_every == 1 else f"; the full metric history read back for every {history_every}th run, {cc['history_checked']} runs"}):
 
 | tool | runs at the destination | start time | end time | status | params | full metric history | artifacts |
 |---|---|---|---|---|---|---|---|
@@ -126,7 +144,7 @@ open(out_md, "w").write(md)
 with open(os.environ["BENCH_JSONL"], "a") as f:
     system = "sync-cropcast" if peer else "sync-cropcast-scale"
     f.write(json.dumps({"system": system, "op": "sync", "samples": [c1], "second": [c2], "runs": runs, "points": points,
-                        "parallel": parallel, "commit": commit}) + "\n")
+                        "parallel": parallel, "destination": dest, "commit": commit}) + "\n")
     if peer:
         f.write(json.dumps({"system": "sync-export-import", "op": "sync", "samples": [round(e1 + i1, 2)], "second": [i2],
                             "runs": runs, "points": points, "commit": commit}) + "\n")

@@ -25,6 +25,9 @@ public interface LoggedModelStore {
     /** Sets (replaces) tags on the model. */
     void setLoggedModelTags(ModelId modelId, Map<String, String> tags);
 
+    /** Deletes a tag of the model; a tag that is not there is no error. */
+    void deleteLoggedModelTag(ModelId modelId, String key);
+
     /**
      * Logs metrics of a run computed for the model: they become the run's metrics too. With a
      * dataset, each metric names its name and digest (MLflow's {@code dataset_name}/{@code dataset_digest}).

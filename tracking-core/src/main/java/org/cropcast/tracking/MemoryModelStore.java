@@ -51,6 +51,8 @@ public final class MemoryModelStore implements ModelStore {
         long updated;
         final Map<Integer, ModelVersion> versions = new TreeMap<>();
         final Map<String, Integer> aliases = new TreeMap<>();
+        final Map<String, String> tags = new TreeMap<>();
+        Optional<String> description = Optional.empty();
 
         RegisteredState(String name, long created) {
             this.name = name;
@@ -59,7 +61,7 @@ public final class MemoryModelStore implements ModelStore {
         }
 
         RegisteredModel toModel() {
-            return new RegisteredModel(name, created, updated, Optional.empty(), aliases);
+            return new RegisteredModel(name, created, updated, description, aliases, tags);
         }
 
         ModelVersion withAliases(ModelVersion v) {
@@ -124,6 +126,16 @@ public final class MemoryModelStore implements ModelStore {
         Map<String, String> merged = new HashMap<>(m.tags());
         merged.putAll(tags);
         state.model = m.withTags(merged);
+    }
+
+    @Override
+    public synchronized void deleteLoggedModelTag(ModelId modelId, String key) {
+        requireNonNull(key, "key is null");
+        ModelState state = state(modelId);
+        LoggedModel m = state.model;
+        Map<String, String> kept = new HashMap<>(m.tags());
+        kept.remove(key);
+        state.model = m.withTags(kept);
     }
 
     @Override
@@ -198,6 +210,20 @@ public final class MemoryModelStore implements ModelStore {
             throw ModelRegistries.versionNotFound(name, version);
         }
         reg.aliases.put(alias, version);
+    }
+
+    @Override
+    public synchronized void setRegisteredModelDescription(String name, String description) {
+        requireNonNull(description, "description is null");
+        RegisteredState reg = registered(name);
+        reg.description = description.isEmpty() ? Optional.empty() : Optional.of(description);
+        reg.updated = clock.millis();
+    }
+
+    @Override
+    public synchronized void setRegisteredModelTags(String name, Map<String, String> tags) {
+        tags.keySet().forEach(k -> TrackingLimits.validateKey("registered model tag", k));
+        registered(name).tags.putAll(tags);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.cropcast.tracking;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,12 @@ public interface ModelRegistry {
     ModelVersion createModelVersion(String name, ModelId modelId);
 
     void setAlias(String name, String alias, int version);
+
+    /** Sets (replaces) the registered model's description; an empty text clears it, as MLflow's update does. */
+    void setRegisteredModelDescription(String name, String description);
+
+    /** Sets (replaces) tags on the registered model. */
+    void setRegisteredModelTags(String name, Map<String, String> tags);
 
     Optional<RegisteredModel> getRegisteredModel(String name);
 

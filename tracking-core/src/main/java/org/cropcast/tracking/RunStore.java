@@ -84,6 +84,19 @@ public interface RunStore extends AutoCloseable {
         return histories;
     }
 
+    /**
+     * How many rows each metric key's history of the run holds, by key (keys in order): what a sync
+     * digests to tell whether a run changed without reading its histories. Metric histories only
+     * grow (no port method deletes or rewrites a row, nor does MLflow), so a history whose size is
+     * unchanged is unchanged. The default counts {@link #getMetricHistories}; stores that can count
+     * without reading the rows override it. {@link TrackingErrorCode#RUN_NOT_FOUND} for an unknown run.
+     */
+    default java.util.SortedMap<String, Long> getMetricHistorySizes(RunId runId) {
+        java.util.SortedMap<String, Long> sizes = new java.util.TreeMap<>();
+        getMetricHistories(runId).forEach((key, history) -> sizes.put(key, (long) history.size()));
+        return sizes;
+    }
+
     @Override
     default void close() {}
 }

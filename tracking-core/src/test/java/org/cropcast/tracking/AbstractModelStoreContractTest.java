@@ -244,6 +244,39 @@ public abstract class AbstractModelStoreContractTest {
     }
 
     @Test
+    public void deletingATagRemovesItAndAMissingTagIsNoError() {
+        Experiment experiment = newExperiment();
+        LoggedModel model = newModel(experiment, newRun(experiment));
+        models.setLoggedModelTags(model.modelId(), Map.of("note", "x", "kept", "y"));
+        models.deleteLoggedModelTag(model.modelId(), "note");
+        models.deleteLoggedModelTag(model.modelId(), "never-set");
+        assertThat(models.getLoggedModel(model.modelId()).orElseThrow().tags()).doesNotContainKey("note").containsEntry("kept", "y");
+        assertFails(() -> models.deleteLoggedModelTag(ModelId.of("m-0123456789abcdef0123456789abcdef"), "note"),
+                ModelErrorCode.MODEL_NOT_FOUND);
+    }
+
+    @Test
+    public void aRegisteredModelHasADescriptionAndTags() {
+        String name = uniqueName("reg");
+        models.createRegisteredModel(name);
+        assertThat(models.getRegisteredModel(name).orElseThrow().description()).isEmpty();
+        assertThat(models.getRegisteredModel(name).orElseThrow().tags()).isEmpty();
+        models.setRegisteredModelDescription(name, "maize yield, county level");
+        models.setRegisteredModelTags(name, Map.of("team", "agronomy", "crop", "maize"));
+        models.setRegisteredModelTags(name, Map.of("crop", "corn"));
+        RegisteredModel registered = models.getRegisteredModel(name).orElseThrow();
+        assertThat(registered.description()).contains("maize yield, county level");
+        assertThat(registered.tags()).isEqualTo(Map.of("team", "agronomy", "crop", "corn"));
+        assertThat(models.listRegisteredModels()).filteredOn(r -> r.name().equals(name)).singleElement()
+                .satisfies(r -> assertThat(r.tags()).isEqualTo(registered.tags()));
+        models.setRegisteredModelDescription(name, "");
+        assertThat(models.getRegisteredModel(name).orElseThrow().description()).isEmpty();
+        String absent = uniqueName("absent");
+        assertFails(() -> models.setRegisteredModelDescription(absent, "x"), ModelErrorCode.REGISTERED_MODEL_NOT_FOUND, absent);
+        assertFails(() -> models.setRegisteredModelTags(absent, Map.of("k", "v")), ModelErrorCode.REGISTERED_MODEL_NOT_FOUND, absent);
+    }
+
+    @Test
     public void aliasesPointAtVersionsAndMove() {
         Experiment experiment = newExperiment();
         RunInfo run = newRun(experiment);

@@ -454,6 +454,15 @@ public abstract class AbstractRunStoreContractTest {
         assertThat(store.getMetricHistories(newRun(newExperiment()).runId())).isEmpty();
         RunId missing = RunId.of("0123456789abcdef0123456789abcdef");
         assertFails(() -> store.getMetricHistories(missing), TrackingErrorCode.RUN_NOT_FOUND, missing.value());
+
+        var sizes = store.getMetricHistorySizes(id);
+        assertThat(sizes.keySet()).containsExactlyElementsOf(histories.keySet());
+        histories.forEach((key, history) -> assertThat(sizes.get(key)).as(key).isEqualTo((long) history.size()));
+        store.logBatch(id, List.of(new Metric("a", 7.0, T0 + 9, 0)), List.of(), List.of());
+        assertThat(store.getMetricHistorySizes(id).get("a")).as("a row added to a history grows its size")
+                .isEqualTo(histories.get("a").size() + 1L);
+        assertThat(store.getMetricHistorySizes(newRun(newExperiment()).runId())).isEmpty();
+        assertFails(() -> store.getMetricHistorySizes(missing), TrackingErrorCode.RUN_NOT_FOUND, missing.value());
     }
 
     @Test

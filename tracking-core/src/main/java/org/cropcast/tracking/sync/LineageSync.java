@@ -64,7 +64,8 @@ final class LineageSync {
     private static final Set<String> MLMODEL_ID_KEYS = Set.of("model_id", "model_uuid", "run_id", "artifact_path");
 
     /** A source model with what the sync reads of it. */
-    record SourceModel(LoggedModel model, String experimentName, List<ArtifactEntry> files, List<ModelVersion> versions) {}
+    record SourceModel(LoggedModel model, String experimentName, List<ArtifactEntry> files, List<ModelVersion> versions,
+            List<RegisteredModel> registered) {}
 
     /** What a sync reads of a source run's lineage. */
     record Lineage(RunInputs inputs, List<ModelOutput> outputs, List<SourceModel> models) {
@@ -99,6 +100,11 @@ final class LineageSync {
     private final Map<ModelId, Optional<LoggedModel>> sourceModels = new ConcurrentHashMap<>();
     private final Map<ExperimentId, List<LoggedModel>> sourceModelsByExperiment = new ConcurrentHashMap<>();
     private final Map<ExperimentId, String> sourceExperimentNames = new ConcurrentHashMap<>();
+    private final Map<RunId, Boolean> sourceRunsExist = new ConcurrentHashMap<>();
+    /** The source's registered models by name (description and tags), read with its versions. */
+    private final Map<String, RegisteredModel> sourceRegistered = new ConcurrentHashMap<>();
+    /** One lock per source model: two runs that carry the same model (both read it) never copy it twice. */
+    private final Map<ModelId, Object> modelLocks = new ConcurrentHashMap<>();
     private volatile Map<ModelId, List<ModelVersion>> sourceVersions;
     /** Source model id to its copy, as found or made by this sync. */
     private final Map<ModelId, LoggedModel> mappedModels = new ConcurrentHashMap<>();
@@ -142,20 +148,33 @@ final class LineageSync {
                 produced.add(describe(model));
             }
         }
-        // models the run wrote that another run (or none) produced travel with this run too
-        for (ModelOutput output : outputs) {
-            if (produced.stream().noneMatch(m -> m.model().modelId().equals(output.modelId()))) {
-                sourceModel(output.modelId()).filter(m -> m.sourceRunId().isEmpty()).ifPresent(m -> produced.add(describe(m)));
+        // models the run wrote or read that no run at the source produced (none named, or that run is
+        // gone) travel with this run too; a model another run produced travels with that run, which
+        // the selection pulls in before this one
+        List<ModelId> related = new ArrayList<>();
+        outputs.forEach(output -> related.add(output.modelId()));
+        related.addAll(inputs.models());
+        for (ModelId id : related) {
+            if (produced.stream().noneMatch(m -> m.model().modelId().equals(id))) {
+                sourceModel(id).filter(m -> !m.sourceRunId().filter(producer -> !producer.equals(run.id())).map(this::sourceRunExists)
+                        .orElse(false)).ifPresent(m -> produced.add(describe(m)));
             }
         }
         produced.sort(Comparator.comparingLong((SourceModel m) -> m.model().creationTimeMillis()).thenComparing(m -> m.model().modelId().value()));
         return new Lineage(inputs, outputs, produced);
     }
 
+    private boolean sourceRunExists(RunId id) {
+        return sourceRunsExist.computeIfAbsent(id, key -> source.runs().getRun(key).isPresent());
+    }
+
     private SourceModel describe(LoggedModel model) {
         List<ModelVersion> versions = new ArrayList<>(versionsBySourceModel().getOrDefault(model.modelId(), List.of()));
         versions.sort(Comparator.comparing(ModelVersion::name).thenComparingInt(ModelVersion::version));
-        return new SourceModel(model, sourceExperimentName(model.experimentId()), listing.walk(source, model.artifactLocation()), versions);
+        List<RegisteredModel> registered = versions.stream().map(ModelVersion::name).distinct()
+                .map(name -> Optional.ofNullable(sourceRegistered.get(name))).flatMap(Optional::stream).toList();
+        return new SourceModel(model, sourceExperimentName(model.experimentId()), listing.walk(source, model.artifactLocation()), versions,
+                registered);
     }
 
     private String sourceExperimentName(ExperimentId id) {
@@ -188,6 +207,7 @@ final class LineageSync {
                     index = new HashMap<>();
                     ModelRegistry registry = source.models().orElseThrow();
                     for (RegisteredModel registered : registry.listRegisteredModels()) {
+                        sourceRegistered.put(registered.name(), registered);
                         for (ModelVersion version : registry.listModelVersions(registered.name())) {
                             Optional<ModelId> model = modelOf(version);
                             if (model.isPresent()) {
@@ -272,6 +292,12 @@ final class LineageSync {
                 aliases.sort(null);
                 writeString(out, String.join(",", aliases));
             }
+            out.writeInt(m.registered().size());
+            for (RegisteredModel registered : m.registered()) {
+                writeString(out, registered.name());
+                writeString(out, registered.description().orElse("\0"));
+                writeMap(out, copiedRegisteredTags(registered.tags()));
+            }
         }
     }
 
@@ -300,6 +326,17 @@ final class LineageSync {
         Map<String, String> copied = new TreeMap<>();
         tags.forEach((k, v) -> {
             if (SyncTags.isCopied(k) && !k.equals(ModelRegistry.MODEL_VERSIONS_TAG)) {
+                copied.put(k, Redactor.redact(v));
+            }
+        });
+        return copied;
+    }
+
+    /** The registered-model tags a sync copies (not its own), values redacted. */
+    static Map<String, String> copiedRegisteredTags(Map<String, String> tags) {
+        Map<String, String> copied = new TreeMap<>();
+        tags.forEach((k, v) -> {
+            if (SyncTags.isCopied(k)) {
                 copied.put(k, Redactor.redact(v));
             }
         });
@@ -438,6 +475,13 @@ final class LineageSync {
     }
 
     private ModelCounts syncModel(SourceModel m, Run run, RunId copyId, Function<RunId, Optional<RunId>> mappedRun, List<String> problems) {
+        synchronized (modelLocks.computeIfAbsent(m.model().modelId(), k -> new Object())) {
+            return syncModelLocked(m, run, copyId, mappedRun, problems);
+        }
+    }
+
+    private ModelCounts syncModelLocked(SourceModel m, Run run, RunId copyId, Function<RunId, Optional<RunId>> mappedRun,
+            List<String> problems) {
         ModelStore target = destination.models().orElseThrow();
         LoggedModel model = m.model();
         Optional<LoggedModel> existing = findCopy(m);
@@ -503,6 +547,14 @@ final class LineageSync {
         if (!tags.isEmpty()) {
             target.setLoggedModelTags(copy.modelId(), tags);
             changed = true;
+        }
+        // tags deleted at the source are deleted at the copy (the copy follows its source, as its files do)
+        Map<String, String> sourceTags = copiedModelTags(model.tags());
+        for (String key : copiedModelTags(tagsThere).keySet()) {
+            if (!sourceTags.containsKey(key)) {
+                target.deleteLoggedModelTag(copy.modelId(), key);
+                changed = true;
+            }
         }
 
         // metrics missing at the copy, by the run that logged them and the dataset they were computed on
@@ -630,7 +682,9 @@ final class LineageSync {
                     created++;
                     changed = true;
                 }
-                Map<String, Integer> aliasesThere = target.getRegisteredModel(name).map(RegisteredModel::aliases).orElse(Map.of());
+                Optional<RegisteredModel> registeredThere = target.getRegisteredModel(name);
+                changed |= syncRegisteredModel(m, name, registeredThere);
+                Map<String, Integer> aliasesThere = registeredThere.map(RegisteredModel::aliases).orElse(Map.of());
                 for (int i = 0; i < wanted.size(); i++) {
                     int version = present.get(i).version();
                     for (String alias : wanted.get(i).aliases()) {
@@ -652,6 +706,37 @@ final class LineageSync {
             }
         }
         return new RegistryCounts(created, changed, conflict);
+    }
+
+    /**
+     * The registered model's description and tags follow the source's, as a run's tags do: a
+     * description or tag the source has is set where the destination's differs; what only the
+     * destination has (the team's own) is kept.
+     */
+    private boolean syncRegisteredModel(SourceModel m, String name, Optional<RegisteredModel> there) {
+        Optional<RegisteredModel> from = m.registered().stream().filter(r -> r.name().equals(name)).findFirst();
+        if (from.isEmpty()) {
+            return false;
+        }
+        ModelStore target = destination.models().orElseThrow();
+        boolean changed = false;
+        Optional<String> description = from.get().description().map(Redactor::redact);
+        if (description.isPresent() && !description.equals(there.flatMap(RegisteredModel::description))) {
+            target.setRegisteredModelDescription(name, description.get());
+            changed = true;
+        }
+        Map<String, String> tagsThere = there.map(RegisteredModel::tags).orElse(Map.of());
+        Map<String, String> tags = new TreeMap<>();
+        copiedRegisteredTags(from.get().tags()).forEach((k, v) -> {
+            if (!v.equals(tagsThere.get(k))) {
+                tags.put(k, v);
+            }
+        });
+        if (!tags.isEmpty()) {
+            target.setRegisteredModelTags(name, tags);
+            changed = true;
+        }
+        return changed;
     }
 
     private boolean isCopyFromSource(String name, int version) {

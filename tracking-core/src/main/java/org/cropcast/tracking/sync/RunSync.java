@@ -75,8 +75,11 @@ public final class RunSync {
     static final int METRIC_BATCH = 1000;
     static final int PARAM_BATCH = 100;
     static final int TAG_BATCH = 100;
-    /** 2: with the lineage (dataset inputs, logged models, registered versions, model inputs and outputs). */
-    private static final int DIGEST_FORMAT = 2;
+    /**
+     * 2: with the lineage (dataset inputs, logged models, registered versions, model inputs and outputs);
+     * 3: with the registered models' descriptions and tags, and each metric history by its size.
+     */
+    private static final int DIGEST_FORMAT = 3;
 
     private final SyncEndpoint source;
     private final SyncEndpoint destination;
@@ -365,7 +368,9 @@ public final class RunSync {
             }
             Map<String, List<Metric>> copyHistories = existing.isPresent()
                     ? destination.runs().getMetricHistories(existing.get().id()) : Map.of();
-            List<Metric> metrics = missingMetrics(snapshot.histories(), copyHistories);
+            // read after the sizes were digested: a row logged in between is copied, and the next sync
+            // (its sizes no longer matching the digest) finds nothing missing and writes the new digest
+            List<Metric> metrics = missingMetrics(source.runs().getMetricHistories(run.id()), copyHistories);
             Map<String, Long> copyFiles = existing.isPresent() ? listFiles(destination, existing.get().info().artifactUri()) : Map.of();
             List<ArtifactEntry> files = new ArrayList<>();
             long bytes = 0;
@@ -693,20 +698,25 @@ public final class RunSync {
 
     // ---- the source's state ----
 
-    /** What the sync reads of a source run once: its full histories, its files and their digest. */
-    private record Snapshot(SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files, String digest) {}
+    /**
+     * What the sync reads of a source run first: the sizes of its histories, its files and their
+     * digest. The histories themselves are read only when the run is not unchanged.
+     */
+    private record Snapshot(SortedMap<String, Long> historySizes, List<ArtifactEntry> files, String digest) {}
 
     private Snapshot snapshot(Run run, LineageSync lineage) {
-        SortedMap<String, List<Metric>> histories = source.runs().getMetricHistories(run.id());
+        SortedMap<String, Long> sizes = source.runs().getMetricHistorySizes(run.id());
         List<ArtifactEntry> files = walk(source, run.info().artifactUri());
-        return new Snapshot(histories, files, digest(run, histories, files, lineage.lineage(run)));
+        return new Snapshot(sizes, files, digest(run, sizes, files, lineage.lineage(run)));
     }
 
     /**
-     * SHA-256 of everything a sync copies of the run (info, params, copied tags, every metric row,
-     * artifact paths and sizes), in a fixed order: equal digests mean nothing to copy.
+     * SHA-256 of everything a sync copies of the run (info, params, copied tags, the size of every
+     * metric history, artifact paths and sizes, the lineage), in a fixed order: equal digests mean
+     * nothing to copy. A history is digested by its size because histories only grow
+     * ({@link org.cropcast.tracking.RunStore#getMetricHistorySizes}): a row added anywhere changes it.
      */
-    static String digest(Run run, SortedMap<String, List<Metric>> histories, List<ArtifactEntry> files, LineageSync.Lineage lineage) {
+    static String digest(Run run, SortedMap<String, Long> historySizes, List<ArtifactEntry> files, LineageSync.Lineage lineage) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
@@ -720,14 +730,10 @@ public final class RunSync {
                 out.writeUTF(info.lifecycleStage().name());
                 writeMap(out, run.data().params(), key -> true);
                 writeMap(out, run.data().tags(), SyncTags::isCopied);
-                for (Map.Entry<String, List<Metric>> history : histories.entrySet()) {
+                out.writeInt(historySizes.size());
+                for (Map.Entry<String, Long> history : historySizes.entrySet()) {
                     writeLongString(out, history.getKey());
-                    out.writeInt(history.getValue().size());
-                    for (Metric metric : history.getValue()) {
-                        out.writeLong(metric.step());
-                        out.writeLong(metric.timestampMillis());
-                        out.writeLong(Double.doubleToLongBits(metric.value()));
-                    }
+                    out.writeLong(history.getValue());
                 }
                 out.writeInt(files.size());
                 for (ArtifactEntry file : files) {

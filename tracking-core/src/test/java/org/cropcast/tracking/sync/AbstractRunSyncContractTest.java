@@ -33,6 +33,7 @@ import org.cropcast.tracking.LifecycleStage;
 import org.cropcast.tracking.Metric;
 import org.cropcast.tracking.MutableClock;
 import org.cropcast.tracking.Param;
+import org.cropcast.tracking.RegisteredModel;
 import org.cropcast.tracking.Run;
 import org.cropcast.tracking.RunHealth;
 import org.cropcast.tracking.RunId;
@@ -624,6 +625,97 @@ public abstract class AbstractRunSyncContractTest {
         assertThat(target.getRegisteredModel(seeded.registered()).orElseThrow().aliases()).containsEntry("champion", teamVersion);
         assertThat(target.listModelVersions(seeded.registered())).as("the copy is registered beside the team's version").hasSize(2);
         assertThat(result(report, seeded.forecast()).outcome()).isEqualTo(Outcome.CREATED);
+    }
+
+    @Test
+    public void aRegisteredModelsDescriptionAndTagsReachTheCopyAndFollowTheSource() throws IOException {
+        Lineage seeded = seedLineage();
+        ModelStore models = source.models().orElseThrow();
+        models.setRegisteredModelDescription(seeded.registered(), "county maize yield; data at https://bob:hunter2@data.example.com");
+        models.setRegisteredModelTags(seeded.registered(), Map.of("team", "agronomy", "crop", "maize"));
+        ModelStore target = destination.models().orElseThrow();
+
+        SyncReport first = sync(all());
+
+        assertThat(first.succeeded()).as(first.toString()).isTrue();
+        RegisteredModel copy = target.getRegisteredModel(seeded.registered()).orElseThrow();
+        assertThat(copy.description()).contains("county maize yield; data at https://***@data.example.com");
+        assertThat(copy.tags()).containsEntry("team", "agronomy").containsEntry("crop", "maize");
+
+        // the source changes both; a tag only the destination has (the team's) is kept
+        target.setRegisteredModelTags(seeded.registered(), Map.of("owner", "erin"));
+        models.setRegisteredModelDescription(seeded.registered(), "county maize yield, v2");
+        models.setRegisteredModelTags(seeded.registered(), Map.of("crop", "corn"));
+        CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
+        SyncReport second = sync(source, counted(new CountingRunStore(destination.runs()), artifacts), all());
+
+        assertThat(second.succeeded()).as(second.toString()).isTrue();
+        assertThat(result(second, seeded.training()).outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(artifacts.uploads).hasValue(0);
+        copy = target.getRegisteredModel(seeded.registered()).orElseThrow();
+        assertThat(copy.description()).contains("county maize yield, v2");
+        assertThat(copy.tags()).isEqualTo(Map.of("team", "agronomy", "crop", "corn", "owner", "erin"));
+
+        CountingRunStore runs = new CountingRunStore(destination.runs());
+        SyncReport third = sync(source, counted(runs, new CountingArtifactStore(destination.artifacts())), all());
+        assertThat(third.runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.UNCHANGED);
+        assertThat(runs.writes).hasValue(0);
+    }
+
+    @Test
+    public void aModelTagDeletedAtTheSourceIsDeletedAtTheCopy() throws IOException {
+        Lineage seeded = seedLineage();
+        sync(all());
+        assertThat(modelCopyOf(seeded.model()).tags()).containsKey("cropcast.stage");
+        source.models().orElseThrow().deleteLoggedModelTag(seeded.model(), "cropcast.stage");
+        CountingRunStore runs = new CountingRunStore(destination.runs());
+        CountingArtifactStore artifacts = new CountingArtifactStore(destination.artifacts());
+
+        SyncReport report = sync(source, counted(runs, artifacts), all());
+
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        assertThat(result(report, seeded.training()).outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(artifacts.uploads).hasValue(0);
+        assertThat(runs.metricRows).hasValue(0);
+        LoggedModel copy = modelCopyOf(seeded.model());
+        assertThat(copy.tags()).doesNotContainKey("cropcast.stage").containsKey("endpoint")
+                .containsEntry(SyncTags.SOURCE_MODEL_ID, seeded.model().value());
+        assertLineageCopied(seeded);
+        assertThat(sync(all()).runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.UNCHANGED);
+    }
+
+    @Test
+    public void aModelNoRunProducedComesWithTheRunThatReadIt() throws IOException {
+        ModelStore models = source.models().orElseThrow();
+        Experiment a = source.runs().getOrCreateExperiment(expA);
+        // a model made outside any run (imported, or its run purged), READY with its files
+        LoggedModel model = models.createLoggedModel(new LoggedModelRequest(a.id(), "imported", Optional.empty(),
+                Optional.of("cropcast"), Map.of("learner", "ridge"), Map.of("origin", "import")));
+        logFile(source, model.artifactLocation(), "model.json", "{\"coefficients\": [2.5]}\n".getBytes(StandardCharsets.UTF_8));
+        models.finalizeLoggedModel(model.modelId(), LoggedModelStatus.READY);
+        RunId forecast = source.runs().createRun(new CreateRunRequest(a.id(), "forecast", "alice", T0, List.of())).runId();
+        models.logInputs(forecast, List.of(), List.of(model.modelId()));
+        RunId other = source.runs().createRun(new CreateRunRequest(a.id(), "forecast-2", "alice", T0 + 1, List.of())).runId();
+        models.logInputs(other, List.of(), List.of(model.modelId()));
+        source.runs().endRun(forecast, RunStatus.FINISHED, T0 + 10);
+        source.runs().endRun(other, RunStatus.FINISHED, T0 + 11);
+
+        SyncReport report = sync(all().withParallelism(4));
+
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        LoggedModel copy = modelCopyOf(model.modelId());
+        assertThat(copy.modelId()).isNotEqualTo(model.modelId());
+        assertThat(copy.sourceRunId()).isEmpty();
+        assertThat(copy.status()).isEqualTo(LoggedModelStatus.READY);
+        assertThat(copy.params()).isEqualTo(model.params());
+        assertThat(copy.tags()).containsEntry("origin", "import");
+        assertThat(bytes(destination, copy.artifactLocation(), "model.json")).isEqualTo(bytes(source, model.artifactLocation(), "model.json"));
+        ModelStore target = destination.models().orElseThrow();
+        assertThat(target.searchLoggedModels(destination.runs().findExperiment(expA).orElseThrow().id()))
+                .as("one copy, though two runs read it at once").hasSize(1);
+        assertThat(target.getRunInputs(copyOf(forecast).orElseThrow().id()).models()).containsExactly(copy.modelId());
+        assertThat(target.getRunInputs(copyOf(other).orElseThrow().id()).models()).containsExactly(copy.modelId());
+        assertThat(sync(all()).runs()).extracting(RunSyncResult::outcome).containsOnly(Outcome.UNCHANGED);
     }
 
     /** The copy of a source model at the destination, found by its identity tag. */

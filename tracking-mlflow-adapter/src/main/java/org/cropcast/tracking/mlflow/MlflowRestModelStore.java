@@ -297,6 +297,22 @@ public final class MlflowRestModelStore implements ModelStore {
     }
 
     @Override
+    public void deleteLoggedModelTag(ModelId modelId, String key) {
+        requireNonNull(modelId, "modelId is null");
+        requireNonNull(key, "key is null");
+        MlflowRestClient.Result<String> result = call("DELETE", "logged-models/" + modelId + "/tags/"
+                + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), Map.of(), Optional.empty());
+        if (notFound(result)) {
+            // the server answers 404 for a missing tag and for a missing model alike
+            requireModel(modelId);
+            return;
+        }
+        result.error().ifPresent(e -> {
+            throw writeFailure("delete tag of logged model " + modelId, e);
+        });
+    }
+
+    @Override
     public void logModelMetrics(RunId runId, ModelId modelId, List<Metric> metrics, Optional<Dataset> dataset) {
         requireNonNull(runId, "runId is null");
         requireNonNull(metrics, "metrics is null");
@@ -390,7 +406,7 @@ public final class MlflowRestModelStore implements ModelStore {
             aliases.put(a.path("alias").asText(), a.path("version").asInt());
         }
         return new RegisteredModel(node.path("name").asText(), node.path("creation_timestamp").asLong(),
-                node.path("last_updated_timestamp").asLong(), text(node, "description"), aliases);
+                node.path("last_updated_timestamp").asLong(), text(node, "description"), aliases, keyValues(node.path("tags")));
     }
 
     /**
@@ -505,6 +521,36 @@ public final class MlflowRestModelStore implements ModelStore {
         }
         write("set alias '" + alias + "' of registered model '" + name + "'", "POST", "registered-models/alias",
                 object().put("name", name).put("alias", alias).put("version", Integer.toString(version)));
+    }
+
+    @Override
+    public void setRegisteredModelDescription(String name, String description) {
+        requireNonNull(name, "name is null");
+        requireNonNull(description, "description is null");
+        MlflowRestClient.Result<String> result = call("PATCH", "registered-models/update", Map.of(),
+                Optional.of(object().put("name", name).put("description", description)));
+        if (notFound(result)) {
+            throw ModelRegistries.registeredModelNotFound(name);
+        }
+        result.error().ifPresent(e -> {
+            throw writeFailure("update registered model '" + name + "'", e);
+        });
+    }
+
+    @Override
+    public void setRegisteredModelTags(String name, Map<String, String> tags) {
+        requireNonNull(name, "name is null");
+        tags.keySet().forEach(k -> TrackingLimits.validateKey("registered model tag", k));
+        for (Map.Entry<String, String> tag : new TreeMap<>(tags).entrySet()) {
+            MlflowRestClient.Result<String> result = call("POST", "registered-models/set-tag", Map.of(),
+                    Optional.of(object().put("name", name).put("key", tag.getKey()).put("value", tag.getValue())));
+            if (notFound(result)) {
+                throw ModelRegistries.registeredModelNotFound(name);
+            }
+            result.error().ifPresent(e -> {
+                throw writeFailure("set tag of registered model '" + name + "'", e);
+            });
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Dataset;
@@ -191,6 +192,20 @@ public final class SqliteModelStore implements ModelStore {
     }
 
     @Override
+    public void deleteLoggedModelTag(ModelId modelId, String key) {
+        requireNonNull(modelId, "modelId is null");
+        requireNonNull(key, "key is null");
+        db.write(d -> {
+            requireModel(modelId);
+            PreparedStatement delete = d.prepare("DELETE FROM logged_model_tags WHERE model_id = ? AND tag_key = ?");
+            delete.setString(1, modelId.value());
+            delete.setString(2, key);
+            delete.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
     public void logModelMetrics(RunId runId, ModelId modelId, List<Metric> metrics, Optional<Dataset> dataset) {
         requireNonNull(runId, "runId is null");
         requireNonNull(modelId, "modelId is null");
@@ -342,7 +357,17 @@ public final class SqliteModelStore implements ModelStore {
             updated = rows.getLong(3);
             description = rows.getString(4);
         }
-        return Optional.of(new RegisteredModel(name, created, updated, Optional.ofNullable(description), aliases(name)));
+        PreparedStatement tagQuery = db.prepare("SELECT \"key\", value FROM registered_model_tags WHERE workspace = ? AND name = ?");
+        tagQuery.setString(1, WORKSPACE);
+        tagQuery.setString(2, name);
+        Map<String, String> tags = new HashMap<>();
+        try (ResultSet rows = tagQuery.executeQuery()) {
+            while (rows.next()) {
+                tags.put(rows.getString(1), nullToEmpty(rows.getString(2)));
+            }
+        }
+        return Optional.of(new RegisteredModel(name, created, updated, Optional.ofNullable(description).filter(d -> !d.isEmpty()),
+                aliases(name), tags));
     }
 
     private Map<String, Integer> aliases(String name) throws SQLException {
@@ -458,6 +483,45 @@ public final class SqliteModelStore implements ModelStore {
             upsert.setString(3, name);
             upsert.setString(4, WORKSPACE);
             upsert.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public void setRegisteredModelDescription(String name, String description) {
+        requireNonNull(name, "name is null");
+        requireNonNull(description, "description is null");
+        db.write(d -> {
+            PreparedStatement update = d.prepare("UPDATE registered_models SET description = ?, last_updated_time = ?"
+                    + " WHERE workspace = ? AND name = ?");
+            update.setString(1, description);
+            update.setLong(2, clock.millis());
+            update.setString(3, WORKSPACE);
+            update.setString(4, name);
+            if (update.executeUpdate() == 0) {
+                throw ModelRegistries.registeredModelNotFound(name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setRegisteredModelTags(String name, Map<String, String> tags) {
+        requireNonNull(name, "name is null");
+        tags.keySet().forEach(k -> TrackingLimits.validateKey("registered model tag", k));
+        db.write(d -> {
+            if (registeredModel(name).isEmpty()) {
+                throw ModelRegistries.registeredModelNotFound(name);
+            }
+            PreparedStatement upsert = d.prepare("INSERT INTO registered_model_tags (\"key\", value, name, workspace) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (workspace, \"key\", name) DO UPDATE SET value = excluded.value");
+            for (Map.Entry<String, String> tag : new TreeMap<>(tags).entrySet()) {
+                upsert.setString(1, tag.getKey());
+                upsert.setString(2, tag.getValue());
+                upsert.setString(3, name);
+                upsert.setString(4, WORKSPACE);
+                upsert.executeUpdate();
+            }
             return null;
         });
     }

@@ -659,6 +659,23 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
+    public java.util.SortedMap<String, Long> getMetricHistorySizes(RunId runId) {
+        requireNonNull(runId, "runId is null");
+        return db.read(d -> {
+            lifecycleOf(runId); // RUN_NOT_FOUND for a run that does not exist
+            PreparedStatement query = d.prepare("SELECT key, count(*) FROM metrics WHERE run_uuid = ? GROUP BY key");
+            query.setString(1, runId.value());
+            java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    out.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<Run> searchRuns(RunSearch search) {
         requireNonNull(search, "search is null");
         Optional<Long> experimentId = parseExperimentId(search.experimentId());
