@@ -80,12 +80,14 @@ if [[ -n "$no_build" && -n "$only" && -s "$results/deps.txt" && -f pipeline-app/
   log "reusing the last build (--no-build)"
 else
   log "building (mvn package -DskipTests)"
-  if ! mvn -B -q -o package -DskipTests > "$results/build.log" 2>&1; then
+  # the class path is resolved in the same reactor as the package (each module writes its own
+  # target/bench-deps.txt), so cropcast's modules come from this tree and ~/.m2 needs none of them
+  build=(-B -q package dependency:build-classpath -DskipTests -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-deps.txt)
+  if ! mvn -o "${build[@]}" > "$results/build.log" 2>&1; then
     log "offline build failed; retrying online"
-    mvn -B -q package -DskipTests > "$results/build.log" 2>&1 || { log "build failed, see $results/build.log"; tail -30 "$results/build.log" >&2; exit 1; }
+    mvn "${build[@]}" > "$results/build.log" 2>&1 || { log "build failed, see $results/build.log"; tail -30 "$results/build.log" >&2; exit 1; }
   fi
-  mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$results/deps.txt" > /dev/null 2>>"$results/build.log" || { log "cannot resolve the class path"; exit 1; }
+  cp tracking-mlflow-adapter/target/bench-deps.txt "$results/deps.txt" || { log "cannot resolve the class path"; exit 1; }
 fi
 # cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)
 cp="$results/classes:$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes"

@@ -21,11 +21,13 @@ else
   reps="${REPS:-20}"; proc_reps="${PROC_REPS:-5}"; upload_mb="${UPLOAD_MB:-1024}"; upload_reps="${UPLOAD_REPS:-3}"
 fi
 
-# built in this tree (package, never install: ~/.m2's cropcast snapshots may belong to another build)
-mvn -B -q -o -pl tracking-mlflow-adapter -am package -DskipTests || mvn -B -q -pl tracking-mlflow-adapter -am package -DskipTests
+# built in this tree (package, never install: ~/.m2's cropcast snapshots may belong to another build, or be
+# absent). The class path is resolved in the same reactor as the package, so cropcast's own modules come from
+# this tree's target/ and ~/.m2 needs none of them.
 cp_file=$(mktemp)
-mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file" \
-  || mvn -B -q -pl tracking-mlflow-adapter dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file"
+build=(-B -q -pl tracking-mlflow-adapter -am package dependency:build-classpath -DskipTests -Dmdep.analyze.skip
+       -DincludeScope=runtime -Dmdep.outputFile="$cp_file")
+mvn -o "${build[@]}" || mvn "${build[@]}"
 work=$(mktemp -d /tmp/cropcast-bench-rest.XXXXXX)
 deps="$(tr ':' '\n' < "$cp_file" | grep -v '/org/cropcast/' | paste -sd: -)"
 classpath="$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes:$root/storage-s3-adapter/target/classes:$deps"
