@@ -22,7 +22,10 @@ SUB_BENCHES = [
     ("sqlite", "Embedded SQLite store (bench/sqlite)", "bench/sqlite/run.sh --print",
      "Bulk ingest against raw SQLite, log_batch and run lifecycle against Python MLflow's store, 16 writers on a new database."),
     ("rest", "Tracking server (bench/rest)", "bench/rest/run.sh",
-     "A pipeline invocation's tracking footprint and a 1 GiB artifact upload, cropcast against the Python client on the same `mlflow server`."),
+     "A pipeline invocation's tracking footprint and a 1 GiB artifact upload through the server's proxy (to a local"
+     " destination, where MLflow has no multipart, and to S3 with proxy multipart on both sides), cropcast against the"
+     " Python client on the same `mlflow server`. The goal `upload_proxy_1gib_vs_python` is the S3 variant (the issue's"
+     " parallel parts); `upload_proxy_local_1gib_vs_python` is the local one."),
     ("s3", "S3-to-S3 artifact logging (bench/s3)", "bench/s3/run.sh",
      "Logging a dataset on S3 into an S3 artifact root: server-side copy against download-then-upload."),
     ("pipeline", "Pipeline stages (bench/pipeline)", "bench/pipeline/run.sh",
@@ -407,7 +410,7 @@ class Report:
         self.out("|---|---|---|---|")
         rows = {}
         for system, label in (("cropcast", "cropcast (java, SqliteRunStore + file artifacts)"),
-                              ("cropcast-launcher", "cropcast with the launcher's JVM options (class-data-sharing archive, C1, serial GC)"),
+                              ("cropcast-launcher", "cropcast with the launcher's JVM options (class-data-sharing archive, C1, serial GC, no hsperfdata)"),
                               ("mlflow", "Python MLflow (`MlflowClient`, sqlite:///)")):
             found = self.find(system, "footprint")
             if found:
