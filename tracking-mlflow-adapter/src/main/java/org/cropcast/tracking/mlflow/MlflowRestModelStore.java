@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * READY model, a final status set once, one output edge per model) are checked before writing.
  * A logged model is created with a request id tag ({@value MlflowRestRunStore#CREATE_REQUEST_TAG}, as
  * runs are); after a retried create the models an earlier attempt made under that id are finalized
- * FAILED and deleted, so no orphan stays PENDING. A retried version create may still leave a
- * second version (the registry has no request ids); nothing else is affected by retries.
+ * FAILED and deleted, so no orphan stays PENDING. A model version is created with the same kind of
+ * tag; after a retried version create the extra versions an earlier attempt made are tagged
+ * {@value MlflowRestRunStore#DUPLICATE_OF_TAG} and deleted.
  */
 public final class MlflowRestModelStore implements ModelStore {
     private static final Logger log = LoggerFactory.getLogger(MlflowRestModelStore.class);
@@ -435,9 +436,17 @@ public final class MlflowRestModelStore implements ModelStore {
         }
         ObjectNode body = object().put("name", name).put("source", model.uri()).put("model_id", modelId.value());
         model.sourceRunId().ifPresent(r -> body.put("run_id", r.value()));
-        JsonNode created = write("create a version of registered model '" + name + "' from " + modelId, "POST", "model-versions/create", body)
-                .path("model_version");
-        ModelVersion version = toVersion(created, Map.of());
+        String requestId = java.util.UUID.randomUUID().toString().replace("-", "");
+        body.set("tags", keyValues(Map.of(MlflowRestRunStore.CREATE_REQUEST_TAG, requestId)));
+        String operation = "create a version of registered model '" + name + "' from " + modelId;
+        MlflowRestClient.Result<String> result = call("POST", "model-versions/create", Map.of(), Optional.of(body));
+        if (result.error().isPresent()) {
+            throw writeFailure(operation, result.error().get());
+        }
+        ModelVersion version = toVersion(parse(operation, result.value().orElseThrow()).path("model_version"), Map.of());
+        if (result.retried()) {
+            retireDuplicateVersions(name, requestId, version.version());
+        }
         try {
             setLoggedModelTags(modelId, Map.of(MODEL_VERSIONS_TAG, MlflowModelVersionsTag.append(
                     Optional.ofNullable(model.tags().get(MODEL_VERSIONS_TAG)), name, version.version())));
@@ -446,6 +455,42 @@ public final class MlflowRestModelStore implements ModelStore {
                     version.version(), name, MODEL_VERSIONS_TAG, modelId, e.getMessage());
         }
         return getModelVersion(name, version.version()).orElse(version);
+    }
+
+    /**
+     * After a retried version create: the versions an earlier attempt made under the same request id
+     * (their answers lost) are tagged {@value MlflowRestRunStore#DUPLICATE_OF_TAG} with the kept
+     * version and deleted, so the registered model holds the one version the caller got. A failure
+     * here is logged, not thrown: the kept version is good.
+     */
+    private void retireDuplicateVersions(String name, String requestId, int kept) {
+        try {
+            for (JsonNode found : versionsMadeUnder(name, requestId)) {
+                int extra = found.path("version").asInt();
+                if (extra == kept) {
+                    continue;
+                }
+                String version = Integer.toString(extra);
+                write("tag version " + extra + " of '" + name + "'", "POST", "model-versions/set-tag", object().put("name", name)
+                        .put("version", version).put("key", MlflowRestRunStore.DUPLICATE_OF_TAG).put("value", Integer.toString(kept)));
+                write("delete version " + extra + " of '" + name + "'", "DELETE", "model-versions/delete",
+                        object().put("name", name).put("version", version));
+                log.warn("{}: registering a version of '{}' was retried after a lost answer and made two; the extra version {} is"
+                        + " tagged {} and deleted, version {} is kept", client.shownUri(), name, extra, MlflowRestRunStore.DUPLICATE_OF_TAG, kept);
+            }
+        } catch (CropcastException e) {
+            log.warn("{}: registering version {} of '{}' was retried after a lost answer; looking for a duplicate failed: {}",
+                    client.shownUri(), kept, name, e.getMessage());
+        }
+    }
+
+    /** The live versions of {@code name} created under {@code requestId} (the registry's search filters on version tags). */
+    private JsonNode versionsMadeUnder(String name, String requestId) {
+        String quote = name.contains("'") ? "\"" : "'";
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("filter", "name=" + quote + name + quote + " and tags.`" + MlflowRestRunStore.CREATE_REQUEST_TAG + "` = '" + requestId + "'");
+        query.put("max_results", "100");
+        return ok("search versions of '" + name + "'", call("GET", "model-versions/search", query, Optional.empty())).path("model_versions");
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.cropcast.tracking.LoggedModelRequest;
 import org.cropcast.tracking.LoggedModelStatus;
 import org.cropcast.tracking.ModelId;
 import org.cropcast.tracking.ModelStore;
+import org.cropcast.tracking.ModelVersion;
 import org.cropcast.tracking.RunStore;
 import org.cropcast.tracking.ExperimentId;
 import org.cropcast.tracking.LifecycleStage;
@@ -102,10 +103,7 @@ class MlflowRestLostAnswerTest {
     void aRetriedLoggedModelCreateLeavesNoPendingOrphan() throws Exception {
         MlflowServerProcess server = SharedMlflowServer.get();
         AtomicInteger creates = new AtomicInteger();
-        proxy = ForwardingProxy.start(server.trackingUri(), ForwardingProxy.droppingFirstAnswers("/mlflow/logged-models", 1, creates));
-        MlflowRestSettings settings = MlflowRestSettings.fromEnvironment(Map.of())
-                .withRetries(5, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30));
-        MlflowRestConnections connections = new MlflowRestConnections(settings);
+        MlflowRestConnections connections = retryingThroughProxy(server, "/mlflow/logged-models", creates);
         try (RunStore runs = new MlflowRestRunStoreFactory(connections).create(proxy.uri());
                 ModelStore models = new MlflowRestModelStoreFactory(connections).create(proxy.uri(), runs)) {
             ExperimentId experiment = runs.getOrCreateExperiment("lost-model-answer-" + System.nanoTime()).id();
@@ -131,6 +129,50 @@ class MlflowRestLostAnswerTest {
             assertThat(orphan.status()).isEqualTo(LoggedModelStatus.FAILED);
             assertThat(orphan.tags()).containsEntry(MlflowRestRunStore.DUPLICATE_OF_TAG, kept.modelId().value());
         }
+    }
+
+    /**
+     * The same for a model version: the first version create's answer is lost, the retry makes a
+     * second version; the first is found by its request id tag, tagged and deleted, so the
+     * registered model holds the one version the caller got (Python MLflow sees only it).
+     */
+    @Test
+    void aRetriedVersionCreateLeavesOneVersion() throws Exception {
+        MlflowServerProcess server = SharedMlflowServer.get();
+        AtomicInteger creates = new AtomicInteger();
+        MlflowRestConnections connections = retryingThroughProxy(server, "/model-versions/create", creates);
+        String name = "lost-version-answer-" + System.nanoTime();
+        try (RunStore runs = new MlflowRestRunStoreFactory(connections).create(proxy.uri());
+                ModelStore models = new MlflowRestModelStoreFactory(connections).create(proxy.uri(), runs)) {
+            ExperimentId experiment = runs.getOrCreateExperiment(name).id();
+            RunId run = runs.createRun(new CreateRunRequest(experiment, "fit", "alice", 1_700_000_000_000L, List.of())).runId();
+            LoggedModel model = models.createLoggedModel(new LoggedModelRequest(experiment, "production", Optional.of(run),
+                    Optional.of("cropcast"), Map.of(), Map.of()));
+            models.finalizeLoggedModel(model.modelId(), LoggedModelStatus.READY);
+            models.createRegisteredModel(name);
+
+            ModelVersion kept = models.createModelVersion(name, model.modelId());
+
+            assertThat(creates).as("the server received the version create twice").hasValue(2);
+            assertThat(kept.version()).as("the retry made the second version").isEqualTo(2);
+            assertThat(models.listModelVersions(name)).extracting(ModelVersion::version).containsExactly(2);
+            MlflowPython.Result read = MlflowPython.runScript("""
+                    import sys
+                    from mlflow import MlflowClient
+                    client = MlflowClient(sys.argv[1])
+                    versions = client.search_model_versions(f"name='{sys.argv[2]}'")
+                    print("versions", [v.version for v in versions], [v.tags.get(sys.argv[3]) is not None for v in versions])
+                    """, List.of(server.trackingUri(), name, MlflowRestRunStore.CREATE_REQUEST_TAG), Map.of(), Duration.ofMinutes(2))
+                    .requireSuccess();
+            assertThat(read.stdout().lines().toList()).containsExactly("versions ['2'] [True]");
+        }
+    }
+
+    /** Connections that retry quickly, to a proxy that drops the answer of the first POST to a path ending in {@code suffix}. */
+    private MlflowRestConnections retryingThroughProxy(MlflowServerProcess server, String suffix, AtomicInteger creates) throws IOException {
+        proxy = ForwardingProxy.start(server.trackingUri(), ForwardingProxy.droppingFirstAnswers(suffix, 1, creates));
+        return new MlflowRestConnections(MlflowRestSettings.fromEnvironment(Map.of())
+                .withRetries(5, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30)));
     }
 
     /** The other logged model made under {@code requestId}, read from the server's database (deleted models are not served). */
