@@ -17,7 +17,6 @@ import org.cropcast.tracking.CropcastException;
 import org.cropcast.tracking.Experiment;
 import org.cropcast.tracking.RunInfo;
 import org.cropcast.tracking.RunStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,29 +31,21 @@ class MlflowArtifactsBatchUploadTest {
     @TempDir
     Path dir;
 
-    private ForwardingProxy proxy;
-
-    @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-    }
-
     @Test
     void aRefusedFileFailsTheBatchWithItsOwnOneLineErrorAndIsNotWritten() throws Exception {
         MlflowServerProcess server = SharedMlflowServer.get();
-        proxy = ForwardingProxy.start(server.trackingUri(), new ForwardingProxy.Rule() {
+        ForwardingProxy.Rule refusing = new ForwardingProxy.Rule() {
             @Override
             public Optional<ForwardingProxy.Refusal> refuse(String method, String path) {
                 return method.equals("PUT") && path.endsWith("/refused.png")
                         ? Optional.of(new ForwardingProxy.Refusal(403, "PERMISSION_DENIED", "Permission denied"))
                         : Optional.empty();
             }
-        });
+        };
         MlflowRestConnections connections = new MlflowRestConnections(MlflowRestSettings.defaults());
         MlflowArtifactsArtifactStore artifacts = new MlflowArtifactsArtifactStore(connections);
-        try (RunStore runs = new MlflowRestRunStoreFactory(connections).create(proxy.uri())) {
+        try (ForwardingProxy proxy = ForwardingProxy.start(server.trackingUri(), refusing);
+                RunStore runs = new MlflowRestRunStoreFactory(connections).create(proxy.uri())) {
             Experiment experiment = runs.getOrCreateExperiment("batch-" + UUID.randomUUID().toString().substring(0, 8));
             RunInfo run = runs.createRun(new CreateRunRequest(experiment.id(), "hindcast", "alice", 1_700_000_000_000L, List.of()));
             Random random = new Random(3);
