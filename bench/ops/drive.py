@@ -222,13 +222,13 @@ class Bench:
             with open(os.path.join(fixtures, name), "wb") as f:
                 f.write(rnd.randbytes(size))
         # cropcast-launcher: the same process with the JVM options of pipeline-app's launcher (a class-data-sharing
-        # archive, recorded here by the first, unmeasured invocation; C1 only; serial GC)
+        # archive, recorded here by the first, unmeasured invocation; C1 only; serial GC; no hsperfdata file)
         archive = os.path.join(work, "opsbench.jsa")
         # class-data sharing archives classes from jars only (a non-empty directory on the class path is an error), so
         # the footprint runs of both cropcast variants use the class directories packed as jars, as the launcher does
         saved_cp = self.cp
         self.cp = self.jarred_classpath(os.path.join(work, "classpath"))
-        launcher = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable", "-Xlog:all=warning:stderr"]
+        launcher = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr"]
         commands = {
             "cropcast": lambda db: self.java_ops("footprint", db, fixtures, heap="-Xmx256m"),
             "cropcast-launcher": lambda db: self.java + ["-XX:SharedArchiveFile=" + archive] + launcher +

@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OFFLINE=${MVN_OFFLINE:--o}
-mvn -B -q $OFFLINE -pl storage-s3-adapter -am package -DskipTests   # never install: ~/.m2 is shared
-mvn -B -q $OFFLINE -pl storage-s3-adapter dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/storage-s3-adapter/target/bench-classpath.txt"
+# never install: ~/.m2 is shared; the class path is resolved in the same reactor, so ~/.m2 needs no cropcast module
+mvn -B -q $OFFLINE -pl storage-s3-adapter -am package dependency:build-classpath -DskipTests \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 # cropcast's own classes from this work tree, not from ~/.m2 (which other builds may replace mid-run)
 DEPS=$(tr ':' '\n' < storage-s3-adapter/target/bench-classpath.txt | grep -v '/org/cropcast/' | paste -sd: -)
 CP="tracking-core/target/classes:storage-s3-adapter/target/classes:storage-s3-adapter/target/test-classes:$DEPS"

@@ -12,8 +12,10 @@ venv="${CROPCAST_MLFLOW_VENV:-${CROPCAST_CACHE_DIR:-$HOME/.cache/cropcast}/mlflo
 work="$(mktemp -d /tmp/cropcast-bench-sqlite.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-mvn -B -q -o -pl tracking-mlflow-adapter -am test-compile -DskipTests=false -Dmlflow.venv="$venv" >&2
-mvn -B -q -o -pl tracking-mlflow-adapter dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >&2
+# one reactor for the compile and the class path, so cropcast's modules come from this tree (~/.m2 needs none of them)
+mvn -B -q -o -pl tracking-mlflow-adapter -am test-compile dependency:build-classpath -DskipTests=false -Dmlflow.venv="$venv" \
+    -Dmdep.outputFile=target/bench-sqlite-classpath.txt -Dmdep.includeScope=test >&2
+cp tracking-mlflow-adapter/target/bench-sqlite-classpath.txt "$work/cp.txt"
 cp="$root/tracking-mlflow-adapter/target/test-classes:$root/tracking-mlflow-adapter/target/classes:$root/tracking-core/target/classes:$(cat "$work/cp.txt")"
 
 section="$work/section.md"

@@ -14,7 +14,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rm -f "$archive"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-flags=(-XX:ArchiveClassesAtExit="$archive" -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+flags=(-XX:ArchiveClassesAtExit="$archive" -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
 ( cd "$work" && "$java" "${flags[@]}" -jar "$jar" demo demo --run --no-progress > training.log 2>&1 ) \
   || { echo "build-launcher.sh: the training run failed:" >&2; tail -20 "$work/training.log" >&2; exit 1; }
 [[ -s "$archive" ]] || { echo "build-launcher.sh: the JVM wrote no archive $archive" >&2; exit 1; }

@@ -27,6 +27,40 @@ public interface ArtifactStore {
      */
     void logFile(String artifactUri, Path localFile, String artifactPath);
 
+    /**
+     * Uploads several files (or directories) at once, each exactly as {@link #logFile} would. Every
+     * artifact path is validated and every local file checked to exist before anything is sent, so
+     * a bad entry writes nothing. Stores on a remote server may upload the files in parallel (a
+     * small bounded number at once); the order in which they become visible is unspecified. If an
+     * upload fails after all retries, the call throws that failure, and files of the batch other
+     * than the failed one may have been written (there is no transaction over several files). The
+     * default uploads them one after the other with {@link #logFile}.
+     */
+    default void logFiles(String artifactUri, List<ArtifactFile> files) {
+        requireValidBatch(files);
+        for (ArtifactFile file : files) {
+            logFile(artifactUri, file.localFile(), file.artifactPath());
+        }
+    }
+
+    /**
+     * The checks {@link #logFiles} makes before it sends anything: each artifact path and local
+     * file name valid, each local file present.
+     */
+    static void requireValidBatch(List<ArtifactFile> files) {
+        java.util.Objects.requireNonNull(files, "files is null");
+        for (ArtifactFile file : files) {
+            ArtifactPaths.validate(file.artifactPath());
+            if (!java.nio.file.Files.exists(file.localFile())) {
+                throw new CropcastException(TrackingErrorCode.LOCATION_NOT_FOUND, "cannot log " + file.localFile() + ": it does not exist");
+            }
+            Path name = file.localFile().getFileName();
+            if (name != null) {
+                ArtifactPaths.validate(name.toString());
+            }
+        }
+    }
+
     /** Uploads the contents of a local directory under {@code artifactPath} (MLflow's {@code log_artifacts}). */
     void logDirectoryContents(String artifactUri, Path localDirectory, String artifactPath);
 

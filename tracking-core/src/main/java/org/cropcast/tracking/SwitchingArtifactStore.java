@@ -51,6 +51,11 @@ public final class SwitchingArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public void logFiles(String artifactUri, List<ArtifactFile> files) {
+        forUri(artifactUri).logFiles(artifactUri, files);
+    }
+
+    @Override
     public void logDirectoryContents(String artifactUri, Path localDirectory, String artifactPath) {
         forUri(artifactUri).logDirectoryContents(artifactUri, localDirectory, artifactPath);
     }

@@ -152,6 +152,40 @@ public abstract class AbstractArtifactStoreContractTest {
     }
 
     @Test
+    public void logFilesUploadsEachAsLogFileWould() throws IOException {
+        List<ArtifactFile> batch = new java.util.ArrayList<>();
+        List<byte[]> plots = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] png = randomBytes(40_000 + i, 10 + i);
+            plots.add(png);
+            batch.add(new ArtifactFile(localFile("folds/fold_" + (2010 + i) + ".png", png), "reports/folds"));
+        }
+        byte[] yaml = "a: 1\n".getBytes(StandardCharsets.UTF_8);
+        batch.add(new ArtifactFile(localFile("config.yaml", yaml), ""));
+        localFile("tree/sub/b.txt", "B".getBytes(StandardCharsets.UTF_8));
+        batch.add(new ArtifactFile(localDir.resolve("tree"), "out"));
+        store.logFiles(root, batch);
+        for (int i = 0; i < 12; i++) {
+            assertThat(read("reports/folds/fold_" + (2010 + i) + ".png")).isEqualTo(plots.get(i));
+        }
+        assertThat(read("config.yaml")).isEqualTo(yaml);
+        assertThat(read("out/tree/sub/b.txt")).isEqualTo("B".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.list(root, "reports/folds")).hasSize(12);
+        store.logFiles(root, List.of());
+        assertThat(store.list(root, "")).extracting(ArtifactEntry::path).containsExactly("config.yaml", "out", "reports");
+    }
+
+    @Test
+    public void logFilesWithABadEntryWritesNothing() throws IOException {
+        Path good = localFile("good.txt", "x".getBytes(StandardCharsets.UTF_8));
+        assertInvalidPath(() -> store.logFiles(root, List.of(new ArtifactFile(good, ""), new ArtifactFile(good, "../escape"))), "../escape");
+        assertThatThrownBy(() -> store.logFiles(root, List.of(new ArtifactFile(good, ""), new ArtifactFile(localDir.resolve("absent.txt"), ""))))
+                .isInstanceOfSatisfying(CropcastException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(TrackingErrorCode.LOCATION_NOT_FOUND));
+        assertThat(store.list(root, "")).isEmpty();
+    }
+
+    @Test
     public void listOfMissingPathIsEmpty() {
         assertThat(store.list(root, "")).isEmpty();
         assertThat(store.list(root, "nothing/here")).isEmpty();

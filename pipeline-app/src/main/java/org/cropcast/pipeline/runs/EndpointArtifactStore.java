@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.cropcast.tracking.ArtifactEntry;
+import org.cropcast.tracking.ArtifactFile;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.Location;
 
@@ -56,6 +57,11 @@ final class EndpointArtifactStore implements ArtifactStore {
     @Override
     public void logFile(String artifactUri, Path localFile, String artifactPath) {
         delegate.logFile(qualify(artifactUri), localFile, artifactPath);
+    }
+
+    @Override
+    public void logFiles(String artifactUri, List<ArtifactFile> files) {
+        delegate.logFiles(qualify(artifactUri), files);
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.cropcast.tracking.ArtifactEntry;
+import org.cropcast.tracking.ArtifactFile;
 import org.cropcast.tracking.ArtifactPaths;
 import org.cropcast.tracking.ArtifactStore;
 import org.cropcast.tracking.CropcastException;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       {@value #MAX_PARALLEL_PARTS} at once, their buffers within a quarter of the heap), then
  *       {@code mpu/complete} ({@code mpu/abort} on failure); falls back to a single PUT when the
  *       server's store does not support multipart (501);</li>
+ *   <li>several files ({@link #logFiles}, a directory's tree): up to {@value #MAX_PARALLEL_FILES}
+ *       PUTs at once on the server's shared HTTP client, every path validated first;</li>
  *   <li>list: {@code GET /api/2.0/mlflow-artifacts/artifacts?path=<root>/<path>};</li>
  *   <li>read: {@code GET /api/2.0/mlflow-artifacts/artifacts/<root>/<path>}, streamed.</li>
  * </ul>
@@ -62,6 +65,8 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
     private static final String MULTIPART_UNSUPPORTED = "Multipart upload is not supported";
     /** Parts uploaded at once (Python MLflow's client uses a thread pool too). */
     static final int MAX_PARALLEL_PARTS = 4;
+    /** Files of one batch uploaded at once (Python MLflow's client uploads them one after the other). */
+    static final int MAX_PARALLEL_FILES = 4;
 
     private final Supplier<MlflowRestConnections> connections;
 
@@ -98,6 +103,23 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
         } else {
             upload(root, localFile, ArtifactPaths.join(base, name));
         }
+    }
+
+    @Override
+    public void logFiles(String artifactUri, List<ArtifactFile> files) {
+        ArtifactStore.requireValidBatch(files);
+        Root root = root(artifactUri);
+        List<Upload> uploads = new ArrayList<>();
+        for (ArtifactFile file : files) {
+            String target = ArtifactPaths.join(ArtifactPaths.validate(file.artifactPath()),
+                    ArtifactPaths.validate(file.localFile().getFileName().toString()));
+            if (Files.isDirectory(file.localFile())) {
+                uploads.addAll(treeUploads(file.localFile(), target));
+            } else {
+                uploads.add(new Upload(file.localFile(), target));
+            }
+        }
+        uploadAll(root, uploads);
     }
 
     @Override
@@ -156,7 +178,15 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
 
     // ---- uploads ----
 
+    /** One file and its path under the artifact root. */
+    private record Upload(Path file, String relative) {}
+
     private void uploadTree(Root root, Path directory, String base) {
+        uploadAll(root, treeUploads(directory, base));
+    }
+
+    /** The files of a local tree and their targets under {@code base}, every path validated. */
+    private static List<Upload> treeUploads(Path directory, String base) {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();
@@ -164,14 +194,55 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
             throw new CropcastException(MlflowRestErrorCode.LOCAL_FILE_UNREADABLE, "cannot list " + directory + ": " + e.getMessage(), e);
         }
         // validate every path before uploading anything
-        List<String> targets = new ArrayList<>();
+        List<Upload> uploads = new ArrayList<>();
         for (Path file : files) {
             String relative = directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-            targets.add(ArtifactPaths.join(base, relative));
+            uploads.add(new Upload(file, ArtifactPaths.join(base, relative)));
         }
-        for (int i = 0; i < files.size(); i++) {
-            upload(root, files.get(i), targets.get(i));
+        return uploads;
+    }
+
+    /**
+     * Uploads the files, up to {@link #MAX_PARALLEL_FILES} at once (each PUT is retried on its own);
+     * the first failure cancels the uploads not yet done and is thrown.
+     */
+    private void uploadAll(Root root, List<Upload> uploads) {
+        if (uploads.size() <= 1) {
+            uploads.forEach(u -> upload(root, u.file(), u.relative()));
+            return;
         }
+        ExecutorService pool = daemonPool(Math.min(MAX_PARALLEL_FILES, uploads.size()), "cropcast-artifact-upload");
+        try {
+            java.util.concurrent.CompletionService<Void> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+            for (Upload u : uploads) {
+                done.submit(() -> {
+                    upload(root, u.file(), u.relative());
+                    return null;
+                });
+            }
+            for (int i = 0; i < uploads.size(); i++) {
+                try {
+                    result(done.take());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CropcastException(MlflowRestErrorCode.INTERRUPTED,
+                            root.client().shownUri() + ": interrupted while uploading " + uploads.size() + " artifacts", e);
+                } catch (IOException e) {
+                    throw new CropcastException(MlflowRestErrorCode.ARTIFACT_TRANSFER_FAILED,
+                            root.client().shownUri() + ": uploading artifacts failed: " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ExecutorService daemonPool(int threads, String name) {
+        return Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private void upload(Root root, Path file, String relative) {
@@ -265,11 +336,7 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
     private static List<String> uploadParts(MlflowRestClient client, Path file, String relative, long size, long chunk,
             List<MlflowArtifacts.MultipartUploadCredential> credentials) throws IOException {
         int parallel = parallelParts(credentials.size(), chunk, Runtime.getRuntime().maxMemory());
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, task -> {
-            Thread thread = new Thread(task, "cropcast-part-upload");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = daemonPool(parallel, "cropcast-part-upload");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             List<Future<String>> parts = new ArrayList<>(credentials.size());
             for (MlflowArtifacts.MultipartUploadCredential credential : credentials) {
@@ -293,12 +360,12 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
         return (int) Math.max(1, Math.min(Math.min(parts, MAX_PARALLEL_PARTS), byMemory));
     }
 
-    private static String result(Future<String> part) throws IOException {
+    private static <T> T result(Future<T> part) throws IOException {
         try {
             return part.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while uploading parts", e);
+            throw new IOException("interrupted while uploading", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
