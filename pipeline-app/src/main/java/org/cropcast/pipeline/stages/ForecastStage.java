@@ -138,8 +138,7 @@ public final class ForecastStage implements Stage {
             FittedModel model = saved.modelFor(observableNames).orElseThrow(() -> new CropcastException(
                     PipelineErrorCode.NO_MODEL_FOR_INIT_DATE, savedModel.label() + ": no model fitted on the " + observableCount
                             + " of " + p + " features observable on " + initDate + " (" + String.join(", ", observableNames)
-                            + "); it has " + saved.initMonthsText() + ": refit it with fit-production (format version "
-                            + ProductionModel.VERSION + " fits one model per observable feature set)"));
+                            + "); it has " + saved.initMonthsText() + ": refit it with fit-production"));
             boolean trendOnly = p > 0 && !panel.anyFeatureValues(year);
             if (trendOnly && !context.allowTrendOnly()) {
                 throw new CropcastException(PipelineErrorCode.NO_FEATURES_FOR_YEAR, config.features().path()
