@@ -26,8 +26,9 @@ def main(listing):
     variants = [line.rstrip("\n").split("\t") for line in open(listing) if line.strip()]
     dates = sorted(p.name for p in (Path(variants[0][2]) / "reports" / "init").iterdir())
     print("## US corn for grain, 41 states, 2000-2024: skill at each init date\n")
-    print("Leave-one-year-out hindcasts (`bench/skill/run.sh`); the features of each test year are cut off at")
-    print("the init date exactly as `run forecast` cuts them. RMSE in bu/acre; state = pooled over")
+    print("Leave-one-year-out hindcasts (`bench/skill/run.sh`); at each init date, each fold's model is fitted on")
+    print("only the features observable that day (training years cut off at the same month-day as the test")
+    print("year), the model `run forecast` uses that day. RMSE in bu/acre; state = pooled over")
     print("state-years (1,025), national = unweighted state mean over the 25 years. nRMSE is CY-Bench's")
     print("(per year over the states, median over the years, %).\n")
     print("| variant | overrides | " + " | ".join(f"{d} state / national / nRMSE" for d in dates) + " |")
@@ -58,6 +59,15 @@ def main(listing):
             national = [t.get((p + label, "national")) for p in ("", "model on ", "trend on ")]
             print(f"| {name} | {issue} ({day}) | " + " / ".join(num(r) for r in state) + " | "
                   + " / ".join(num(r) for r in national) + " |")
+    chosen = [(name, [line.strip() for line in open(run + ".out") if line.startswith("regression auto")])
+              for name, sets, run in variants if "regression=auto" in sets]
+    if chosen:
+        print("\n### What `regression: auto` chose\n")
+        for name, lines in chosen:
+            print(f"{name}:\n")
+            for line in lines:
+                print(f"- {line}")
+            print()
 
 
 if __name__ == "__main__":

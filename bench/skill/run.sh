@@ -2,7 +2,8 @@
 # Forecast skill on real data (docs/SKILL.md): US corn for grain by state, 2000-2024, NASS final yield,
 # NASA POWER monthly weather at the state centroid, NASS's in-season forecasts as the reference.
 # Each variant is a leave-one-year-out hindcast at init dates equal to NASS's publication days
-# (about the 12th of August-October, the 9th of November) and 1 July; the model is compared with the
+# (about the 12th of August-October, the 9th of November) and 1 July, with a model per fold and init
+# date fitted on the features observable that day; the model is compared with the
 # trend and, on NASS's own state-years, with NASS's forecast of the same month.
 #   bench/skill/run.sh            prints the Markdown report on stdout (progress on stderr)
 # Needs: mvn -B -q package -DskipTests (pipeline-app/target/cropcast.jar) and python3.
@@ -30,7 +31,8 @@ VARIANTS=(
   "ridge May-Sep + squared temperature alpha 10|features.periods=[5,6,7,8,9] features.squared=[t2m_mean_c] ridge_alpha=10"
   "gbt May-Sep (defaults: 300 trees, depth 3)|regression=gbt features.periods=[5,6,7,8,9]"
   "gbt May-Sep depth 4, min child weight 20|regression=gbt features.periods=[5,6,7,8,9] gbt.max_depth=4 gbt.min_child_weight=20"
-  "auto (ridge or gbt per fold by inner CV) May-Sep|regression=auto features.periods=[5,6,7,8,9]"
+  "auto May-Sep (per fold and init date: trend, ridge alpha 1-10000 or gbt)|regression=auto features.periods=[5,6,7,8,9]"
+  "auto May-Sep + squared temperature|regression=auto features.periods=[5,6,7,8,9] features.squared=[t2m_mean_c]"
 )
 i=0
 for variant in "${VARIANTS[@]}"; do

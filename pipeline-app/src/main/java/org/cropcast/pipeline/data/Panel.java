@@ -91,6 +91,42 @@ public record Panel(
         return false;
     }
 
+    /**
+     * The same panel with only the features that {@code keep} lets through (in their order): the
+     * design of a model fitted on the features observable at an init date.
+     */
+    public Panel withFeatures(boolean[] keep) {
+        if (keep.length != featureCount()) {
+            throw new IllegalArgumentException(keep.length + " flags for " + featureCount() + " features");
+        }
+        int p = featureCount();
+        int kept = 0;
+        for (boolean k : keep) {
+            kept += k ? 1 : 0;
+        }
+        if (kept == p) {
+            return this;
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        int[] periods = new int[kept];
+        for (int f = 0, j = 0; f < p; f++) {
+            if (keep[f]) {
+                names.add(featureNames.get(f));
+                periods[j++] = featurePeriods[f];
+            }
+        }
+        int cells = regionCount() * years;
+        double[] selected = new double[cells * kept];
+        for (int cell = 0; cell < cells; cell++) {
+            for (int f = 0, j = 0; f < p; f++) {
+                if (keep[f]) {
+                    selected[cell * kept + j++] = features[cell * p + f];
+                }
+            }
+        }
+        return new Panel(regions, firstYear, years, target, area, production, names, periods, selected, targetFile);
+    }
+
     /** The first and last year with any observed target value. */
     public int[] targetYearRange() {
         int min = Integer.MAX_VALUE;

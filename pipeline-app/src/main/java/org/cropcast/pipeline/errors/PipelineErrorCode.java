@@ -46,6 +46,8 @@ public enum PipelineErrorCode implements ErrorCode {
     NO_FEATURES_FOR_YEAR(3515, USER_INPUT),
     /** include_regions / exclude_regions / min_years_per_region name or leave no usable region. */
     BAD_REGION_SELECTION(3516, USER_INPUT),
+    /** A forecast's production model has no model of the features observable on its init date (format version 1). */
+    NO_MODEL_FOR_INIT_DATE(3517, USER_INPUT),
     /** Writing an output file failed for a reason that is a bug rather than the storage's fault. */
     OUTPUT_FAILURE(3900, INTERNAL),
     /** The tree learner's native library (XGBoost) failed to load, train, predict or (de)serialise. */

@@ -21,6 +21,8 @@ import org.cropcast.pipeline.config.Regression;
  * @param trainingRows rows used by the regression (0 for regression none)
  * @param trees regression gbt: the boosted trees of the anomaly on the raw features (beta is then 0
  *     per feature, the intercept the trees' base score); empty for the linear models
+ * @param ridgeAlpha regression ridge: the penalty it was fitted with (for regression auto the one
+ *     its inner cross-validation chose); 0 otherwise
  */
 public record FittedModel(
         Detrend detrend,
@@ -34,7 +36,8 @@ public record FittedModel(
         double[] means,
         double[] sds,
         long trainingRows,
-        Optional<TreeEnsemble> trees) {
+        Optional<TreeEnsemble> trees,
+        double ridgeAlpha) {
     public static final double TREND_SCALE = 10.0;
 
     public FittedModel {
@@ -47,9 +50,15 @@ public record FittedModel(
 
     /** A linear (or trend-only) model. */
     public FittedModel(Detrend detrend, Regression regression, int trendOrigin, List<String> regions, double[] trendCoefficients,
-            List<String> featureNames, double intercept, double[] beta, double[] means, double[] sds, long trainingRows) {
+            List<String> featureNames, double intercept, double[] beta, double[] means, double[] sds, long trainingRows,
+            double ridgeAlpha) {
         this(detrend, regression, trendOrigin, regions, trendCoefficients, featureNames, intercept, beta, means, sds, trainingRows,
-                Optional.empty());
+                Optional.empty(), ridgeAlpha);
+    }
+
+    /** The learner and its penalty (for regression auto: the one chosen). */
+    public FoldFitter.Learner learner() {
+        return new FoldFitter.Learner(regression, ridgeAlpha);
     }
 
     public double trend(int region, int year) {

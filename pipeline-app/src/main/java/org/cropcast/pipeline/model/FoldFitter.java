@@ -33,10 +33,41 @@ public final class FoldFitter {
     private final Regression regression;
     private final double ridgeAlpha;
     private final Optional<GbtSettings> gbt;
-    /** regression auto: the ridge and gbt fitters it chooses between (empty otherwise). */
-    private final List<FoldFitter> candidates;
+    /** regression auto: the learners it chooses between, in the order a tie is settled (empty otherwise). */
+    private final List<Learner> candidates;
     /** Inner folds of regression auto's choice. */
     public static final int INNER_FOLDS = 5;
+    /** regression auto: the ridge penalties it tries besides the configured {@code ridge_alpha}. */
+    public static final List<Double> AUTO_RIDGE_ALPHAS = List.of(1.0, 10.0, 100.0, 1000.0, 10000.0);
+
+    /** A learner and its penalty (ridge only): what regression auto chooses between. */
+    public record Learner(Regression regression, double ridgeAlpha) {
+        /** "none (trend only)", "ridge (alpha 10.0)", "gbt". */
+        @Override
+        public String toString() {
+            return switch (regression) {
+                case RIDGE -> "ridge (alpha " + ridgeAlpha + ")";
+                case NONE -> "none (trend only)";
+                default -> regression.configName();
+            };
+        }
+    }
+
+    /**
+     * regression auto's candidates, in the order a tie is settled (the simpler first): the trend
+     * alone, ridge from the strongest penalty down to the weakest ({@link #AUTO_RIDGE_ALPHAS} and
+     * the configured one), then gbt.
+     */
+    public static List<Learner> autoCandidates(double ridgeAlpha) {
+        java.util.TreeSet<Double> alphas = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        alphas.addAll(AUTO_RIDGE_ALPHAS);
+        alphas.add(ridgeAlpha);
+        List<Learner> out = new java.util.ArrayList<>();
+        out.add(new Learner(Regression.NONE, 0));
+        alphas.forEach(alpha -> out.add(new Learner(Regression.RIDGE, alpha)));
+        out.add(new Learner(Regression.GBT, 0));
+        return List.copyOf(out);
+    }
     private final int origin;
     private final int p;
     /** Cells of selected regions with a target and every feature. */
@@ -63,10 +94,7 @@ public final class FoldFitter {
         if (regression.growsTrees() && gbt.isEmpty()) {
             throw new IllegalArgumentException("regression " + regression.configName() + " needs its gbt settings");
         }
-        this.candidates = regression == Regression.AUTO
-                ? List.of(new FoldFitter(panel, selected, detrend, Regression.RIDGE, ridgeAlpha, gbt, origin),
-                        new FoldFitter(panel, selected, detrend, Regression.GBT, ridgeAlpha, gbt, origin))
-                : List.of();
+        this.candidates = regression == Regression.AUTO ? autoCandidates(ridgeAlpha) : List.of();
         this.gbt = gbt;
         this.panel = panel;
         this.selected = selected;
@@ -74,7 +102,7 @@ public final class FoldFitter {
         this.regression = regression;
         this.ridgeAlpha = ridgeAlpha;
         this.origin = origin;
-        this.p = regression == Regression.NONE || regression == Regression.AUTO ? 0 : panel.featureCount();
+        this.p = regression == Regression.NONE ? 0 : panel.featureCount();
         int years = panel.years();
         this.complete = new BitSet(panel.regionCount() * years);
         this.shift = new double[p];
@@ -145,23 +173,43 @@ public final class FoldFitter {
         emitRows(trainYears, model, sink);
     }
 
-    private FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink) {
-        if (regression == Regression.AUTO) {
-            return choose(trainYears, foldLabel).fit(trainYears, foldLabel, sink);
+    /**
+     * A fitter with the same settings on only the features that {@code mask} lets through (this
+     * one when it lets every feature through); regression none when it lets none through.
+     */
+    public FoldFitter withFeatures(boolean[] mask) {
+        int kept = FeatureCutoff.count(mask);
+        if (kept == panel.featureCount()) {
+            return this;
         }
+        return new FoldFitter(panel.withFeatures(mask), selected, detrend, kept == 0 ? Regression.NONE : regression, ridgeAlpha, gbt,
+                origin);
+    }
+
+    /** The features this fitter's models use (those of its panel). */
+    public List<String> featureNames() {
+        return panel.featureNames();
+    }
+
+    private FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink) {
+        Learner learner = regression == Regression.AUTO ? choose(trainYears, foldLabel) : new Learner(regression, ridgeAlpha);
+        return fit(trainYears, foldLabel, sink, learner);
+    }
+
+    private FittedModel fit(int[] trainYears, String foldLabel, TrainingRowSink sink, Learner learner) {
         int k = detrend.coefficients();
         double[] coefficients = new double[panel.regionCount() * k];
         Arrays.fill(coefficients, Double.NaN);
         fitTrends(trainYears, foldLabel, coefficients);
         FittedModel trendOnly = new FittedModel(detrend, Regression.NONE, origin, panel.regions(), coefficients,
-                List.of(), 0, new double[0], new double[0], new double[0], 0);
+                List.of(), 0, new double[0], new double[0], new double[0], 0, 0);
         if (p == 0) {
             emitRows(trainYears, trendOnly, sink);
-            return new FittedModel(detrend, regression, origin, panel.regions(), coefficients,
-                    regression == Regression.NONE ? List.of() : panel.featureNames(), 0, new double[0], new double[0],
-                    new double[0], 0);
+            return new FittedModel(detrend, learner.regression(), origin, panel.regions(), coefficients,
+                    learner.regression() == Regression.NONE ? List.of() : panel.featureNames(), 0, new double[0], new double[0],
+                    new double[0], 0, learner.regression() == Regression.RIDGE ? learner.ridgeAlpha() : 0);
         }
-        return fitRegression(trainYears, foldLabel, trendOnly, sink);
+        return fitRegression(trainYears, foldLabel, trendOnly, sink, learner);
     }
 
     private void fitTrends(int[] trainYears, String foldLabel, double[] coefficients) {
@@ -218,7 +266,8 @@ public final class FoldFitter {
         }
     }
 
-    private FittedModel fitRegression(int[] trainYears, String foldLabel, FittedModel trend, TrainingRowSink sink) {
+    private FittedModel fitRegression(int[] trainYears, String foldLabel, FittedModel trend, TrainingRowSink sink, Learner learner) {
+        Regression regression = learner.regression();
         long n = 0;
         double[] sums = new double[p];
         double[] cross = new double[p * p];
@@ -246,6 +295,16 @@ public final class FoldFitter {
             if (!(sd[i] > 1e-9 * scale)) {
                 throw singular(foldLabel, "feature '" + panel.featureNames().get(i) + "' is constant over the training rows");
             }
+        }
+        if (regression == Regression.NONE) {
+            // regression auto chose the trend: the features stay in the model's schema with coefficient 0
+            emitRows(trainYears, trend, sink);
+            double[] originalMean = new double[p];
+            for (int i = 0; i < p; i++) {
+                originalMean[i] = mean[i] + shift[i];
+            }
+            return new FittedModel(detrend, Regression.NONE, origin, panel.regions(), trend.trendCoefficients(), panel.featureNames(),
+                    0, new double[p], originalMean, sd, n, 0);
         }
         // X'a streamed over the training rows (a = target - trend), on shifted features
         double[] target = panel.target();
@@ -291,7 +350,7 @@ public final class FoldFitter {
             }
             TreeEnsemble ensemble = TreeEnsemble.train(treeX, treeRow, p, treeY, sumA / n, gbt.orElseThrow());
             return new FittedModel(detrend, regression, origin, panel.regions(), trend.trendCoefficients(), panel.featureNames(),
-                    sumA / n, new double[p], originalMean, sd, n, Optional.of(ensemble));
+                    sumA / n, new double[p], originalMean, sd, n, Optional.of(ensemble), 0);
         }
         DMatrixRMaj zz = new DMatrixRMaj(p, p);
         DMatrixRMaj za = new DMatrixRMaj(p, 1);
@@ -305,7 +364,7 @@ public final class FoldFitter {
         }
         if (regression == Regression.RIDGE) {
             for (int i = 0; i < p; i++) {
-                zz.add(i, i, ridgeAlpha);
+                zz.add(i, i, learner.ridgeAlpha());
             }
         }
         DMatrixRMaj beta = new DMatrixRMaj(p, 1);
@@ -323,47 +382,78 @@ public final class FoldFitter {
             originalMean[i] = mean[i] + shift[i];
         }
         return new FittedModel(detrend, regression, origin, panel.regions(), trend.trendCoefficients(),
-                panel.featureNames(), sumA / n, beta.data.clone(), originalMean, sd, n);
+                panel.featureNames(), sumA / n, beta.data.clone(), originalMean, sd, n,
+                regression == Regression.RIDGE ? learner.ridgeAlpha() : 0);
     }
 
     /**
-     * regression auto: the candidate with the lower RMSE (every feature known) over an inner
-     * cross-validation on the training years alone: year i of {@code trainYears} is held out in
-     * inner fold {@code i % 5}. A tie goes to ridge.
+     * regression auto: the choice among the candidates ({@link #autoCandidates}) by an inner
+     * cross-validation on the training years alone, with this fitter's features (at an init date,
+     * those observable then): year i of {@code trainYears} is held out in inner fold {@code i % 5}.
+     * Each candidate's squared errors are summed per held-out year; the best is the candidate with
+     * the lowest mean squared error, and the one chosen is the first (simplest) candidate whose mean
+     * excess over the best, per year, is within one standard error of that excess (the
+     * one-standard-error rule, on differences paired by year): with little signal the choice
+     * shrinks towards the trend rather than follow noise.
      */
-    private FoldFitter choose(int[] trainYears, String foldLabel) {
+    private Learner choose(int[] trainYears, String foldLabel) {
         int folds = Math.min(INNER_FOLDS, trainYears.length);
-        FoldFitter best = null;
-        double bestError = Double.POSITIVE_INFINITY;
-        for (FoldFitter candidate : candidates) {
-            double sum = 0;
-            long n = 0;
+        int pp = panel.featureCount();
+        double[][] errors = new double[candidates.size()][trainYears.length];
+        long[] counts = new long[trainYears.length];
+        for (int c = 0; c < candidates.size(); c++) {
             for (int k = 0; k < folds; k++) {
                 int fold = k;
                 int[] innerTrain = java.util.stream.IntStream.range(0, trainYears.length).filter(i -> i % folds != fold)
                         .map(i -> trainYears[i]).toArray();
-                FittedModel model = candidate.fit(innerTrain, foldLabel + ", inner fold " + (k + 1) + " of " + folds, null);
-                int pp = panel.featureCount();
+                FittedModel model = fit(innerTrain, foldLabel + ", inner fold " + (k + 1) + " of " + folds, null, candidates.get(c));
                 for (int i = fold; i < trainYears.length; i += folds) {
                     int year = trainYears[i];
+                    long n = 0;
                     for (int r = selected.nextSetBit(0); r >= 0; r = selected.nextSetBit(r + 1)) {
                         int cell = panel.cell(r, year);
                         double observed = panel.target()[cell];
                         if (!Double.isNaN(observed)) {
                             double predicted = model.trend(r, year) + model.anomaly(panel.features(), cell * pp, null);
-                            sum += (predicted - observed) * (predicted - observed);
+                            errors[c][i] += (predicted - observed) * (predicted - observed);
                             n++;
                         }
                     }
+                    counts[i] = n;
                 }
             }
-            double error = n == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(sum / n);
-            if (best == null || error < bestError) {
-                best = candidate;
-                bestError = error;
+        }
+        int years = 0;
+        for (long n : counts) {
+            years += n > 0 ? 1 : 0;
+        }
+        double[] mean = new double[candidates.size()];
+        int best = 0;
+        for (int c = 0; c < candidates.size(); c++) {
+            for (int i = 0; i < trainYears.length; i++) {
+                mean[c] += counts[i] > 0 ? errors[c][i] / counts[i] / years : 0;
+            }
+            if (mean[c] < mean[best]) {
+                best = c;
             }
         }
-        return best;
+        for (int c = 0; c < best; c++) {
+            double sum = 0;
+            double squares = 0;
+            for (int i = 0; i < trainYears.length; i++) {
+                if (counts[i] > 0) {
+                    double d = (errors[c][i] - errors[best][i]) / counts[i];
+                    sum += d;
+                    squares += d * d;
+                }
+            }
+            double excess = sum / years;
+            double variance = years > 1 ? (squares - years * excess * excess) / (years - 1) : 0;
+            if (excess <= Math.sqrt(Math.max(variance, 0) / years)) {
+                return candidates.get(c);
+            }
+        }
+        return candidates.get(best);
     }
 
     /** Smallest over largest eigenvalue of a symmetric matrix (0 when singular). */

@@ -21,8 +21,9 @@ import org.cropcast.pipeline.model.Skill;
  * @param nationalMasked [spec][issue][observed, model, trend]: national aggregates over the regions
  *     that have both the reference and an observation (NaN when the national reference is NaN); the
  *     model is the one as of the issue's date when the issue has one (issue_dates)
- * @param asOf per init date and reference issue date: the model's estimate at each selected region
- *     with the features cut off on that day of the test year, as {@code run forecast} cuts them
+ * @param asOf per init date and reference issue date: the estimate at each selected region of the
+ *     model fitted on the features observable that day, from the test year's values of those
+ *     features, as {@code run forecast} makes it
  * @param issueModel [spec][issue][i]: the model's estimate each reference issue is compared with
  * @param missingFeatureCells observed test region-years with at least one missing feature value
  */
@@ -43,8 +44,12 @@ record FoldPrediction(
         double[][][] issueModel,
         int missingFeatureCells) {
 
+    /**
+     * @param model the all-features model ("as if known")
+     * @param modelAt the fold's model fitted on the features observable on a month-day
+     */
     static FoldPrediction of(Panel panel, int[] regions, NationalWeights weights, List<ReferenceTable> tables, FittedModel model,
-            int year, List<MonthDay> initDates, MonthDay[][] issueDates) {
+            java.util.function.Function<MonthDay, FittedModel> modelAt, int year, List<MonthDay> initDates, MonthDay[][] issueDates) {
         int n = regions.length;
         int p = panel.featureCount();
         double[] observed = new double[n];
@@ -72,12 +77,12 @@ record FoldPrediction(
         // the same cut-off as run forecast, at each init date and at each reference issue's date
         java.util.Map<MonthDay, double[]> asOf = new java.util.HashMap<>();
         for (MonthDay date : initDates) {
-            asOf.put(date, estimates(panel, regions, model, year, date));
+            asOf.put(date, estimates(panel, regions, modelAt.apply(date), year, date));
         }
         for (MonthDay[] dates : issueDates) {
             for (MonthDay date : dates) {
                 if (date != null) {
-                    asOf.computeIfAbsent(date, d -> estimates(panel, regions, model, year, d));
+                    asOf.computeIfAbsent(date, d -> estimates(panel, regions, modelAt.apply(d), year, d));
                 }
             }
         }
@@ -121,7 +126,7 @@ record FoldPrediction(
                 nationalTrend, references, nationalReferences, nationalMasked, asOf, issueModel, missingFeatureCells);
     }
 
-    /** Per selected region (in {@code regions} order): the model's estimate on {@code monthDay} of {@code year}. */
+    /** Per selected region (in {@code regions} order): the estimate on {@code monthDay} of {@code year} by {@code model}, fitted on the features observable then. */
     private static double[] estimates(Panel panel, int[] regions, FittedModel model, int year, MonthDay monthDay) {
         boolean[] mask = FeatureCutoff.mask(panel.featurePeriods(), FeatureCutoff.initDate(monthDay, year));
         int p = panel.featureCount();

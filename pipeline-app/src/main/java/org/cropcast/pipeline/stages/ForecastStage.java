@@ -28,13 +28,14 @@ import org.cropcast.tracking.LoggedModel;
 import org.cropcast.tracking.Storage;
 
 /**
- * The forecast for one init date: the production model of the run directory applied to the
- * features observable by then ({@link FeatureCutoff}, the same cut-off as the hindcast's init
- * dates). The target year is the init date's year. A feature of period (month) m is observable once
- * month m has ended ({@code init_date >= first day of month m + 1}); a feature without a period
- * always is. An unobservable or missing feature contributes its training mean (z = 0), so an
- * early init date falls back towards the trend; the summary says how many are present and where
- * values are missing. A year without any feature values is refused unless
+ * The forecast for one init date: the production model's model of the features observable by
+ * then ({@link FeatureCutoff}, the same cut-off and the same estimate as the hindcast's init dates)
+ * applied to their values. The target year is the init date's year. A feature of period (month) m
+ * is observable once month m has ended ({@code init_date >= first day of month m + 1}); a feature
+ * without a period always is. The model used was fitted on exactly the observable features
+ * ({@code init_models} of {@code model.json}); a model without one for them (format version 1) is
+ * refused. An observable feature without a value in a region contributes its training mean
+ * (z = 0); the summary says how many are present and where values are missing. A year without any feature values is refused unless
  * {@code --allow-trend-only}; a training year of the model is labelled in-sample.
  *
  * <p>Writes {@code forecasts/<init_date>/forecast.parquet} (with a {@code ref_<name>_<issue>} column per
@@ -112,7 +113,6 @@ public final class ForecastStage implements Stage {
         PipelineConfig config = context.config();
         SavedModel savedModel = SavedModel.of(context.models(), context.storage(), context.runDirectory());
         ProductionModel saved = savedModel.model();
-        FittedModel model = saved.toFitted();
         try (StageInputs inputs = new StageInputs(context)) {
             StageData data = StageData.load(context, inputs);
             context.models().store().logInputs(context.run().runId(), StageDatasets.of(context, inputs, data, "evaluation"),
@@ -125,10 +125,20 @@ public final class ForecastStage implements Stage {
                 throw new CropcastException(PipelineErrorCode.INVALID_STAGE_CONFIG, "--init-date " + initDate
                         + ": the data start in " + panel.firstYear() + "; a forecast year cannot precede them");
             }
-            int p = model.featureNames().size();
+            int p = saved.features().size();
             int[] periods = saved.features().stream().mapToInt(ProductionModel.Feature::period).toArray();
             boolean[] observable = FeatureCutoff.mask(periods, initDate);
             int observableCount = FeatureCutoff.count(observable);
+            List<String> observableNames = new ArrayList<>();
+            for (int f = 0; f < p; f++) {
+                if (observable[f]) {
+                    observableNames.add(saved.features().get(f).name());
+                }
+            }
+            FittedModel model = saved.modelFor(observableNames).orElseThrow(() -> new CropcastException(
+                    PipelineErrorCode.NO_MODEL_FOR_INIT_DATE, savedModel.label() + ": no model fitted on the " + observableCount
+                            + " of " + p + " features observable on " + initDate + " (" + String.join(", ", observableNames)
+                            + "); it has " + saved.initMonthsText() + ": refit it with fit-production"));
             boolean trendOnly = p > 0 && !panel.anyFeatureValues(year);
             if (trendOnly && !context.allowTrendOnly()) {
                 throw new CropcastException(PipelineErrorCode.NO_FEATURES_FOR_YEAR, config.features().path()
@@ -276,6 +286,9 @@ public final class ForecastStage implements Stage {
                     dateText, year, nationalPredicted, context.settings().unit(), nationalTrend, observableCount, p, n));
             if (p > 0) {
                 lines.add(presentLine(panel, regions, present, observableCount, p));
+                lines.add("model: " + (observableCount == p ? "the all-features model" : "the model fitted on the " + observableCount
+                        + " features observable on " + dateText) + ", " + model.learner());
+                metrics.add("forecast.model_features", model.featureNames().size(), step);
             }
             if (trendOnly) {
                 lines.add("trend only (--allow-trend-only): " + config.features().path() + " has no feature values for " + year

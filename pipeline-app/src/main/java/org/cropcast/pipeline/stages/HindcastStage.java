@@ -14,6 +14,7 @@ import org.cropcast.pipeline.errors.PipelineErrorCode;
 import org.cropcast.pipeline.model.FeatureCutoff;
 import org.cropcast.pipeline.model.FittedModel;
 import org.cropcast.pipeline.model.FoldFitter;
+import org.cropcast.pipeline.model.InitDateFitters;
 import org.cropcast.pipeline.model.NationalWeights;
 import org.cropcast.pipeline.model.NormalizedRmse;
 import org.cropcast.pipeline.model.RegionSelection;
@@ -98,12 +99,19 @@ public final class HindcastStage implements Stage {
                         + " feature's training mean there (metric hindcast.test_cells_missing_features)");
             }
             if (context.settings().regression() == org.cropcast.pipeline.config.Regression.AUTO) {
-                lines.add("regression auto: gbt chosen in " + run.treesChosen + " of " + settings.folds().size()
-                        + " folds, ridge in the others (metric fold.auto.gbt_chosen)");
+                lines.add("regression auto, every feature known: " + choices(run.choices, settings.folds().size())
+                        + " (metrics fold.auto.gbt_chosen, fold.auto.trend_chosen, fold.auto.ridge_alpha)");
+                for (InitDate init : run.initDates) {
+                    lines.add("regression auto at " + init.key + " (" + init.observable(data.panel()) + " of "
+                            + data.panel().featureCount() + " features observable): " + choices(init.choices, settings.folds().size())
+                            + " (metrics init." + init.key + ".auto.*)");
+                }
             }
             if (data.panel().featureCount() > 0) {
                 lines.add("model: every feature as if known (no init-date cut-off)" + (run.initDates.isEmpty()
-                        ? "; set init_dates for the skill as of a forecast date" : "; init_dates below cut the features off as run forecast does"));
+                        ? "; set init_dates for the skill as of a forecast date"
+                        : "; at each init date below, a model per fold fitted on only the features observable that day"
+                                + " (the training years cut off at the same month-day), as run forecast uses"));
             }
             if (data.panel().featureCount() > 0 && !references.isEmpty()) {
                 lines.add("reference issues are compared with " + issueModels(references, run.issueDates));
@@ -141,10 +149,21 @@ public final class HindcastStage implements Stage {
         return switch (settings.regression()) {
             case RIDGE -> " (alpha " + settings.ridgeAlpha() + ")";
             case GBT -> trees(settings);
-            case AUTO -> " (per fold, by inner " + FoldFitter.INNER_FOLDS + "-fold cross-validation on its training years: ridge alpha "
-                    + settings.ridgeAlpha() + " or gbt" + trees(settings) + ")";
+            case AUTO -> " (per fold and init date, by inner " + FoldFitter.INNER_FOLDS + "-fold cross-validation on its training"
+                    + " years: " + String.join(", ", FoldFitter.autoCandidates(settings.ridgeAlpha()).stream()
+                            .map(l -> l.regression() == org.cropcast.pipeline.config.Regression.GBT ? "gbt" + trees(settings) : l.toString())
+                            .toList()) + ")";
             default -> "";
         };
+    }
+
+    /** "ridge (alpha 10.0) in 12, gbt in 3 of 15 folds": the learners chosen, most often first. */
+    static String choices(java.util.Map<String, Integer> counts, int folds) {
+        List<java.util.Map.Entry<String, Integer>> entries = new ArrayList<>(counts.entrySet());
+        entries.sort(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()));
+        List<String> parts = new ArrayList<>();
+        entries.forEach(e -> parts.add(e.getKey() + " in " + e.getValue()));
+        return String.join(", ", parts) + " of " + folds + " folds";
     }
 
     /** "the model as of its issue date for NASS fcst_aug (08-12), ...; the all-features model for ...". */
@@ -206,6 +225,8 @@ public final class HindcastStage implements Stage {
         final Skill.Accumulator modelNational = new Skill.Accumulator();
         final NormalizedRmse modelNrmse = new NormalizedRmse();
         final SkillTable table = new SkillTable();
+        /** regression auto: per learner chosen at this init date, the number of folds. */
+        final java.util.Map<String, Integer> choices = new java.util.TreeMap<>();
         /** The national estimate of the year last added. */
         double lastNational = Double.NaN;
 
@@ -225,7 +246,7 @@ public final class HindcastStage implements Stage {
 
         /** How many features are observable at this init date (the same in every year). */
         int observable(Panel panel) {
-            return FeatureCutoff.count(FeatureCutoff.mask(panel.featurePeriods(), FeatureCutoff.initDate(monthDay, 2001)));
+            return FeatureCutoff.count(FeatureCutoff.mask(panel.featurePeriods(), monthDay));
         }
 
         void addYear(NationalWeights weights, int[] regions, int year, double[] observed, double[] trend, double[] predicted) {
@@ -263,8 +284,8 @@ public final class HindcastStage implements Stage {
         final List<InitDate> initDates;
         /** [spec][issue]: the issue's publication date (issue_dates), or null: compared with the all-features model. */
         final MonthDay[][] issueDates;
-        /** The folds whose model is gbt (regression auto: the folds that chose it). */
-        int treesChosen;
+        /** regression auto: per learner chosen by the all-features model, the number of folds. */
+        final java.util.Map<String, Integer> choices = new java.util.TreeMap<>();
         /** reports/coefficients.csv: fold, feature, standardised coefficient. */
         final StringBuilder coefficients = new StringBuilder("fold,feature,standardised_coefficient\n");
         Run(StageContext context, StageData data, List<ReferenceTable> references, String unit) {
@@ -285,8 +306,9 @@ public final class HindcastStage implements Stage {
 
         void execute() {
             List<StageSettings.Fold> folds = settings.folds();
-            FoldFitter fitter = new FoldFitter(panel, data.selected(), settings.detrend(), settings.regression(),
+            InitDateFitters fitters = new InitDateFitters(panel, data.selected(), settings.detrend(), settings.regression(),
                     settings.ridgeAlpha(), context.settings().gbt(), settings.startYear());
+            FoldFitter fitter = fitters.all();
             List<Integer> top = RegionSelection.byProduction(panel, data.selected(), settings.startYear(), settings.endYear());
             ParquetTable.Schema fitSchema = ParquetTable.schema();
             int fFold = fitSchema.integer("fold");
@@ -307,10 +329,38 @@ public final class HindcastStage implements Stage {
             int p = panel.featureCount();
             // fit every fold first: bad input (too few years, a singular design) fails before anything is written
             List<FittedModel> models = new ArrayList<>();
-            for (StageSettings.Fold fold : folds) {
-                models.add(fitter.fit(fold.trainYears(), fold.label()));
+            // and per fold the model of each init date's (and issue date's) observable features, keyed by mask
+            java.util.Map<MonthDay, String> maskOf = new java.util.HashMap<>();
+            java.util.Map<String, boolean[]> masks = new java.util.LinkedHashMap<>();
+            java.util.Map<String, String> dateOf = new java.util.HashMap<>();
+            List<MonthDay> dates = new ArrayList<>(initDates.stream().map(d -> d.monthDay).toList());
+            for (MonthDay[] issue : issueDates) {
+                java.util.Arrays.stream(issue).filter(java.util.Objects::nonNull).forEach(dates::add);
             }
-            treesChosen = (int) models.stream().filter(m -> m.trees().isPresent()).count();
+            String allKey = InitDateFitters.key(FeatureCutoff.all(p));
+            for (MonthDay date : dates) {
+                boolean[] mask = fitters.mask(date);
+                String key = InitDateFitters.key(mask);
+                maskOf.put(date, key);
+                if (!key.equals(allKey)) {
+                    masks.putIfAbsent(key, mask);
+                    dateOf.putIfAbsent(key, issueKey(date));
+                }
+            }
+            List<java.util.Map<String, FittedModel>> modelsAt = new ArrayList<>();
+            for (StageSettings.Fold fold : folds) {
+                FittedModel all = fitter.fit(fold.trainYears(), fold.label());
+                models.add(all);
+                java.util.Map<String, FittedModel> byMask = new java.util.HashMap<>();
+                byMask.put(allKey, all);
+                masks.forEach((key, mask) -> byMask.put(key, fitters.fitter(mask).fit(fold.trainYears(),
+                        fold.label() + " (the features observable on " + dateOf.get(key) + ")")));
+                modelsAt.add(byMask);
+                choices.merge(all.learner().toString(), 1, Integer::sum);
+                for (InitDate init : initDates) {
+                    init.choices.merge(byMask.get(maskOf.get(init.monthDay)).learner().toString(), 1, Integer::sum);
+                }
+            }
             context.progress().start("hindcast", folds.size());
             try {
                 // pred.parquet is published (and logged) only once every fold is in it, after fit.parquet
@@ -322,6 +372,7 @@ public final class HindcastStage implements Stage {
                                 for (int foldIndex = 0; foldIndex < folds.size(); foldIndex++) {
                                     StageSettings.Fold fold = folds.get(foldIndex);
                                     FittedModel model = models.get(foldIndex);
+                                    java.util.Map<String, FittedModel> byMask = modelsAt.get(foldIndex);
                                     row.ints[fFold] = fold.testYear();
                                     fitter.trainingRows(fold.trainYears(), model, (r, year, target, trend, anomaly) -> {
                                         row.strings[fRegion] = panel.regions().get(r);
@@ -336,7 +387,8 @@ public final class HindcastStage implements Stage {
                                         fitTable.write();
                                     });
                                     FoldPrediction prediction = FoldPrediction.of(panel, regions, weights, references, model,
-                                            fold.testYear(), initDates.stream().map(d -> d.monthDay).toList(), issueDates);
+                                            date -> byMask.get(maskOf.get(date)), fold.testYear(),
+                                            initDates.stream().map(d -> d.monthDay).toList(), issueDates);
                                     skill.add(prediction, regions);
                                     for (InitDate init : initDates) {
                                         init.addYear(weights, regions, fold.testYear(), prediction.observed(), prediction.trend(),
@@ -449,7 +501,11 @@ public final class HindcastStage implements Stage {
                         .absPctError("fold.trend.national", fold.nationalTrend(), observed, year);
             }
             if (context.settings().regression() == org.cropcast.pipeline.config.Regression.AUTO) {
-                metrics.add("fold.auto.gbt_chosen", model.trees().isPresent() ? 1 : 0, year);
+                metrics.add("fold.auto.gbt_chosen", model.trees().isPresent() ? 1 : 0, year)
+                        .add("fold.auto.trend_chosen", model.regression() == org.cropcast.pipeline.config.Regression.NONE ? 1 : 0, year);
+                if (model.regression() == org.cropcast.pipeline.config.Regression.RIDGE) {
+                    metrics.add("fold.auto.ridge_alpha", model.ridgeAlpha(), year);
+                }
             }
             return metrics.add("fold.train_rows", model.trainingRows(), year);
         }
@@ -498,8 +554,14 @@ public final class HindcastStage implements Stage {
         void finish() {
             String weighting = weights.basis().name().toLowerCase(java.util.Locale.ROOT) + "-weighted";
             context.run().logMetrics(summaryMetrics().list());
-            context.run().setTags(java.util.Map.of("hindcast.national_weighting", weighting,
+            java.util.Map<String, String> tags = new java.util.HashMap<>(java.util.Map.of("hindcast.national_weighting", weighting,
                     "hindcast.cv_scheme", settings.cvScheme().configName()));
+            if (context.settings().regression() == org.cropcast.pipeline.config.Regression.AUTO) {
+                List<String> parts = new ArrayList<>(List.of("all features: " + choices(choices, settings.folds().size())));
+                initDates.forEach(init -> parts.add(init.key + ": " + choices(init.choices, settings.folds().size())));
+                tags.put("hindcast.auto.choices", String.join("; ", parts));
+            }
+            context.run().setTags(tags);
             outputs.write("reports/skill_table.csv", out -> out.write(table.csv()));
             for (InitDate init : initDates) {
                 outputs.write("reports/init/" + init.key + "/skill_table.csv", out -> out.write(init.table.csv()));
@@ -522,6 +584,22 @@ public final class HindcastStage implements Stage {
                 addRow(init.table, metrics, "model", "national", init.modelNational.skill(), null, prefix + "model.national");
                 addRow(init.table, metrics, "trend", "national", skill.trendNational.skill(), null, prefix + "trend.national");
                 metrics.add(prefix + "features_observable", init.observable(panel), 0);
+                if (context.settings().regression() == org.cropcast.pipeline.config.Regression.AUTO) {
+                    int trendFolds = 0;
+                    int ridgeFolds = 0;
+                    int gbtFolds = 0;
+                    for (java.util.Map.Entry<String, Integer> e : init.choices.entrySet()) {
+                        if (e.getKey().startsWith("ridge")) {
+                            ridgeFolds += e.getValue();
+                        } else if (e.getKey().startsWith("gbt")) {
+                            gbtFolds += e.getValue();
+                        } else {
+                            trendFolds += e.getValue();
+                        }
+                    }
+                    metrics.add(prefix + "auto.trend_folds", trendFolds, 0).add(prefix + "auto.ridge_folds", ridgeFolds, 0)
+                            .add(prefix + "auto.gbt_folds", gbtFolds, 0);
+                }
             }
             metrics.add("hindcast.test_cells_missing_features", skill.testCellsMissingFeatures, 0);
             for (int r : regions) {

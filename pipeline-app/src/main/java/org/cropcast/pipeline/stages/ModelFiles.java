@@ -70,13 +70,13 @@ public final class ModelFiles {
                     () -> new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND,
                             label + ": not a readable model: it is larger than " + MAX_MODEL_BYTES / (1024 * 1024) + " MiB")),
                     ProductionModel.class);
-            if (!ProductionModel.FORMAT.equals(model.format()) || model.version() != ProductionModel.VERSION) {
+            if (!ProductionModel.FORMAT.equals(model.format()) || !ProductionModel.READABLE_VERSIONS.contains(model.version())) {
                 throw new CropcastException(PipelineErrorCode.MODEL_NOT_FOUND, label + ": format " + model.format()
-                        + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version " + ProductionModel.VERSION);
+                        + " version " + model.version() + " is not " + ProductionModel.FORMAT + " version 1 or " + ProductionModel.VERSION);
             }
             model.formatProblem().ifPresent(problem -> {
                 throw new CropcastException(PipelineErrorCode.INVALID_MODEL, label + ": not a valid "
-                        + ProductionModel.FORMAT + " version " + ProductionModel.VERSION + ": " + Redactor.truncateForMessage(problem));
+                        + ProductionModel.FORMAT + " version " + model.version() + ": " + Redactor.truncateForMessage(problem));
             });
             return model;
         } catch (IOException e) {

@@ -130,7 +130,7 @@ class GradientBoostedTreesTest {
         FittedModel fitted = fitter(panel, Regression.GBT).fit(years, "fit-production");
         int[] regions = IntStream.range(0, REGIONS).toArray();
         ProductionModel model = ProductionModel.of(fitted, regions, panel.featurePeriods(), years, 1.0, Optional.of(GBT), "hash",
-                "run", "t/ha", "equal");
+                "run", "t/ha", "equal", java.util.List.of(), java.util.List.of());
         assertThat(model.gbt().library()).isEqualTo("xgboost4j");
         assertThat(model.gbt().trees()).isEqualTo(200);
         assertThat(model.formatProblem()).isEmpty();
@@ -144,12 +144,13 @@ class GradientBoostedTreesTest {
         ProductionModel noTrees = new ProductionModel(read.format(), read.version(), read.configHash(), read.createdByRun(),
                 read.targetUnit(), read.detrend(), read.regression(), read.ridgeAlpha(), read.trendOrigin(), read.trendScale(),
                 read.trainingYears(), read.trainingRows(), read.nationalWeighting(), read.regions(), read.intercept(), read.features(),
-                null);
+                null, read.initMonths(), read.initModels());
         assertThat(noTrees.formatProblem()).hasValueSatisfying(p -> assertThat(p).contains("without its 'gbt' trees"));
         ProductionModel corrupt = new ProductionModel(read.format(), read.version(), read.configHash(), read.createdByRun(),
                 read.targetUnit(), read.detrend(), read.regression(), read.ridgeAlpha(), read.trendOrigin(), read.trendScale(),
                 read.trainingYears(), read.trainingRows(), read.nationalWeighting(), read.regions(), read.intercept(), read.features(),
-                new ProductionModel.Trees("xgboost4j", 200, 3, 0.05, 0.8, 5, 7, "xgboost-ubj", "bm90IGEgbW9kZWw="));
+                new ProductionModel.Trees("xgboost4j", 200, 3, 0.05, 0.8, 5, 7, "xgboost-ubj", "bm90IGEgbW9kZWw="), read.initMonths(),
+                read.initModels());
         assertThatThrownBy(corrupt::toFitted).isInstanceOf(CropcastException.class).hasMessageContaining("not a readable XGBoost model");
     }
 

@@ -772,6 +772,8 @@ class HostileInputTest {
         edits.put("region 'R01' has missing", m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("regions").get(0)).putArray("coefficients"));
         edits.put("needs a finite mean and coefficient and a positive standard deviation",
                 m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("features").get(1)).put("sd", 0.0));
+        edits.put("init model 1 has regression 'lasso'",
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("init_models").get(1)).put("regression", "lasso"));
         int failed = 0;
         for (var edit : edits.entrySet()) {
             var document = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
@@ -780,15 +782,27 @@ class HostileInputTest {
             CliHarness.Result result = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "2022-08-15", "--no-progress");
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
             assertThat(result.err().lines().toList()).as(result.toString()).singleElement().asString()
-                    .startsWith("cropcast: " + model + ": not a valid cropcast-production-model version 1: ").contains(edit.getKey());
+                    .startsWith("cropcast: " + model + ": not a valid cropcast-production-model version 2: ").contains(edit.getKey());
             failed++;
         }
+        // a version 1 model (no init models) at an init date that does not observe every feature
+        var v1 = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
+        v1.put("version", 1);
+        v1.remove("init_models");
+        v1.remove("init_months");
+        Files.writeString(model, json.writeValueAsString(v1));
+        CliHarness.Result noModel = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "2022-08-15", "--no-progress");
+        assertThat(noModel.exitCode()).as(noModel.toString()).isEqualTo(2);
+        assertThat(noModel.err().lines().toList()).as(noModel.toString()).singleElement().asString()
+                .startsWith("cropcast: " + model + ": no model fitted on the 4 of 6 features observable on 2022-08-15")
+                .contains("refit it with fit-production");
+        failed++;
         Files.writeString(model, original);
         CliHarness.Result early = cli.run("run", "forecast", "--run-dir", runDir.toString(), "--init-date", "1950-01-01", "--no-progress");
         assertThat(early.exitCode()).as(early.toString()).isEqualTo(2);
         assertThat(early.err()).as(early.toString()).contains("--init-date 1950-01-01: the data start in 1991").hasLineCount(1);
         failed++;
-        assertThat(failed).isEqualTo(edits.size() + 1);
+        assertThat(failed).isEqualTo(edits.size() + 2);
         // the first refusal created the forecast run, each later one resumed it: it ends FAILED, the fit-production run FINISHED
         assertThat(RunShape.statusCounts(data.resolve("mlruns.db"))).as("the refused forecast run FAILED")
                 .isEqualTo(Map.of("FAILED", 1, "FINISHED", 1));

@@ -57,7 +57,7 @@ class DemoSignalRecoveryTest {
 
         StageRun fit = harness.run(new FitProductionStage(), cfg);
         JsonNode model = new ObjectMapper().readTree(harness.runDirectory.resolve("model/model.json").toFile());
-        assertThat(model.get("version").asInt()).isEqualTo(1);
+        assertThat(model.get("version").asInt()).isEqualTo(2);
         assertThat(model.get("config_hash").asText()).hasSize(64);
         JsonNode features = model.get("features");
         assertThat(features).hasSize(DemoDataGenerator.FEATURES.size());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.cropcast.pipeline.config.PipelineConfig;
@@ -72,17 +73,53 @@ class GbtStagesTest {
     }
 
     @Test
-    void autoChoosesPerFoldAndSaysWhichItChose() throws IOException {
+    void autoChoosesPerFoldAndInitDateAndSaysWhichItChose() throws IOException {
         Path demoConfig = DemoDataGenerator.write(temp.resolve("demo"), 11);
         StageHarness harness = new StageHarness(temp.resolve("a"));
         StageRun hindcast = harness.run(new HindcastStage(), harness.config(demoConfig, "regression=auto", "gbt.trees=60",
-                "feature_start_year=2008"));
-        // the demo's planted signal is linear in the weather: ridge wins the inner cross-validation
-        assertThat(hindcast.result().summaryLines()).contains("regression auto: gbt chosen in 0 of 15 folds, ridge in the others"
-                + " (metric fold.auto.gbt_chosen)");
+                "feature_start_year=2008", "init_dates=[\"06-01\", \"08-01\"]"));
+        List<String> lines = hindcast.result().summaryLines();
+        // the demo's planted signal is linear in the June-August weather: ridge wins the inner cross-validation
+        assertThat(lines).anyMatch(l -> l.startsWith("regression auto, every feature known: ridge (alpha ") && !l.contains("gbt in")
+                && !l.contains("none (trend only) in"));
         assertThat(hindcast.history("fold.auto.gbt_chosen")).hasSize(15).allSatisfy(m -> assertThat(m.value()).isZero());
+        assertThat(hindcast.history("fold.auto.trend_chosen")).hasSize(15).allSatisfy(m -> assertThat(m.value()).isZero());
+        assertThat(hindcast.history("fold.auto.ridge_alpha")).hasSize(15);
+        // on 1 June no feature is observable: each fold's 06-01 model is the trend, and so is its skill
+        assertThat(lines).contains("regression auto at 06-01 (0 of 6 features observable): none (trend only) in 15 of 15 folds"
+                + " (metrics init.06-01.auto.*)");
+        assertThat(hindcast.latest("init.06-01.auto.trend_folds")).isEqualTo(15);
+        assertThat(hindcast.latest("init.06-01.model.regions.rmse")).isEqualTo(hindcast.latest("trend.regions.rmse"));
+        // on 1 August June and July are known: chosen among the learners on their weather alone
+        assertThat(hindcast.latest("init.08-01.auto.trend_folds") + hindcast.latest("init.08-01.auto.ridge_folds")
+                + hindcast.latest("init.08-01.auto.gbt_folds")).isEqualTo(15);
+        assertThat(hindcast.stored().data().tags().get("hindcast.auto.choices")).startsWith("all features: ridge (alpha ")
+                .contains("; 06-01: none (trend only) in 15 of 15 folds; 08-01: ");
         assertThat(hindcast.stored().data().params()).containsEntry("hindcast/regression", "auto")
                 .containsEntry("hindcast/gbt.trees", "60");
         assertThat(hindcast.artifactText("reports/coefficients.csv").lines()).hasSizeGreaterThan(1);
+
+        // the production model: one model per observable feature set, each with the learner chosen for it
+        StageHarness production = new StageHarness(temp.resolve("ap"));
+        PipelineConfig config = production.config(demoConfig, "regression=auto", "gbt.trees=60", "feature_start_year=2008",
+                "feature_end_year=" + (LAST - 1));
+        production.run(new FitProductionStage(), config);
+        com.fasterxml.jackson.databind.JsonNode model = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(production.runDirectory.resolve("model/model.json").toFile());
+        assertThat(model.get("init_months").toString()).isEqualTo("[9,10,11,12]");
+        assertThat(model.get("init_models")).hasSize(3);
+        assertThat(model.get("init_models").get(0).get("init_months").toString()).isEqualTo("[1,2,3,4,5,6]");
+        assertThat(model.get("init_models").get(0).get("regression").asText()).isEqualTo("none");
+        assertThat(model.get("init_models").get(0).get("features")).isEmpty();
+        assertThat(model.get("init_models").get(1).get("init_months").toString()).isEqualTo("[7]");
+        assertThat(model.get("init_models").get(1).get("features")).extracting(f -> f.get("name").asText())
+                .containsExactly("t2m_mean_c_m06", "precip_mm_per_day_m06");
+        assertThat(model.get("init_models").get(2).get("init_months").toString()).isEqualTo("[8]");
+        StageRun june = production.run(new ForecastStage(), config, Optional.of(LocalDate.of(LAST, 6, 1)));
+        assertThat(june.result().summaryLines()).contains("model: the model fitted on the 0 features observable on " + LAST
+                + "-06-01, none (trend only)");
+        assertThat(june.latest("forecast.national.predicted")).isEqualTo(june.latest("forecast.national.trend"));
+        StageRun august = production.run(new ForecastStage(), config, Optional.of(LocalDate.of(LAST, 8, 1)));
+        assertThat(august.latest("forecast.model_features")).isEqualTo(4);
     }
 }

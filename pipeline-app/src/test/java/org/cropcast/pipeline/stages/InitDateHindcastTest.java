@@ -178,4 +178,38 @@ class InitDateHindcastTest {
         assertThat(((Number) fromForecast.get("s")).doubleValue())
                 .isCloseTo(((Number) fromHindcast.get("s")).doubleValue(), within(1e-6));
     }
+
+    @Test
+    void aForecastUsesTheModelOfItsInitDatesFeaturesAndRefusesAModelWithoutOne() throws IOException {
+        PipelineConfig config = config(true);
+        harness.run(new FitProductionStage(), config);
+        Path modelFile = harness.runDirectory.resolve("model/model.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode model = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(modelFile.toFile());
+        // June-August weather and a September leak: months 1-6 see nothing, 7 June, 8 June-July, 9 June-August, 10-12 all
+        assertThat(model.get("init_months").toString()).isEqualTo("[10,11,12]");
+        assertThat(model.get("init_models")).extracting(m -> m.get("init_months").toString())
+                .containsExactly("[1,2,3,4,5,6]", "[7]", "[8]", "[9]");
+        assertThat(model.get("init_models").get(2).get("features")).extracting(f -> f.get("name").asText())
+                .containsExactly("t2m_mean_c_m06", "t2m_mean_c_m07", "precip_mm_per_day_m06", "precip_mm_per_day_m07");
+        int last = DemoDataGenerator.LAST_YEAR;
+        StageRun august = harness.run(new ForecastStage(), config, Optional.of(LocalDate.of(last, 8, 1)));
+        assertThat(august.result().summaryLines()).contains("model: the model fitted on the 4 features observable on " + last
+                + "-08-01, ridge (alpha 1.0)");
+        assertThat(august.latest("forecast.model_features")).isEqualTo(4);
+
+        // a version 1 model (no init models) serves only init dates that observe every feature
+        model.put("version", 1);
+        model.remove("init_models");
+        model.remove("init_months");
+        Files.write(modelFile, json.writeValueAsBytes(model));
+        org.cropcast.tracking.CropcastException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> harness.run(new ForecastStage(), config, Optional.of(LocalDate.of(last, 8, 1))),
+                org.cropcast.tracking.CropcastException.class);
+        assertThat(refused.errorCode()).isEqualTo(org.cropcast.pipeline.errors.PipelineErrorCode.NO_MODEL_FOR_INIT_DATE);
+        assertThat(refused.getMessage()).contains("no model fitted on the 4 of 7 features observable on " + last + "-08-01",
+                "refit it with fit-production");
+        StageRun october = harness.run(new ForecastStage(), config, Optional.of(LocalDate.of(last, 10, 1)));
+        assertThat(october.result().summaryLines()).anyMatch(l -> l.startsWith("model: the all-features model, ridge"));
+    }
 }
