@@ -267,16 +267,29 @@ public record ProductionModel(
         return java.util.Optional.empty();
     }
 
-    /** The init months each model serves, for messages: "10-12 (every feature); 1-5: 0 features; 6: 2 features; ...". */
+    /** The init months each model serves, for messages: "months 9-12: all 6 features; months 1-6: 0 features; months 7: 2 features". */
     public String initMonthsText() {
         List<String> parts = new ArrayList<>();
         if (initMonths != null && !initMonths.isEmpty()) {
-            parts.add("months " + initMonths + ": all " + features.size() + " features");
+            parts.add("months " + ranges(initMonths) + ": all " + features.size() + " features");
         }
         for (InitModel m : initModels == null ? List.<InitModel>of() : initModels) {
-            parts.add("months " + m.initMonths() + ": " + m.features().size() + " features");
+            parts.add("months " + ranges(m.initMonths()) + ": " + m.features().size() + " features");
         }
         return parts.isEmpty() ? "only the all-features model (format version " + version + ")" : String.join("; ", parts);
+    }
+
+    /** Ascending months as runs: [1, 2, 3, 7, 9, 10] is "1-3, 7, 9-10". */
+    private static String ranges(List<Integer> months) {
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < months.size(); i++) {
+            int first = months.get(i);
+            while (i + 1 < months.size() && months.get(i + 1) == months.get(i) + 1) {
+                i++;
+            }
+            runs.add(first == months.get(i) ? String.valueOf(first) : first + "-" + months.get(i));
+        }
+        return String.join(", ", runs);
     }
 
     /** The model as a {@link FittedModel} over its own regions (in the order saved). */
