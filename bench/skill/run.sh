@@ -6,6 +6,7 @@
 # date fitted on the features observable that day; the model is compared with the
 # trend and, on NASS's own state-years, with NASS's forecast of the same month.
 #   bench/skill/run.sh            prints the Markdown report on stdout (progress on stderr)
+#   SKILL_ONLY="11 12" bench/skill/run.sh   only those variants (numbered from 1 in VARIANTS below)
 # Needs: mvn -B -q package -DskipTests (pipeline-app/target/cropcast.jar) and python3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,11 +34,16 @@ VARIANTS=(
   "gbt May-Sep depth 4, min child weight 20|regression=gbt features.periods=[5,6,7,8,9] gbt.max_depth=4 gbt.min_child_weight=20"
   "auto May-Sep (per fold and init date: trend, ridge alpha 1-10000 or gbt)|regression=auto features.periods=[5,6,7,8,9]"
   "auto May-Sep + squared temperature|regression=auto features.periods=[5,6,7,8,9] features.squared=[t2m_mean_c]"
+  "gbt June-Aug|regression=gbt features.periods=[6,7,8]"
+  "gbt May-Sep, quadratic trend|regression=gbt features.periods=[5,6,7,8,9] detrend=quadratic"
+  "ridge May-Sep + squared temperature, quadratic trend|features.periods=[5,6,7,8,9] features.squared=[t2m_mean_c] detrend=quadratic"
+  "gbt May-Sep depth 2|regression=gbt features.periods=[5,6,7,8,9] gbt.max_depth=2"
 )
 i=0
 for variant in "${VARIANTS[@]}"; do
   name=${variant%%|*}; sets=${variant#*|}
   i=$((i + 1)); dir=$OUT/v$i
+  if [ -n "${SKILL_ONLY:-}" ] && [[ " $SKILL_ONLY " != *" $i "* ]]; then continue; fi
   args=(-q run hindcast --config "$CONFIG" --no-progress --run-dir "$dir" --set "data_root=$OUT/root"
         --set "mlflow_tracking_uri=sqlite:///$OUT/mlruns.db" --set "init_dates=$INIT"
         --set "reference_data.0.issue_dates=$ISSUES")

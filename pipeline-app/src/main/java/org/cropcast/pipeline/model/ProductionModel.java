@@ -2,6 +2,7 @@ package org.cropcast.pipeline.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
 import java.util.List;
 import org.cropcast.pipeline.config.Detrend;
@@ -178,21 +179,38 @@ public record ProductionModel(
             @JsonProperty("coefficient") double coefficient) {}
 
     /**
-     * The trees of a gbt model: the hyperparameters they were grown with and XGBoost's model.
+     * The trees of a gbt model: the hyperparameters they were grown with and XGBoost's model. On
+     * disk the settings are unwrapped beside the other keys: {@code library, trees, max_depth,
+     * learning_rate, subsample, min_child_weight, seed, format, model}, the keys and values of the
+     * files written before the settings were one type, which still read.
      *
+     * @param settings the hyperparameters and seed ({@link org.cropcast.pipeline.config.GbtSettings}, validated on read)
      * @param format {@value TreeEnsemble#FORMAT}
      * @param model XGBoost's UBJSON model, base64
      */
     public record Trees(
             @JsonProperty("library") String library,
-            @JsonProperty("trees") int trees,
-            @JsonProperty("max_depth") int maxDepth,
-            @JsonProperty("learning_rate") double learningRate,
-            @JsonProperty("subsample") double subsample,
-            @JsonProperty("min_child_weight") double minChildWeight,
-            @JsonProperty("seed") long seed,
+            @JsonUnwrapped org.cropcast.pipeline.config.GbtSettings settings,
             @JsonProperty("format") String format,
-            @JsonProperty("model") String model) {}
+            @JsonProperty("model") String model) {
+        /** Reads the settings as their own type (an unknown or missing key refused), which {@code @JsonUnwrapped} alone would not. */
+        private static final com.fasterxml.jackson.databind.ObjectMapper SETTINGS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .build();
+
+        /** From {@code model.json}'s flat {@code gbt} object: library, format and model, the rest the settings. */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static Trees fromJson(java.util.Map<String, Object> json) {
+            java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>(json);
+            Object library = settings.remove("library");
+            Object format = settings.remove("format");
+            Object model = settings.remove("model");
+            return new Trees(library == null ? null : library.toString(),
+                    SETTINGS.convertValue(settings, org.cropcast.pipeline.config.GbtSettings.class),
+                    format == null ? null : format.toString(), model == null ? null : model.toString());
+        }
+    }
 
     /** The library that grows and reads the trees, as named in {@code gbt.library}. */
     public static final String TREE_LIBRARY = "xgboost4j";
@@ -244,8 +262,7 @@ public record ProductionModel(
         return fitted.trees().map(t -> {
             org.cropcast.pipeline.config.GbtSettings g = gbt.orElseThrow(
                     () -> new IllegalArgumentException("a gbt model needs its gbt settings"));
-            return new Trees(TREE_LIBRARY, g.trees(), g.maxDepth(), g.learningRate(), g.subsample(), g.minChildWeight(),
-                    g.seed(), TreeEnsemble.FORMAT, t.base64());
+            return new Trees(TREE_LIBRARY, g, TreeEnsemble.FORMAT, t.base64());
         }).orElse(null);
     }
 
@@ -267,16 +284,29 @@ public record ProductionModel(
         return java.util.Optional.empty();
     }
 
-    /** The init months each model serves, for messages: "10-12 (every feature); 1-5: 0 features; 6: 2 features; ...". */
+    /** The init months each model serves, for messages: "months 9-12: all 6 features; months 1-6: 0 features; months 7: 2 features". */
     public String initMonthsText() {
         List<String> parts = new ArrayList<>();
         if (initMonths != null && !initMonths.isEmpty()) {
-            parts.add("months " + initMonths + ": all " + features.size() + " features");
+            parts.add("months " + ranges(initMonths) + ": all " + features.size() + " features");
         }
         for (InitModel m : initModels == null ? List.<InitModel>of() : initModels) {
-            parts.add("months " + m.initMonths() + ": " + m.features().size() + " features");
+            parts.add("months " + ranges(m.initMonths()) + ": " + m.features().size() + " features");
         }
         return parts.isEmpty() ? "only the all-features model (format version " + version + ")" : String.join("; ", parts);
+    }
+
+    /** Ascending months as runs: [1, 2, 3, 7, 9, 10] is "1-3, 7, 9-10". */
+    private static String ranges(List<Integer> months) {
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < months.size(); i++) {
+            int first = months.get(i);
+            while (i + 1 < months.size() && months.get(i + 1) == months.get(i) + 1) {
+                i++;
+            }
+            runs.add(first == months.get(i) ? String.valueOf(first) : first + "-" + months.get(i));
+        }
+        return String.join(", ", runs);
     }
 
     /** The model as a {@link FittedModel} over its own regions (in the order saved). */

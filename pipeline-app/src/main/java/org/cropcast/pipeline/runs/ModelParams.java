@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.cropcast.pipeline.config.GbtSettings;
 import org.cropcast.pipeline.config.PipelineConfig;
 import org.cropcast.pipeline.stages.ModelFiles;
 import org.cropcast.tracking.Fingerprints;
@@ -38,14 +39,7 @@ public final class ModelParams {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("config_hash", ModelFiles.configHash(c));
         params.put("ridge_alpha", String.valueOf(c.ridgeAlpha()));
-        if (c.gbt() != null) {
-            params.put("gbt.trees", String.valueOf(c.gbt().trees()));
-            params.put("gbt.max_depth", String.valueOf(c.gbt().maxDepth()));
-            params.put("gbt.learning_rate", String.valueOf(c.gbt().learningRate()));
-            params.put("gbt.subsample", String.valueOf(c.gbt().subsample()));
-            params.put("gbt.min_child_weight", String.valueOf(c.gbt().minChildWeight()));
-            params.put("gbt.seed", String.valueOf(c.randomSeed()));
-        }
+        GbtSettings.of(c).ifPresent(gbt -> gbt.params().forEach((key, value) -> params.put("gbt." + key, value)));
         params.put("cv_scheme", String.valueOf(c.cvScheme()));
         params.put("min_train_years", String.valueOf(c.minTrainYears()));
         params.put("target.path", String.valueOf(c.target().path()));

@@ -155,7 +155,8 @@ public final class StageLauncher {
                 RunStore store = backends.create(tracking.uri()); ModelStore models = modelStores.create(tracking.uri(), store)) {
             Optional<LoggedModel> forecastModel = launch.model().map(id -> models.getLoggedModel(id)
                     .orElseThrow(() -> ModelRegistries.modelNotFound(id)));
-            stage.check(new StageCheck(config, settings, storage, choice.directory(), new StageModels(models, artifacts, forecastModel)));
+            stage.check(new StageCheck(config, settings, storage, choice.directory(), new StageModels(models, artifacts, forecastModel),
+                    launch.initDate()));
             RunScope scope = runScope(store, tracking, launch.configDirectory());
             RunRequest plain = runRequest(launch.stage(), config, launch.configPath(), choice, dataFiles, storage);
             RunRequest request = launch.parentRunId().map(plain::withParent).orElse(plain);

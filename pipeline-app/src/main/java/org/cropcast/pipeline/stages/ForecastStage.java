@@ -79,6 +79,30 @@ public final class ForecastStage implements Stage {
                             runDirectory.resolve(ModelFiles.MODEL_PATH).toString()));
         }
 
+        /** Which of the model's features are observable on {@code initDate} (in the model's feature order). */
+        boolean[] observable(LocalDate initDate) {
+            return FeatureCutoff.mask(model.features().stream().mapToInt(ProductionModel.Feature::period).toArray(), initDate);
+        }
+
+        /**
+         * The model fitted on exactly the features observable on {@code initDate}; refused
+         * ({@code NO_MODEL_FOR_INIT_DATE}) naming the init date, the models the file has (by init
+         * month) and, last (a long line is cut at 300 characters), the observable features.
+         */
+        FittedModel modelAt(LocalDate initDate) {
+            boolean[] observable = observable(initDate);
+            List<String> names = new ArrayList<>();
+            for (int f = 0; f < observable.length; f++) {
+                if (observable[f]) {
+                    names.add(model.features().get(f).name());
+                }
+            }
+            return model.modelFor(names).orElseThrow(() -> new CropcastException(PipelineErrorCode.NO_MODEL_FOR_INIT_DATE,
+                    label + ": no model fitted on the " + names.size() + " of " + observable.length + " features observable on "
+                            + initDate + "; it has " + model.initMonthsText() + "; refit it with fit-production (observable: "
+                            + String.join(", ", names) + ")"));
+        }
+
         /** Refuses a model fitted on other features than {@code configured} (those the configuration reads from the features file). */
         void requireFeatures(List<String> configured) {
             List<String> names = model.features().stream().map(ProductionModel.Feature::name).toList();
@@ -91,13 +115,15 @@ public final class ForecastStage implements Stage {
 
     /**
      * Before the forecast run exists: the model is read (a registry model's flavor checked), its
-     * features must be the configuration's, and a local features file must have those columns.
+     * features must be the configuration's, it must have a model for the features observable on the
+     * init date ({@code NO_MODEL_FOR_INIT_DATE}), and a local features file must have those columns.
      */
     @Override
     public void check(StageCheck check) {
         SavedModel saved = SavedModel.of(check.models(), check.storage(), check.runDirectory());
         PipelineConfig.FeatureSpec features = check.config().features();
         saved.requireFeatures(features == null ? List.of() : PanelLoader.featureNames(features));
+        check.initDate().ifPresent(saved::modelAt);
         if (features != null && features.path() != null && !saved.model().features().isEmpty()) {
             Location file = PipelineSettings.resolve(check.settings().dataRoot(), features.path());
             if (file.isLocal()) { // an object-store file is checked when the run reads it
@@ -126,19 +152,9 @@ public final class ForecastStage implements Stage {
                         + ": the data start in " + panel.firstYear() + "; a forecast year cannot precede them");
             }
             int p = saved.features().size();
-            int[] periods = saved.features().stream().mapToInt(ProductionModel.Feature::period).toArray();
-            boolean[] observable = FeatureCutoff.mask(periods, initDate);
+            boolean[] observable = savedModel.observable(initDate);
             int observableCount = FeatureCutoff.count(observable);
-            List<String> observableNames = new ArrayList<>();
-            for (int f = 0; f < p; f++) {
-                if (observable[f]) {
-                    observableNames.add(saved.features().get(f).name());
-                }
-            }
-            FittedModel model = saved.modelFor(observableNames).orElseThrow(() -> new CropcastException(
-                    PipelineErrorCode.NO_MODEL_FOR_INIT_DATE, savedModel.label() + ": no model fitted on the " + observableCount
-                            + " of " + p + " features observable on " + initDate + " (" + String.join(", ", observableNames)
-                            + "); it has " + saved.initMonthsText() + ": refit it with fit-production"));
+            FittedModel model = savedModel.modelAt(initDate); // checked before the run too (check), kept for direct callers
             boolean trendOnly = p > 0 && !panel.anyFeatureValues(year);
             if (trendOnly && !context.allowTrendOnly()) {
                 throw new CropcastException(PipelineErrorCode.NO_FEATURES_FOR_YEAR, config.features().path()

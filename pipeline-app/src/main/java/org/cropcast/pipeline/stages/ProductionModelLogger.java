@@ -47,12 +47,7 @@ final class ProductionModelLogger {
         params.put("ridge_alpha", Double.toString(model.ridgeAlpha()));
         if (model.gbt() != null) {
             params.put("gbt.library", model.gbt().library());
-            params.put("gbt.trees", Integer.toString(model.gbt().trees()));
-            params.put("gbt.max_depth", Integer.toString(model.gbt().maxDepth()));
-            params.put("gbt.learning_rate", Double.toString(model.gbt().learningRate()));
-            params.put("gbt.subsample", Double.toString(model.gbt().subsample()));
-            params.put("gbt.min_child_weight", Double.toString(model.gbt().minChildWeight()));
-            params.put("gbt.seed", Long.toString(model.gbt().seed()));
+            model.gbt().settings().params().forEach((key, value) -> params.put("gbt." + key, value));
         }
         params.put("features", Integer.toString(model.features().size()));
         params.put("regions", Integer.toString(model.regions().size()));

@@ -197,13 +197,15 @@ class ModelsEndToEndTest {
     }
 
     /** Every run directory under the demo's data root ({@code runs/<experiment>/<timestamp>}). */
-    private static List<Path> runDirectories(Path root) throws IOException {
+    /** The run directories under {@code root/runs}, sorted. */
+    static List<Path> runDirectories(Path root) throws IOException {
         try (Stream<Path> paths = Files.find(root.resolve("runs"), 2, (path, attributes) -> attributes.isDirectory())) {
             return paths.sorted().toList();
         }
     }
 
-    private static int countRuns(Path db) throws Exception {
+    /** How many runs the SQLite store {@code db} holds. */
+    static int countRuns(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); ResultSet r = c.createStatement().executeQuery(
                 "select count(*) from runs")) {
             r.next();

@@ -132,7 +132,7 @@ class GradientBoostedTreesTest {
         ProductionModel model = ProductionModel.of(fitted, regions, panel.featurePeriods(), years, 1.0, Optional.of(GBT), "hash",
                 "run", "t/ha", "equal", java.util.List.of(), java.util.List.of());
         assertThat(model.gbt().library()).isEqualTo("xgboost4j");
-        assertThat(model.gbt().trees()).isEqualTo(200);
+        assertThat(model.gbt().settings()).isEqualTo(GBT);
         assertThat(model.formatProblem()).isEmpty();
         JsonMapper json = JsonMapper.builder().build();
         ProductionModel read = json.readValue(json.writeValueAsBytes(model), ProductionModel.class);
@@ -149,7 +149,7 @@ class GradientBoostedTreesTest {
         ProductionModel corrupt = new ProductionModel(read.format(), read.version(), read.configHash(), read.createdByRun(),
                 read.targetUnit(), read.detrend(), read.regression(), read.ridgeAlpha(), read.trendOrigin(), read.trendScale(),
                 read.trainingYears(), read.trainingRows(), read.nationalWeighting(), read.regions(), read.intercept(), read.features(),
-                new ProductionModel.Trees("xgboost4j", 200, 3, 0.05, 0.8, 5, 7, "xgboost-ubj", "bm90IGEgbW9kZWw="), read.initMonths(),
+                new ProductionModel.Trees("xgboost4j", new GbtSettings(200, 3, 0.05, 0.8, 5, 7), "xgboost-ubj", "bm90IGEgbW9kZWw="), read.initMonths(),
                 read.initModels());
         assertThatThrownBy(corrupt::toFitted).isInstanceOf(CropcastException.class).hasMessageContaining("not a readable XGBoost model");
     }
