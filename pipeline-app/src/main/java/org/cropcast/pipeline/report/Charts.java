@@ -31,6 +31,9 @@ public final class Charts {
 
     static {
         System.setProperty("java.awt.headless", "true");
+        // ImageIO would otherwise buffer every PNG it writes to a stream in a temporary file
+        // (FileCacheImageOutputStream in java.io.tmpdir) before copying it out; in memory the bytes are the same
+        ImageIO.setUseCache(false);
     }
 
     private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
