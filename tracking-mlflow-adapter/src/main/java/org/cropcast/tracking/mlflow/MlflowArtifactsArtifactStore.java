@@ -341,7 +341,7 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
             List<Future<String>> parts = new ArrayList<>(credentials.size());
             for (MlflowArtifacts.MultipartUploadCredential credential : credentials) {
                 long start = (credential.getPartNumber() - 1) * chunk;
-                int length = (int) Math.min(chunk, size - start);
+                long length = Math.min(chunk, size - start);
                 parts.add(pool.submit(() -> uploadPart(client, credential, partPublisher(channel, start, length), relative)));
             }
             List<String> etags = new ArrayList<>(parts.size());

@@ -24,7 +24,7 @@ import org.cropcast.tracking.EnvironmentVariables;
  *       (bytes; defaults 500 MiB and {@link #DEFAULT_CHUNK_SIZE} 64 MiB): multipart uploads through the
  *       artifact proxy. Python MLflow's chunk default is 10 MiB; cropcast streams each part from the
  *       file, so a larger part costs no heap, and fewer parts cost the object store less per byte
- *       (docs/TRACKING-SERVER.md, "Multipart uploads"). A set variable is used as it is.</li>
+ *       (docs/TRACKING-SERVER.md, "Multipart uploads: speed"). A set variable is used as it is.</li>
  * </ul>
  * {@link #toString()} never shows a secret.
  *
