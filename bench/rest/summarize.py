@@ -68,7 +68,7 @@ def main():
                "both clients run with `MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true` and "
                "`MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE` = 64 MiB and `MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE` not set, so "
                "each client uses its own default chunk size: Python 10 MiB, cropcast 64 MiB (docs/TRACKING-SERVER.md, "
-               "\"Multipart uploads\", says why and what it buys on S3Mock): `mpu/create` on "
+               "\"Multipart uploads: speed\", says why and what it buys on S3Mock): `mpu/create` on "
                "the server, the parts PUT straight to S3 through the presigned URLs it hands out (Python: a pool of "
                "min(2 x cores, 20) threads, 4 here; cropcast: up to 4), `mpu/complete`. "
                "The machine is shared, so absolute numbers are noisy; the ratio is measured side by side.")
