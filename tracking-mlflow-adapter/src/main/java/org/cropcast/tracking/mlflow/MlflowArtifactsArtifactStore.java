@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       from the file (retried uploads re-read it); with {@code MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true}
  *       and files of at least {@code MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE} bytes,
  *       {@code mpu/create}, parts PUT to the presigned URLs the server hands out (up to
- *       {@value #MAX_PARALLEL_PARTS} at once, their buffers within a quarter of the heap), then
+ *       {@value #MAX_PARALLEL_PARTS} at once, each streamed from its region of the file), then
  *       {@code mpu/complete} ({@code mpu/abort} on failure); falls back to a single PUT when the
  *       server's store does not support multipart (501);</li>
  *   <li>several files ({@link #logFiles}, a directory's tree): up to {@value #MAX_PARALLEL_FILES}
