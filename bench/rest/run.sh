@@ -10,12 +10,15 @@
 #         streamed through the server);
 #      b. the destination on S3 (the S3 adapter's test server, S3Mock, started here): both clients with
 #         MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true and MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE=64 MiB,
-#         the chunk size at MLflow's default (10 MiB), so the parts go to S3 through presigned URLs.
+#         MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE not set, so each client uses its default chunk size (Python
+#         10 MiB, cropcast 64 MiB); the parts go to S3 through presigned URLs.
 # Prints the Markdown of the "MLflow tracking server" section on stdout (progress on stderr), as
 # bench/run.sh expects, and keeps a copy in bench/results/rest.md.
 # Usage: bench/rest/run.sh   (CROPCAST_BENCH_MODE=full: REPS=20 PROC_REPS=5 UPLOAD_MB=1024 UPLOAD_REPS=3;
 #                             quick: 5, 2, 128, 1; each overridable by the variable of that name)
 set -euo pipefail
+# each client's own default chunk size is measured (the text in summarize.py says which)
+unset MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE
 exec 3>&1 1>&2
 cd "$(dirname "$0")/../.."
 root=$PWD

@@ -62,11 +62,13 @@ def main():
         out.append(f"| {labels[kind]}, n={len(c)} each | {cm:.0f} ({c10:.0f}-{c90:.0f}) | {pm:.0f} ({p10:.0f}-{p90:.0f}) | "
                    f"**{cm / pm:.2f}** |")
     out.append("")
-    out.append("cropcast's uploads ran in a JVM limited to `-Xmx256m` (a single PUT streams from disk; multipart parts "
-               "are read whole, at most 4 at once, within a quarter of the heap). With a local destination MLflow has no "
+    out.append("cropcast's uploads ran in a JVM limited to `-Xmx256m` (a single PUT and each multipart part stream from "
+               "disk, at most 4 parts at once). With a local destination MLflow has no "
                "multipart, so both clients send one streamed PUT that the server writes to disk. With the S3 destination "
                "both clients run with `MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true` and "
-               "`MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE` = 64 MiB, chunks at MLflow's default 10 MiB: `mpu/create` on "
+               "`MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE` = 64 MiB and `MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE` not set, so "
+               "each client uses its own default chunk size: Python 10 MiB, cropcast 64 MiB (docs/TRACKING-SERVER.md, "
+               "\"Multipart uploads: speed\", says why and what it buys on S3Mock): `mpu/create` on "
                "the server, the parts PUT straight to S3 through the presigned URLs it hands out (Python: a pool of "
                "min(2 x cores, 20) threads, 4 here; cropcast: up to 4), `mpu/complete`. "
                "The machine is shared, so absolute numbers are noisy; the ratio is measured side by side.")

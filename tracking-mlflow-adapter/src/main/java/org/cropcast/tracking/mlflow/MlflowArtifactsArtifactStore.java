@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       from the file (retried uploads re-read it); with {@code MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true}
  *       and files of at least {@code MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE} bytes,
  *       {@code mpu/create}, parts PUT to the presigned URLs the server hands out (up to
- *       {@value #MAX_PARALLEL_PARTS} at once, their buffers within a quarter of the heap), then
+ *       {@value #MAX_PARALLEL_PARTS} at once, each streamed from its region of the file), then
  *       {@code mpu/complete} ({@code mpu/abort} on failure); falls back to a single PUT when the
  *       server's store does not support multipart (501);</li>
  *   <li>several files ({@link #logFiles}, a directory's tree): up to {@value #MAX_PARALLEL_FILES}
@@ -329,20 +329,20 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
 
     /**
      * Uploads the parts in parallel, as Python MLflow's client does: at most {@link #MAX_PARALLEL_PARTS}
-     * at once, and no more than a quarter of the heap's limit in part buffers (a part is read whole,
-     * so that a retried PUT sends the same bytes). The ETags in the order of {@code credentials};
-     * the first failure cancels the parts not yet sent and is thrown.
+     * at once. Each part is streamed from the file ({@link #partPublisher}), so the heap holds no part
+     * whole whatever the chunk size, and a retried PUT reads the same region again. The ETags in the
+     * order of {@code credentials}; the first failure cancels the parts not yet sent and is thrown.
      */
     private static List<String> uploadParts(MlflowRestClient client, Path file, String relative, long size, long chunk,
             List<MlflowArtifacts.MultipartUploadCredential> credentials) throws IOException {
-        int parallel = parallelParts(credentials.size(), chunk, Runtime.getRuntime().maxMemory());
+        int parallel = parallelParts(credentials.size());
         ExecutorService pool = daemonPool(parallel, "cropcast-part-upload");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             List<Future<String>> parts = new ArrayList<>(credentials.size());
             for (MlflowArtifacts.MultipartUploadCredential credential : credentials) {
                 long start = (credential.getPartNumber() - 1) * chunk;
-                int length = (int) Math.min(chunk, size - start);
-                parts.add(pool.submit(() -> uploadPart(client, credential, readChunk(channel, start, length), relative)));
+                long length = Math.min(chunk, size - start);
+                parts.add(pool.submit(() -> uploadPart(client, credential, partPublisher(channel, start, length), relative)));
             }
             List<String> etags = new ArrayList<>(parts.size());
             for (Future<String> part : parts) {
@@ -354,10 +354,9 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
         }
     }
 
-    /** How many parts go up at once: 1 to {@link #MAX_PARALLEL_PARTS}, their buffers within a quarter of {@code maxHeap}. */
-    static int parallelParts(int parts, long chunk, long maxHeap) {
-        long byMemory = Math.max(1, maxHeap / 4 / Math.max(1, chunk));
-        return (int) Math.max(1, Math.min(Math.min(parts, MAX_PARALLEL_PARTS), byMemory));
+    /** How many parts go up at once: 1 to {@link #MAX_PARALLEL_PARTS}, never more than there are. */
+    static int parallelParts(int parts) {
+        return Math.max(1, Math.min(parts, MAX_PARALLEL_PARTS));
     }
 
     private static <T> T result(Future<T> part) throws IOException {
@@ -378,23 +377,58 @@ public final class MlflowArtifactsArtifactStore implements ArtifactStore {
         }
     }
 
-    private static byte[] readChunk(FileChannel channel, long start, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, start + buffer.position()) < 0) {
-                throw new IOException("the file shrank while it was uploaded");
-            }
-        }
-        return buffer.array();
+    /**
+     * The body of one part: {@code length} bytes of {@code channel} from {@code start}, read as they are
+     * sent, with that Content-Length (a presigned S3 PUT needs one; a chunked body would be refused).
+     * Every subscription (every attempt) reads the region afresh; a file that ends early fails the part.
+     */
+    static HttpRequest.BodyPublisher partPublisher(FileChannel channel, long start, long length) {
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new RegionInputStream(channel, start, length)), length);
     }
 
-    private static String uploadPart(MlflowRestClient client, MlflowArtifacts.MultipartUploadCredential credential, byte[] bytes,
-            String relative) throws IOException {
+    /** A region of a file read with positional reads, so that parts share one channel without a position. */
+    private static final class RegionInputStream extends java.io.InputStream {
+        private final FileChannel channel;
+        private long position;
+        private final long end;
+
+        RegionInputStream(FileChannel channel, long start, long length) {
+            this.channel = channel;
+            this.position = start;
+            this.end = start + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (position >= end) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            int read = channel.read(ByteBuffer.wrap(bytes, offset, (int) Math.min(length, end - position)), position);
+            if (read < 0) {
+                throw new IOException("the file shrank while it was uploaded");
+            }
+            position += read;
+            return read;
+        }
+    }
+
+    private static String uploadPart(MlflowRestClient client, MlflowArtifacts.MultipartUploadCredential credential,
+            HttpRequest.BodyPublisher body, String relative) throws IOException {
         URI url = URI.create(credential.getUrl());
         String operation = "upload part " + credential.getPartNumber() + " of '" + relative + "'";
         // a presigned URL carries its own authorisation: the tracking server's credentials are not sent
         try (MlflowRestClient.Opened response = client.open(operation, () -> {
-            HttpRequest.Builder builder = client.request(url, false).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            HttpRequest.Builder builder = client.request(url, false).PUT(body);
             credential.getHeadersMap().forEach(builder::header);
             return builder;
         })) {

@@ -21,7 +21,10 @@ import org.cropcast.tracking.EnvironmentVariables;
  *       at most 15 s, about 2.5 minutes of retries, within a 5-minute budget per call);</li>
  *   <li>{@code MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD} and
  *       {@code MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE} / {@code MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE}
- *       (bytes; defaults 500 MiB and 10 MiB): multipart uploads through the artifact proxy.</li>
+ *       (bytes; defaults 500 MiB and {@link #DEFAULT_CHUNK_SIZE} 64 MiB): multipart uploads through the
+ *       artifact proxy. Python MLflow's chunk default is 10 MiB; cropcast streams each part from the
+ *       file, so a larger part costs no heap, and fewer parts cost the object store less per byte
+ *       (docs/TRACKING-SERVER.md, "Multipart uploads: speed"). A set variable is used as it is.</li>
  * </ul>
  * {@link #toString()} never shows a secret.
  *
@@ -54,6 +57,8 @@ public record MlflowRestSettings(
 
     /** S3 refuses parts smaller than 5 MiB (except the last). */
     static final long MIN_CHUNK_SIZE = 5L << 20;
+    /** The part size when {@link #MULTIPART_CHUNK_SIZE} is not set (Python MLflow's: 10 MiB). */
+    public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
 
     public MlflowRestSettings {
         requireNonNull(username, "username is null");
@@ -95,7 +100,7 @@ public record MlflowRestSettings(
                 Duration.ofMinutes(5),
                 variables.bool(ENABLE_MULTIPART, false),
                 variables.wholeNumber(MULTIPART_MINIMUM_SIZE, 0, Long.MAX_VALUE, 500L << 20),
-                variables.wholeNumber(MULTIPART_CHUNK_SIZE, MIN_CHUNK_SIZE, 5L << 30, 10L << 20));
+                variables.wholeNumber(MULTIPART_CHUNK_SIZE, MIN_CHUNK_SIZE, 5L << 30, DEFAULT_CHUNK_SIZE));
     }
 
     /** These settings with another retry schedule (tests and benchmarks use short ones). */
